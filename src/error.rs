@@ -1,0 +1,155 @@
+//! The one public error type: every variant names the step that failed.
+
+use thiserror::Error;
+
+/// Why a code, key or file was refused.
+///
+/// Each variant names the step of the pipeline that failed, so that a scanner can tell a
+/// person (or a log) *where* a code went wrong. Messages never contain health data: at most a
+/// key id, a time or a limit.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text does not start with the expected prefix (such as `HP1:`).
+    #[error("prefix: the text does not start with `{expected}`")]
+    Prefix {
+        /// The prefix that was expected.
+        expected: &'static str,
+    },
+    /// The text after the prefix is not valid base45.
+    #[error("base45: {0}")]
+    Base45(&'static str),
+    /// An input or an intermediate result is larger than the configured limit.
+    #[error("{what} is too large (limit {limit})")]
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// The limit that applied.
+        limit: usize,
+    },
+    /// The zlib stream is corrupt or truncated.
+    #[error("decompress: {0}")]
+    Decompress(&'static str),
+    /// The decoded body starts with a byte that is neither a COSE_Sign1 tag nor a zlib header.
+    #[error("body: starts with 0x{0:02x}, neither a COSE_Sign1 tag (0xd2) nor a zlib header (0x78)")]
+    Body(u8),
+    /// Malformed CBOR, or CBOR of the wrong shape, at the named step.
+    #[error("{step}: malformed CBOR ({detail})")]
+    Cbor {
+        /// The step: `COSE_Sign1`, `protected header`, `CWT`, `claims`, ...
+        step: &'static str,
+        /// What was wrong, without any of the data.
+        detail: String,
+    },
+    /// Bytes follow the end of a complete structure.
+    #[error("{step}: trailing bytes after the end of the data")]
+    TrailingBytes {
+        /// The step at which trailing bytes were found.
+        step: &'static str,
+    },
+    /// A CBOR map holds the same key twice.
+    #[error("{step}: duplicate map key")]
+    DuplicateKey {
+        /// The step at which the duplicate was found.
+        step: &'static str,
+    },
+    /// The claims are well-formed CBOR but break the claim model (missing, unknown or invalid field).
+    #[error("claims: {0}")]
+    Claims(String),
+    /// The protected header has no `alg`; if the unprotected header has one it is not trusted.
+    #[error("algorithm: no alg in the protected header{}", if *.in_unprotected { " (an alg in the unprotected header is not trusted)" } else { "" })]
+    MissingAlg {
+        /// Whether an `alg` was found in the unprotected header instead.
+        in_unprotected: bool,
+    },
+    /// The algorithm is not one this verifier accepts for this format or key.
+    #[error("algorithm: {0} is not accepted here")]
+    UnsupportedAlg(String),
+    /// The code carries no key id.
+    #[error("key id: the code has no kid")]
+    MissingKid,
+    /// No trusted key has the code's key id.
+    #[error("key id: no trusted key has kid {0}")]
+    UnknownKid(String),
+    /// The signature does not verify under any trusted key with the code's key id.
+    #[error("signature: does not verify under any trusted key for this kid")]
+    BadSignature,
+    /// The code's expiry time has passed (beyond the allowed clock skew).
+    #[error("expired: the code expired at {0}")]
+    Expired(String),
+    /// The code's not-before time has not been reached (beyond the allowed clock skew).
+    #[error("not yet valid: the code is valid from {0}")]
+    NotYetValid(String),
+    /// The code claims to have been issued in the future (beyond the allowed clock skew).
+    #[error("issued in the future: the code says it was issued at {0}")]
+    IssuedInFuture(String),
+    /// The code's issuer is not the issuer that the signing key belongs to.
+    #[error("issuer: the code's issuer does not match the signing key's issuer")]
+    IssuerMismatch,
+    /// An image holds no QR code that could be decoded.
+    #[error("image: no QR code found")]
+    NoCode,
+    /// An image could not be read.
+    #[error("image: {0}")]
+    Image(String),
+    /// A QR code was found but could not be decoded or rendered.
+    #[error("QR: {0}")]
+    Qr(String),
+    /// A key could not be read, parsed or written.
+    #[error("key: {0}")]
+    Key(String),
+    /// A file could not be read or written.
+    #[error("file {path}: {detail}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A random number could not be drawn from the operating system.
+    #[error("random: the operating system's random source failed")]
+    Random,
+}
+
+impl Error {
+    /// A short, stable, machine-readable name of the failed step, for logs, vectors and reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Prefix { .. } => "prefix",
+            Error::Base45(_) => "base45",
+            Error::TooLarge { .. } => "too_large",
+            Error::Decompress(_) => "decompress",
+            Error::Body(_) => "body",
+            Error::Cbor { .. } => "cbor",
+            Error::TrailingBytes { .. } => "trailing_bytes",
+            Error::DuplicateKey { .. } => "duplicate_key",
+            Error::Claims(_) => "claims",
+            Error::MissingAlg { .. } => "missing_alg",
+            Error::UnsupportedAlg(_) => "unsupported_alg",
+            Error::MissingKid => "missing_kid",
+            Error::UnknownKid(_) => "unknown_kid",
+            Error::BadSignature => "bad_signature",
+            Error::Expired(_) => "expired",
+            Error::NotYetValid(_) => "not_yet_valid",
+            Error::IssuedInFuture(_) => "issued_in_future",
+            Error::IssuerMismatch => "issuer_mismatch",
+            Error::NoCode => "no_code",
+            Error::Image(_) => "image",
+            Error::Qr(_) => "qr",
+            Error::Key(_) => "key",
+            Error::Io { .. } => "io",
+            Error::Random => "random",
+        }
+    }
+
+    pub(crate) fn claims(detail: impl Into<String>) -> Self {
+        Error::Claims(detail.into())
+    }
+
+    pub(crate) fn io(path: &std::path::Path, err: &std::io::Error) -> Self {
+        Error::Io { path: path.display().to_string(), detail: err.to_string() }
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

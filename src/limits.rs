@@ -1,0 +1,51 @@
+//! Every size, depth and count cap applied to untrusted input, with its default.
+
+/// Hard caps applied by every decoding step.
+///
+/// Each cap is checked *before* the work it bounds: a text is measured before base45 runs, a
+/// zlib stream stops inflating at the cap rather than after it, and an image's dimensions are
+/// read from its header before a single pixel is decoded. The defaults fit every published code
+/// of every supported format with room to spare; raise them only with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Characters of code text (prefix included). Default 7,089: the most any QR code can hold.
+    pub max_text_len: usize,
+    /// Bytes after decompression. Default 65,536.
+    pub max_decompressed_len: usize,
+    /// Nesting depth of CBOR arrays, maps and tags. Default 16.
+    pub max_cbor_depth: usize,
+    /// Items in one CBOR array or map. Default 512.
+    pub max_cbor_items: usize,
+    /// Bytes in one text string of the claims. Default 1,024.
+    pub max_text_string_len: usize,
+    /// Width or height of an image, in pixels, read from its header. Default 12,000.
+    pub max_image_side: u32,
+    /// Pixels of an image (width × height), read from its header. Default 50,000,000.
+    pub max_image_pixels: u64,
+    /// Bytes of an encoded image file. Default 64 MiB.
+    pub max_image_bytes: usize,
+    /// QR codes decoded from one image. Default 16.
+    pub max_codes_per_image: usize,
+}
+
+impl Limits {
+    /// The defaults documented on each field.
+    pub const DEFAULT: Limits = Limits {
+        max_text_len: 7_089,
+        max_decompressed_len: 64 * 1024,
+        max_cbor_depth: 16,
+        max_cbor_items: 512,
+        max_text_string_len: 1_024,
+        max_image_side: 12_000,
+        max_image_pixels: 50_000_000,
+        max_image_bytes: 64 * 1024 * 1024,
+        max_codes_per_image: 16,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}

@@ -1,0 +1,190 @@
+//! QR codes: render code text as PNG, SVG or terminal blocks, and scan images back to text.
+
+use std::io::Cursor;
+
+use image::{GrayImage, ImageFormat, ImageReader, Luma};
+use qrcode::{Color, EcLevel, QrCode};
+
+use crate::{Error, Limits, Result};
+
+/// Modules of light margin around a rendered code (the QR standard asks for 4).
+const QUIET_ZONE: u32 = 4;
+
+/// A QR code holding one code's text, at error-correction level M.
+#[derive(Clone)]
+pub struct Qr {
+    code: QrCode,
+}
+
+impl std::fmt::Debug for Qr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Qr {{ version: {}, width: {} }}", self.version(), self.width())
+    }
+}
+
+impl Qr {
+    /// Encodes text at error-correction level M, in the smallest version that holds it. Base45
+    /// text is encoded in the QR alphanumeric mode, digits in numeric mode.
+    ///
+    /// # Errors
+    /// [`Error::Qr`] if the text does not fit any QR version.
+    pub fn encode(text: &str) -> Result<Self> {
+        QrCode::with_error_correction_level(text, EcLevel::M)
+            .map(|code| Qr { code })
+            .map_err(|e| Error::Qr(format!("encode: {e}")))
+    }
+
+    /// The QR version (1 to 40).
+    pub fn version(&self) -> i16 {
+        match self.code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        }
+    }
+
+    /// Modules per side, without the quiet zone.
+    pub fn width(&self) -> usize {
+        self.code.width()
+    }
+
+    /// The code as a greyscale image, `module_px` pixels per module, with a 4-module quiet zone.
+    pub fn to_image(&self, module_px: u32) -> GrayImage {
+        let module_px = module_px.max(1);
+        let modules = u32::try_from(self.code.width()).unwrap_or(0);
+        let side = (modules + 2 * QUIET_ZONE) * module_px;
+        let colors = self.code.to_colors();
+        GrayImage::from_fn(side, side, |x, y| {
+            let (mx, my) = ((x / module_px).checked_sub(QUIET_ZONE), (y / module_px).checked_sub(QUIET_ZONE));
+            let dark = match (mx, my) {
+                (Some(mx), Some(my)) if mx < modules && my < modules => {
+                    colors.get((my * modules + mx) as usize) == Some(&Color::Dark)
+                }
+                _ => false,
+            };
+            Luma([if dark { 0 } else { 255 }])
+        })
+    }
+
+    /// The code as PNG bytes, `module_px` pixels per module.
+    ///
+    /// # Errors
+    /// [`Error::Qr`] if PNG encoding fails.
+    pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>> {
+        let mut png = Vec::new();
+        self.to_image(module_px)
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .map_err(|e| Error::Qr(format!("PNG: {e}")))?;
+        Ok(png)
+    }
+
+    /// The code as an SVG document, at least `min_side` units per side.
+    pub fn to_svg(&self, min_side: u32) -> String {
+        self.code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(min_side, min_side)
+            .quiet_zone(true)
+            .build()
+    }
+
+    /// The code as Unicode half blocks for a terminal, two modules per character cell, drawn
+    /// light-on-dark so that it scans on dark and light terminals alike.
+    pub fn to_terminal(&self) -> String {
+        use qrcode::render::unicode::Dense1x2;
+        self.code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build()
+    }
+}
+
+/// Reads an image (PNG or JPEG) under the limits: the dimensions in its header are checked
+/// before any pixel is decoded.
+///
+/// # Errors
+/// [`Error::TooLarge`] for an image over a limit, [`Error::Image`] for one that cannot be decoded.
+pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
+    if bytes.len() > limits.max_image_bytes {
+        return Err(Error::TooLarge { what: "image file", limit: limits.max_image_bytes });
+    }
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| Error::Image(format!("read: {e}")))
+    };
+    let (width, height) = reader()?.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
+    if width == 0 || height == 0 {
+        return Err(Error::Image("the image is empty (zero width or height)".into()));
+    }
+    let side = limits.max_image_side;
+    if width > side || height > side {
+        return Err(Error::TooLarge { what: "image side (pixels)", limit: usize::try_from(side).unwrap_or(usize::MAX) });
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_image_pixels {
+        return Err(Error::TooLarge {
+            what: "image (pixels)",
+            limit: usize::try_from(limits.max_image_pixels).unwrap_or(usize::MAX),
+        });
+    }
+    let mut decoder_limits = image::Limits::default();
+    decoder_limits.max_image_width = Some(width);
+    decoder_limits.max_image_height = Some(height);
+    // The largest decoded form is 16-bit RGBA: 8 bytes a pixel, plus the decoder's own buffers.
+    decoder_limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(16 << 20));
+    let mut reader = reader()?;
+    reader.limits(decoder_limits);
+    let image = reader.decode().map_err(|e| Error::Image(format!("decode: {e}")))?;
+    Ok(image.into_luma8())
+}
+
+/// Scans an image file's bytes for QR codes; one result per code found (its text, or why it
+/// could not be read), at most [`Limits::max_codes_per_image`].
+///
+/// # Errors
+/// The errors of [`read_image`]; [`Error::NoCode`] if no QR code is found at all.
+pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
+    scan_image(&read_image(bytes, limits)?, limits)
+}
+
+/// Scans a greyscale image for QR codes, as [`scan`].
+///
+/// # Errors
+/// [`Error::NoCode`] if no QR code is found.
+pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        image.get_pixel(x as u32, y as u32).0[0]
+    });
+    let codes: Vec<Result<String>> = prepared
+        .detect_grids()
+        .into_iter()
+        .take(limits.max_codes_per_image)
+        .map(|grid| grid.decode().map(|(_, text)| text).map_err(|e| Error::Qr(format!("decode: {e}"))))
+        .collect();
+    if codes.is_empty() {
+        return Err(Error::NoCode);
+    }
+    Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rendered_code_scans_back() {
+        let text = "HP1:NCFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8ZA.A5:S9MKN4NN3F85QNCY0O%0VZ001HOC9JU0D0HT0HB2PL/IB*09B9LW4T*8+DCMH0LDK2%K:XFE70*LP$V25$0Q:J:4MO1P0%0L0HD+9E/HY+4J6TH48S%4K.GJ2PT3QY:GQ3TE2I+-CPHN6D7LLK*2HG%89UV-0LZ 2ZJJ524-LH/CJTK96L6SR9MU9DHGZ%P WUQRENS431T1XCNCF+47AY0-IFO0500TGPN8F5G.41Q2E4T8ALW.INSV$ 07UV5SR+BNQHNML7 /KD3TU 4V*CAT3ZGLQMI/XI%ZJNSBBXK2:UG%UJMI:TU+MMPZ5$/PMX19UE:-PSR3/$NU44CBE6DQ3D7B0FBOFX0DV2DGMB$YPF62I$60/F$Z2I6IFX21XNI-LM%3/DF/U6Z9FEOJVRLVW6K$UG+BKK57:1+D10%4K83F+1VWD1NE";
+        let qr = Qr::encode(text).unwrap();
+        let png = qr.to_png(4).unwrap();
+        assert_eq!(scan(&png, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
+        assert!(qr.to_svg(200).starts_with("<?xml"));
+        assert!(qr.to_terminal().contains('▀') || qr.to_terminal().contains('▄'));
+    }
+
+    #[test]
+    fn an_image_without_a_code_says_so() {
+        let blank = GrayImage::from_pixel(64, 64, Luma([255]));
+        assert_eq!(scan_image(&blank, &Limits::DEFAULT).unwrap_err(), Error::NoCode);
+    }
+}

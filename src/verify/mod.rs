@@ -1,0 +1,193 @@
+//! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
+
+mod keyset;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use coset::iana;
+
+pub use keyset::{KeySet, TrustedKey};
+
+use crate::cose::CoseMessage;
+use crate::keys::Kid;
+use crate::transport::{decode_base45, strip_prefix, unwrap_body};
+use crate::{Claims, Error, Limits, PREFIX, Result, qr};
+
+/// A value that only a verifier can construct: its signature checked under a trusted key, and
+/// its validity window checked against the caller's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified<T> {
+    value: T,
+    kid: Kid,
+}
+
+impl<T> Verified<T> {
+    pub(crate) fn new(value: T, kid: Kid) -> Self {
+        Verified { value, kid }
+    }
+
+    /// The kid of the key that signed it.
+    pub fn kid(&self) -> &Kid {
+        &self.kid
+    }
+
+    /// The verified value, giving up the proof that it was verified.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> std::ops::Deref for Verified<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// A native code that has been decoded but not verified.
+///
+/// Reading its claims needs [`UnverifiedCode::claims_unverified`]: a loud name for data that
+/// nobody has vouched for.
+#[derive(Debug, Clone)]
+pub struct UnverifiedCode {
+    message: CoseMessage,
+}
+
+impl UnverifiedCode {
+    /// Decodes `HP1:` text: length, prefix, base45, optional bounded zlib, COSE_Sign1 structure.
+    ///
+    /// # Errors
+    /// The error of the first step that fails: [`Error::TooLarge`], [`Error::Prefix`],
+    /// [`Error::Base45`], [`Error::Body`], [`Error::Decompress`], [`Error::Cbor`],
+    /// [`Error::TrailingBytes`] or [`Error::DuplicateKey`].
+    pub fn parse(text: &str, limits: &Limits) -> Result<Self> {
+        let body = decode_base45(strip_prefix(text, PREFIX, limits)?)?;
+        let cose = unwrap_body(body, limits)?;
+        Ok(UnverifiedCode { message: CoseMessage::decode(&cose, true, limits)? })
+    }
+
+    /// The kid in the protected header.
+    ///
+    /// # Errors
+    /// [`Error::MissingKid`].
+    pub fn kid(&self) -> Result<Kid> {
+        self.message.protected_kid().ok_or(Error::MissingKid)
+    }
+
+    /// The claims, decoded **without** checking the signature or the validity window. For
+    /// display and debugging only; never base a decision on them.
+    ///
+    /// # Errors
+    /// The errors of [`Claims::from_cbor`].
+    pub fn claims_unverified(&self, limits: &Limits) -> Result<Claims> {
+        Claims::from_cbor(self.message.payload(), limits)
+    }
+
+    /// The parsed COSE_Sign1 message.
+    pub fn message(&self) -> &CoseMessage {
+        &self.message
+    }
+}
+
+/// Checks native codes against a set of trusted keys and a clock the caller passes in.
+///
+/// The verifier never reads the system clock: every call takes `now`.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    keys: KeySet,
+    skew: TimeDelta,
+    limits: Limits,
+}
+
+impl Verifier {
+    /// The default clock skew allowed on `exp`, `nbf` and `iat`: 5 minutes.
+    pub const DEFAULT_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+    /// A verifier trusting `keys`, with the default skew and limits.
+    pub fn new(keys: KeySet) -> Self {
+        Verifier { keys, skew: Self::DEFAULT_SKEW, limits: Limits::DEFAULT }
+    }
+
+    /// The same verifier allowing `skew` of clock difference (a negative skew counts as zero).
+    pub fn with_skew(mut self, skew: TimeDelta) -> Self {
+        self.skew = skew.max(TimeDelta::zero());
+        self
+    }
+
+    /// The same verifier under other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits this verifier applies.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Verifies code text at time `now`.
+    ///
+    /// # Errors
+    /// The error of the first failed step: those of [`UnverifiedCode::parse`], then those of
+    /// [`Verifier::verify_code`].
+    pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+        self.verify_code(&UnverifiedCode::parse(text, &self.limits)?, now)
+    }
+
+    /// Verifies a decoded code at time `now`, in this order: `alg` from the protected header
+    /// only (EdDSA), the kid, a signature by a trusted key with that kid (`verify_strict`; each
+    /// key sharing the kid is tried), the claims, the issuer bound to the key, then `iat`, `nbf`
+    /// and `exp` against `now` with the skew.
+    ///
+    /// # Errors
+    /// [`Error::MissingAlg`], [`Error::UnsupportedAlg`], [`Error::MissingKid`],
+    /// [`Error::UnknownKid`], [`Error::BadSignature`], the claim errors of [`Claims::from_cbor`],
+    /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`].
+    pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+        let message = code.message();
+        let alg = message.protected_alg()?;
+        if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
+            return Err(Error::UnsupportedAlg(format!("{alg:?}")));
+        }
+        let kid = code.kid()?;
+        let candidates = self.keys.get(&kid);
+        if candidates.is_empty() {
+            return Err(Error::UnknownKid(kid.to_string()));
+        }
+        let signed = message.signed_bytes();
+        let key = candidates
+            .iter()
+            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
+            .ok_or(Error::BadSignature)?;
+        let claims = Claims::from_cbor(message.payload(), &self.limits)?;
+        if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
+            return Err(Error::IssuerMismatch);
+        }
+        check_times(&claims, now, self.skew)?;
+        Ok(Verified::new(claims, kid))
+    }
+
+    /// Scans every QR code in an image (PNG or JPEG bytes) and verifies each one that holds
+    /// text; one result per code found, in the scanner's order.
+    ///
+    /// # Errors
+    /// The image errors of [`qr::scan`] (an unreadable image, or [`Error::NoCode`]).
+    pub fn verify_image(&self, image: &[u8], now: DateTime<Utc>) -> Result<Vec<Result<Verified<Claims>>>> {
+        let texts = qr::scan(image, &self.limits)?;
+        Ok(texts.into_iter().map(|text| text.and_then(|t| self.verify(&t, now))).collect())
+    }
+}
+
+fn check_times(claims: &Claims, now: DateTime<Utc>, skew: TimeDelta) -> Result<()> {
+    let late = now.checked_sub_signed(skew).unwrap_or(now);
+    let early = now.checked_add_signed(skew).unwrap_or(now);
+    if claims.issued_at > early {
+        return Err(Error::IssuedInFuture(claims.issued_at.to_rfc3339()));
+    }
+    if claims.not_before > early {
+        return Err(Error::NotYetValid(claims.not_before.to_rfc3339()));
+    }
+    if claims.expires_at < late {
+        return Err(Error::Expired(claims.expires_at.to_rfc3339()));
+    }
+    Ok(())
+}
