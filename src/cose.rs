@@ -50,7 +50,10 @@ impl CoseMessage {
         };
         let sign1 = CoseSign1::from_cbor_value(value).map_err(|e| cose_error(e, step))?;
         if !sign1.protected.header.crit.is_empty() {
-            return Err(Error::Cbor { step: "protected header", detail: "critical header parameters are not supported".into() });
+            return Err(Error::Cbor {
+                step: "protected header",
+                detail: "critical header parameters are not supported".into(),
+            });
         }
         if sign1.payload.is_none() {
             return Err(Error::Cbor { step, detail: "detached payloads are not supported".into() });
@@ -63,7 +66,12 @@ impl CoseMessage {
     /// # Errors
     /// [`Error::MissingAlg`] if the protected header has none.
     pub fn protected_alg(&self) -> Result<&coset::Algorithm> {
-        self.0.protected.header.alg.as_ref().ok_or(Error::MissingAlg { in_unprotected: self.0.unprotected.alg.is_some() })
+        self.0
+            .protected
+            .header
+            .alg
+            .as_ref()
+            .ok_or(Error::MissingAlg { in_unprotected: self.0.unprotected.alg.is_some() })
     }
 
     /// The algorithm of the unprotected header, for formats that allow it there (the DCC).

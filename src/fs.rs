@@ -26,7 +26,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let name = path.file_name().ok_or_else(|| Error::Io { path: path.display().to_string(), detail: "not a file name".into() })?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Io { path: path.display().to_string(), detail: "not a file name".into() })?;
     let mut nonce = [0u8; 8];
     getrandom::fill(&mut nonce).map_err(|_| Error::Random)?;
     let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), hex::encode(nonce)));

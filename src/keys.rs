@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding};
 use ed25519_dalek::Signer;
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
+};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 

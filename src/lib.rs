@@ -53,9 +53,7 @@ pub mod qr;
 pub mod transport;
 pub mod verify;
 
-pub use claims::{
-    Claims, Colour, CredentialId, CredentialKind, Evidence, Holder, Reason, Subject, SubjectId,
-};
+pub use claims::{Claims, Colour, CredentialId, CredentialKind, Evidence, Holder, Reason, Subject, SubjectId};
 pub use error::{Error, Result};
 pub use issue::Issuer;
 pub use keys::{Kid, PublicKey, SigningKey};

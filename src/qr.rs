@@ -78,23 +78,14 @@ impl Qr {
 
     /// The code as an SVG document, at least `min_side` units per side.
     pub fn to_svg(&self, min_side: u32) -> String {
-        self.code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(min_side, min_side)
-            .quiet_zone(true)
-            .build()
+        self.code.render::<qrcode::render::svg::Color>().min_dimensions(min_side, min_side).quiet_zone(true).build()
     }
 
     /// The code as Unicode half blocks for a terminal, two modules per character cell, drawn
     /// light-on-dark so that it scans on dark and light terminals alike.
     pub fn to_terminal(&self) -> String {
         use qrcode::render::unicode::Dense1x2;
-        self.code
-            .render::<Dense1x2>()
-            .dark_color(Dense1x2::Light)
-            .light_color(Dense1x2::Dark)
-            .quiet_zone(true)
-            .build()
+        self.code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build()
     }
 }
 
@@ -107,18 +98,18 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     if bytes.len() > limits.max_image_bytes {
         return Err(Error::TooLarge { what: "image file", limit: limits.max_image_bytes });
     }
-    let reader = || {
-        ImageReader::new(Cursor::new(bytes))
-            .with_guessed_format()
-            .map_err(|e| Error::Image(format!("read: {e}")))
-    };
+    let reader =
+        || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::Image(format!("read: {e}")));
     let (width, height) = reader()?.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
     if width == 0 || height == 0 {
         return Err(Error::Image("the image is empty (zero width or height)".into()));
     }
     let side = limits.max_image_side;
     if width > side || height > side {
-        return Err(Error::TooLarge { what: "image side (pixels)", limit: usize::try_from(side).unwrap_or(usize::MAX) });
+        return Err(Error::TooLarge {
+            what: "image side (pixels)",
+            limit: usize::try_from(side).unwrap_or(usize::MAX),
+        });
     }
     let pixels = u64::from(width) * u64::from(height);
     if pixels > limits.max_image_pixels {
@@ -153,9 +144,8 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
 /// [`Error::NoCode`] if no QR code is found.
 pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-        image.get_pixel(x as u32, y as u32).0[0]
-    });
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| image.get_pixel(x as u32, y as u32).0[0]);
     let codes: Vec<Result<String>> = prepared
         .detect_grids()
         .into_iter()

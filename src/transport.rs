@@ -177,7 +177,10 @@ mod tests {
     fn inflate_refuses_truncation_corruption_and_trailing_bytes() {
         let stream = deflate(&b"abc".repeat(100));
         let truncated = &stream[..stream.len() - 3];
-        assert_eq!(inflate_bounded(truncated, &Limits::DEFAULT).unwrap_err(), Error::Decompress("truncated zlib stream"));
+        assert_eq!(
+            inflate_bounded(truncated, &Limits::DEFAULT).unwrap_err(),
+            Error::Decompress("truncated zlib stream")
+        );
         let mut trailing = stream.clone();
         trailing.push(0);
         assert_eq!(inflate_bounded(&trailing, &Limits::DEFAULT).unwrap_err(), Error::TrailingBytes { step: "zlib" });

@@ -70,8 +70,7 @@ fn claims_from_set(set: ClaimsSet, limits: &Limits) -> Result<Claims> {
         return Err(Error::TooLarge { what: "claim text", limit: limits.max_text_string_len });
     }
     let cti = set.cwt_id.ok_or_else(|| Error::claims("the CWT lacks cti"))?;
-    let credential_id =
-        CredentialId(cti.try_into().map_err(|_| Error::claims("cti must be 16 bytes"))?);
+    let credential_id = CredentialId(cti.try_into().map_err(|_| Error::claims("cti must be 16 bytes"))?);
     let mut status = None;
     for (name, value) in set.rest {
         match name {
@@ -164,7 +163,11 @@ fn kind_from_value(value: Value, limits: &Limits) -> Result<CredentialKind> {
         1 => CredentialKind::Personal,
         2 => CredentialKind::Student { school: text(2, "school")?, class: text(3, "class")? },
         3 => CredentialKind::CrossBorder {
-            category: registry_value(&f.need(4, "category")?, DeclarationCategory::WHAT, DeclarationCategory::from_code)?,
+            category: registry_value(
+                &f.need(4, "category")?,
+                DeclarationCategory::WHAT,
+                DeclarationCategory::from_code,
+            )?,
         },
         4 => CredentialKind::Venue {
             venue_id: text(5, "venue id")?,

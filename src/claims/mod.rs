@@ -6,8 +6,8 @@
 
 mod cbor;
 
-pub(crate) use cbor::cose_error;
 pub use cbor::STATUS_CLAIM_KEY;
+pub(crate) use cbor::cose_error;
 mod registry;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,9 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-pub use registry::{
-    Colour, DeclarationCategory, DocumentKind, Reason, Relation, TestKind, TestOutcome,
-};
+pub use registry::{Colour, DeclarationCategory, DocumentKind, Reason, Relation, TestKind, TestOutcome};
 
 use crate::{Error, Result};
 
@@ -254,11 +252,8 @@ impl SubjectId {
     /// then `HMAC-SHA-256(key, kind code ‖ normalised number)` is truncated to 16 bytes. Without the
     /// key nobody can link the pseudonym back to the document, nor test a guessed number.
     pub fn derive(key: &[u8], document: DocumentKind, number: &str) -> Self {
-        let normalised: String = number
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let normalised: String =
+            number.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_ascii_uppercase()).collect();
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
             .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
         mac.update(&[document as u8]);

@@ -8,7 +8,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Parser, Subcommand};
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::keys::secret_file_is_exposed;
-use healthpass::{Claims, CredentialId, Error, Issuer, KeySet, Limits, PublicKey, Qr, SigningKey, UnverifiedCode, Verifier, qr};
+use healthpass::{
+    Claims, CredentialId, Error, Issuer, KeySet, Limits, PublicKey, Qr, SigningKey, UnverifiedCode, Verifier, qr,
+};
 use serde_json::json;
 
 /// Issue, render, scan and verify offline health-status codes.
@@ -138,7 +140,11 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Keygen { out, public, force } => keygen(&out, public, force),
         Command::Issue { claims, key, valid_hours, png, svg, terminal } => {
             let issuer = Issuer::new(load_signing_key(&key)?);
-            let json = if claims == "-" { read_input("-")? } else { String::from_utf8_lossy(&read_file(Path::new(&claims))?).into_owned() };
+            let json = if claims == "-" {
+                read_input("-")?
+            } else {
+                String::from_utf8_lossy(&read_file(Path::new(&claims))?).into_owned()
+            };
             let claims = read_claims(&json, valid_hours)?;
             let text = issuer.issue(&claims)?;
             println!("{text}");
