@@ -2,7 +2,7 @@
 //! issue lists, each with its own error.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use coset::{CborSerializable, CoseSign1Builder, Header, HeaderBuilder, TaggedCborSerializable, iana};
+use coset::{CoseSign1Builder, Header, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::transport::{deflate, encode_base45};
 use healthpass::{Claims, Error, Issuer, KeySet, Limits, Qr, SigningKey, UnverifiedCode, Verifier, qr};
 
@@ -82,7 +82,10 @@ fn wrong_prefix() {
 #[test]
 fn invalid_base45() {
     let bad_char = format!("{}a", code());
-    assert_eq!(verifier().verify(&bad_char, now()).unwrap_err(), Error::Base45("a character outside the base45 alphabet"));
+    assert_eq!(
+        verifier().verify(&bad_char, now()).unwrap_err(),
+        Error::Base45("a character outside the base45 alphabet")
+    );
     assert_eq!(
         verifier().verify("HP1:GGW", now()).unwrap_err(),
         Error::Base45("a three-character group is above 65535")
