@@ -63,3 +63,8 @@ pub use verify::{KeySet, UnverifiedCode, Verified, Verifier};
 
 /// The prefix of native code text: version 1 of the format in `docs/FORMAT.md`.
 pub const PREFIX: &str = "HP1:";
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
