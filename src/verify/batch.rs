@@ -47,7 +47,7 @@ impl Verifier {
         let mut good = vec![false; pending.len()];
         settle(&pending, &mut good);
         for (p, ok) in pending.into_iter().zip(good) {
-            let result = if ok { self.finish(&p.code, p.key, p.kid, now) } else { Err(Error::BadSignature) };
+            let result = if ok { self.finish(&p.code, &[p.key], p.kid, now) } else { Err(Error::BadSignature) };
             if let Some(slot) = results.get_mut(p.index) {
                 *slot = Some(result);
             }

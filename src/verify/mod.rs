@@ -147,11 +147,12 @@ impl Verifier {
         let (kid, candidates) = self.candidates(code)?;
         let message = code.message();
         let signed = message.signed_bytes();
-        let key = candidates
-            .iter()
-            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
-            .ok_or(Error::BadSignature)?;
-        self.finish(code, key, kid, now)
+        let signers: Vec<&TrustedKey> =
+            candidates.iter().filter(|k| k.key.verify_strict(&signed, message.signature()).is_ok()).collect();
+        if signers.is_empty() {
+            return Err(Error::BadSignature);
+        }
+        self.finish(code, &signers, kid, now)
     }
 
     /// Steps 5 and 6: the algorithm from the protected header, and the trusted keys with the kid.
@@ -168,10 +169,17 @@ impl Verifier {
         Ok((kid, candidates))
     }
 
-    /// Steps 8 to 10, after the signature has verified under `key`: the claims, the issuer, the times.
-    fn finish(&self, code: &UnverifiedCode, key: &TrustedKey, kid: Kid, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+    /// Steps 8 to 10, after the signature has verified under each of `signers`: the claims, the
+    /// issuer (one signer must be unbound or bound to the code's issuer), the times.
+    fn finish(
+        &self,
+        code: &UnverifiedCode,
+        signers: &[&TrustedKey],
+        kid: Kid,
+        now: DateTime<Utc>,
+    ) -> Result<Verified<Claims>> {
         let claims = Claims::from_cbor(code.message().payload(), &self.limits)?;
-        if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
+        if !signers.iter().any(|k| k.issuer.as_ref().is_none_or(|issuer| *issuer == claims.issuer)) {
             return Err(Error::IssuerMismatch);
         }
         check_times(&claims, now, self.skew)?;
