@@ -245,7 +245,7 @@ fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, terminal: bool) ->
         write_atomic(path, &qr.to_png(6)?, Mode::Public)?;
     }
     if let Some(path) = svg {
-        write_atomic(path, qr.to_svg(400).as_bytes(), Mode::Public)?;
+        write_atomic(path, qr.to_svg().as_bytes(), Mode::Public)?;
     }
     if terminal {
         println!("{}", qr.to_terminal());
