@@ -209,4 +209,9 @@ impl PublicKey {
         }
         Ok(keys)
     }
+
+    /// The ed25519-dalek key, for batch verification.
+    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
+        &self.0
+    }
 }

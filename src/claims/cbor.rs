@@ -14,7 +14,9 @@ use crate::{Error, Limits, Result};
 pub const STATUS_CLAIM_KEY: i64 = -65537;
 
 /// Dates travel as whole days since 1970-01-01.
-const EPOCH_DAY: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+fn epoch_day() -> NaiveDate {
+    DateTime::UNIX_EPOCH.date_naive()
+}
 
 impl Claims {
     /// Encodes the claims as the CWT payload bytes, deterministically (RFC 8949 §4.2.1 order).
@@ -124,13 +126,13 @@ fn registry_value<T>(value: &Value, what: &str, from_code: fn(u64) -> Option<T>)
 }
 
 fn date_to_value(date: NaiveDate) -> Value {
-    Value::from(date.signed_duration_since(EPOCH_DAY).num_days())
+    Value::from(date.signed_duration_since(epoch_day()).num_days())
 }
 
 fn value_to_date(value: &Value, what: &str) -> Result<NaiveDate> {
     let days = to_int(value, what)?;
     TimeDelta::try_days(days)
-        .and_then(|d| EPOCH_DAY.checked_add_signed(d))
+        .and_then(|d| epoch_day().checked_add_signed(d))
         .ok_or_else(|| Error::claims(format!("{what} is out of range")))
 }
 

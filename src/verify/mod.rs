@@ -1,5 +1,6 @@
 //! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
 
+mod batch;
 mod keyset;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -143,8 +144,19 @@ impl Verifier {
     /// [`Error::UnknownKid`], [`Error::BadSignature`], the claim errors of [`Claims::from_cbor`],
     /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`].
     pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+        let (kid, candidates) = self.candidates(code)?;
         let message = code.message();
-        let alg = message.protected_alg()?;
+        let signed = message.signed_bytes();
+        let key = candidates
+            .iter()
+            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
+            .ok_or(Error::BadSignature)?;
+        self.finish(code, key, kid, now)
+    }
+
+    /// Steps 5 and 6: the algorithm from the protected header, and the trusted keys with the kid.
+    fn candidates(&self, code: &UnverifiedCode) -> Result<(Kid, &[TrustedKey])> {
+        let alg = code.message().protected_alg()?;
         if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
             return Err(Error::UnsupportedAlg(format!("{alg:?}")));
         }
@@ -153,12 +165,12 @@ impl Verifier {
         if candidates.is_empty() {
             return Err(Error::UnknownKid(kid.to_string()));
         }
-        let signed = message.signed_bytes();
-        let key = candidates
-            .iter()
-            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
-            .ok_or(Error::BadSignature)?;
-        let claims = Claims::from_cbor(message.payload(), &self.limits)?;
+        Ok((kid, candidates))
+    }
+
+    /// Steps 8 to 10, after the signature has verified under `key`: the claims, the issuer, the times.
+    fn finish(&self, code: &UnverifiedCode, key: &TrustedKey, kid: Kid, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+        let claims = Claims::from_cbor(code.message().payload(), &self.limits)?;
         if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
             return Err(Error::IssuerMismatch);
         }
