@@ -169,7 +169,13 @@ impl Verifier {
     }
 
     /// Steps 8 to 10, after the signature has verified under `key`: the claims, the issuer, the times.
-    fn finish(&self, code: &UnverifiedCode, key: &TrustedKey, kid: Kid, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+    fn finish(
+        &self,
+        code: &UnverifiedCode,
+        key: &TrustedKey,
+        kid: Kid,
+        now: DateTime<Utc>,
+    ) -> Result<Verified<Claims>> {
         let claims = Claims::from_cbor(code.message().payload(), &self.limits)?;
         if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
             return Err(Error::IssuerMismatch);
