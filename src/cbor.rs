@@ -1,6 +1,7 @@
 //! Bounded CBOR reading and small helpers for maps with integer keys.
 
 use ciborium::Value;
+use ciborium_ll::{Decoder, Header};
 
 use crate::{Error, Limits, Result};
 
@@ -11,6 +12,9 @@ use crate::{Error, Limits, Result};
 /// bytes after the item, [`Error::TooLarge`] for a collection over the item limit, and
 /// [`Error::DuplicateKey`] for a map holding a key twice.
 pub(crate) fn read(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<Value> {
+    if scan(bytes, step, limits)? != bytes.len() {
+        return Err(Error::TrailingBytes { step });
+    }
     let mut rest = bytes;
     // ciborium's own recursion guard (kept above ours) protects the stack; `check` applies the
     // documented rule exactly: the outermost item is at depth 1, each array, map or tag adds one.
@@ -22,6 +26,64 @@ pub(crate) fn read(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<
     }
     check(&value, step, limits, 1)?;
     Ok(value)
+}
+
+/// Walks the item headers of `bytes` before anything is built from them, without recursion and
+/// without allocating per item: refuses indefinite lengths (native codes use the deterministic
+/// encoding of RFC 8949 §4.2.1, and no published code of a supported format uses them), a
+/// string longer than the bytes that remain, a collection over [`Limits::max_cbor_items`] and
+/// nesting past [`Limits::max_cbor_depth`]. Returns the offset where the first item ends.
+fn scan(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<usize> {
+    let malformed = |detail: String| Error::Cbor { step, detail };
+    // Items still expected in each open container, outermost first; the bottom entry is the one
+    // top-level item. A map's pairs count twice.
+    let mut open: Vec<u64> = vec![1];
+    let mut at = 0usize;
+    loop {
+        while open.last() == Some(&0) {
+            open.pop();
+        }
+        // The item about to be read sits at depth open.len(): the outermost item at depth 1.
+        if open.len() > limits.max_cbor_depth {
+            return Err(malformed("nested too deeply".into()));
+        }
+        let Some(left) = open.last_mut() else { return Ok(at) };
+        *left -= 1;
+        let rest = bytes.get(at..).unwrap_or_default();
+        let mut decoder = Decoder::from(rest);
+        let header = decoder.pull().map_err(|e| match e {
+            ciborium_ll::Error::Io(_) => malformed("unexpected end of input".into()),
+            ciborium_ll::Error::Syntax(_) => malformed(format!("syntax error at byte {at}")),
+        })?;
+        let header_len = decoder.offset();
+        let after_header = rest.len().saturating_sub(header_len);
+        let children = match header {
+            Header::Positive(_) | Header::Negative(_) | Header::Float(_) | Header::Simple(_) => 0,
+            Header::Break => return Err(malformed(format!("unexpected break at byte {at}"))),
+            Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None) => {
+                return Err(malformed(format!("indefinite length at byte {at}")));
+            }
+            Header::Bytes(Some(len)) | Header::Text(Some(len)) => {
+                if len > after_header {
+                    return Err(malformed(format!("a string at byte {at} is longer than the input")));
+                }
+                at = at.saturating_add(len);
+                0
+            }
+            Header::Tag(_) => 1,
+            Header::Array(Some(n)) | Header::Map(Some(n)) => {
+                if n > limits.max_cbor_items {
+                    return Err(Error::TooLarge { what: "CBOR collection", limit: limits.max_cbor_items });
+                }
+                let n = u64::try_from(n).unwrap_or(u64::MAX);
+                if matches!(header, Header::Map(_)) { n.saturating_mul(2) } else { n }
+            }
+        };
+        at = at.saturating_add(header_len);
+        if matches!(header, Header::Tag(_) | Header::Array(_) | Header::Map(_)) {
+            open.push(children);
+        }
+    }
 }
 
 fn describe<T: std::fmt::Debug>(err: &ciborium::de::Error<T>) -> String {
@@ -185,39 +247,60 @@ pub(crate) fn write(value: &Value) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn nested(depth: usize) -> Vec<u8> {
-        // depth - 1 arrays of one item around an integer: the integer is at `depth`.
-        let mut bytes = vec![0x81; depth - 1];
-        bytes.push(0x00);
-        bytes
+    fn err(bytes: &[u8]) -> Error {
+        read(bytes, "test", &Limits::DEFAULT).unwrap_err()
     }
 
     #[test]
-    fn depth_counts_from_one_at_the_outermost_item() {
-        let limits = Limits::DEFAULT;
-        assert!(read(&nested(16), "test", &limits).is_ok());
-        assert!(matches!(read(&nested(17), "test", &limits), Err(Error::Cbor { .. })));
-        assert!(matches!(read(&nested(5000), "test", &limits), Err(Error::Cbor { .. })));
+    fn indefinite_lengths_are_refused() {
+        // [_ 1], {_ 1: 2}, (_ h'01'), (_ "a")
+        for bytes in
+            [&[0x9f, 0x01, 0xff][..], &[0xbf, 0x01, 0x02, 0xff], &[0x5f, 0x41, 0x01, 0xff], &[0x7f, 0x61, 0x61, 0xff]]
+        {
+            assert_eq!(err(bytes), Error::Cbor { step: "test", detail: "indefinite length at byte 0".into() });
+        }
     }
 
     #[test]
-    fn collections_are_capped_and_duplicates_found_by_value() {
-        let limits = Limits { max_cbor_items: 3, ..Limits::DEFAULT };
-        assert!(read(&[0x83, 1, 2, 3], "test", &limits).is_ok());
-        assert!(matches!(read(&[0x84, 1, 2, 3, 4], "test", &limits), Err(Error::TooLarge { .. })));
-        // {1: 0, 1: 0} with the second key in a longer encoding is still a duplicate.
+    fn a_declared_length_beyond_the_input_is_refused_before_allocating() {
+        // A byte string claiming 2^63 bytes, and a text string claiming 4 GiB.
+        let huge = [0x5b, 0x80, 0, 0, 0, 0, 0, 0, 0];
         assert_eq!(
-            read(&[0xa2, 0x01, 0x00, 0x18, 0x01, 0x00], "test", &limits),
-            Err(Error::DuplicateKey { step: "test" })
+            err(&huge),
+            Error::Cbor { step: "test", detail: "a string at byte 0 is longer than the input".into() }
+        );
+        let text = [0x7a, 0xff, 0xff, 0xff, 0xff, b'a'];
+        assert_eq!(
+            err(&text),
+            Error::Cbor { step: "test", detail: "a string at byte 0 is longer than the input".into() }
         );
     }
 
     #[test]
-    fn indefinite_lengths_are_read_as_their_definite_meaning() {
-        // [_ 1, 2] (indefinite array) is the array [1, 2].
-        assert_eq!(
-            read(&[0x9f, 0x01, 0x02, 0xff], "test", &Limits::DEFAULT).unwrap(),
-            Value::Array(vec![1.into(), 2.into()])
-        );
+    fn counts_and_depth_are_capped_before_parsing() {
+        // An array header claiming 2^32 items, with none present.
+        assert_eq!(err(&[0x9a, 0xff, 0xff, 0xff, 0xff]), Error::TooLarge { what: "CBOR collection", limit: 512 });
+        // The outermost item is at depth 1: an integer inside 15 arrays is at depth 16, inside 16 at 17.
+        let deep = [vec![0x81; 16], vec![0x00]].concat();
+        assert_eq!(err(&deep), Error::Cbor { step: "test", detail: "nested too deeply".into() });
+        let ok = [vec![0x81; 15], vec![0x00]].concat();
+        assert!(read(&ok, "test", &Limits::DEFAULT).is_ok());
+        let tags = [vec![0xc1; 16], vec![0x00]].concat();
+        assert_eq!(err(&tags), Error::Cbor { step: "test", detail: "nested too deeply".into() });
+    }
+
+    #[test]
+    fn breaks_reserved_values_truncation_and_trailing_bytes() {
+        assert_eq!(err(&[0xff]), Error::Cbor { step: "test", detail: "unexpected break at byte 0".into() });
+        assert_eq!(err(&[0x82, 0x01, 0x1c]), Error::Cbor { step: "test", detail: "syntax error at byte 2".into() });
+        assert_eq!(err(&[0x82, 0x01]), Error::Cbor { step: "test", detail: "unexpected end of input".into() });
+        assert_eq!(err(&[0x01, 0x02]), Error::TrailingBytes { step: "test" });
+        assert_eq!(err(&[0xa2, 0x01, 0x00, 0x01, 0x00]), Error::DuplicateKey { step: "test" });
+    }
+
+    #[test]
+    fn duplicates_are_found_by_value_not_by_encoding() {
+        // {1: 0, 1: 0} with the second key in a longer encoding.
+        assert_eq!(err(&[0xa2, 0x01, 0x00, 0x18, 0x01, 0x00]), Error::DuplicateKey { step: "test" });
     }
 }

@@ -48,7 +48,8 @@ impl CoseMessage {
             _ if require_tag => return Err(Error::Cbor { step, detail: "missing COSE_Sign1 tag 18".into() }),
             untagged => untagged,
         };
-        // The protected header is a byte string holding CBOR: the same rules apply inside it.
+        // coset parses the protected header's bytes itself, under none of our limits: hold them
+        // to the same rules (depth, counts, definite lengths, duplicate keys) first.
         if let Value::Array(items) = &value {
             if let Some(Value::Bytes(protected)) = items.first() {
                 if !protected.is_empty() {

@@ -118,7 +118,7 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
         || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::Image(format!("read: {e}")));
     let (width, height) = reader()?.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
     if width == 0 || height == 0 {
-        return Err(Error::Image("the image is empty (zero width or height)".into()));
+        return Err(empty_image());
     }
     let side = limits.max_image_side;
     if width > side || height > side {
@@ -145,6 +145,10 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     Ok(image.into_luma8())
 }
 
+fn empty_image() -> Error {
+    Error::Image("the image is empty (zero width or height)".into())
+}
+
 /// Scans an image file's bytes for QR codes; one result per code found (its text, or why it
 /// could not be read), at most [`Limits::max_codes_per_image`].
 ///
@@ -157,8 +161,12 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
 /// Scans a greyscale image for QR codes, as [`scan`].
 ///
 /// # Errors
-/// [`Error::NoCode`] if no QR code is found.
+/// [`Error::Image`] for an image with no pixels, [`Error::NoCode`] if no QR code is found.
 pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
+    // rqrr indexes out of bounds (a panic) on an image with zero width or height.
+    if image.width() == 0 || image.height() == 0 {
+        return Err(empty_image());
+    }
     let (width, height) = (image.width() as usize, image.height() as usize);
     let mut prepared =
         rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| image.get_pixel(x as u32, y as u32).0[0]);

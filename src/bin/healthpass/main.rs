@@ -161,7 +161,8 @@ fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Verify { code, image, keys, demo_key, at, skew, json } => {
-            let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(TimeDelta::seconds(skew));
+            let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+            let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(skew);
             let now = at.unwrap_or_else(Utc::now);
             let results = match (&image, code) {
                 (Some(path), _) => verifier.verify_image(&read_file(path)?, now)?,
