@@ -28,8 +28,8 @@ fn verify(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
     let (text, verifier) = typical();
     let code = UnverifiedCode::parse(&text, &Limits::DEFAULT).unwrap();
-    let signed = code.message().signed_bytes();
-    let signature = code.message().signature().to_vec();
+    let signed = code.signed_bytes();
+    let signature = code.signature().to_vec();
     let key = SigningKey::demo().public_key();
     assert!(verifier.verify(&text, now).is_ok());
 

@@ -139,7 +139,7 @@ fn alg_none_spelled_out_as_text() {
     let protected = Header { alg: Some(Algorithm::Text("none".into())), ..eddsa(&demo()) };
     assert_eq!(
         verify(&sign1(protected, Header::default(), payload(), &demo())),
-        Error::UnsupportedAlg(r#"Text("none")"#.into())
+        Error::UnsupportedAlg(r#"alg "none""#.into())
     );
 }
 
@@ -154,10 +154,7 @@ fn alg_only_in_the_unprotected_header() {
 fn an_eddsa_unprotected_alg_does_not_override_the_protected_one() {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(demo().kid().0).build();
     let unprotected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).build();
-    assert_eq!(
-        verify(&sign1(protected, unprotected, payload(), &demo())),
-        Error::UnsupportedAlg("Assigned(ES256)".into())
-    );
+    assert_eq!(verify(&sign1(protected, unprotected, payload(), &demo())), Error::UnsupportedAlg("alg -7".into()));
 }
 
 #[test]
@@ -166,17 +163,20 @@ fn es256_header_on_an_ed25519_kid() {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(demo().kid().0).build();
     assert_eq!(
         verify(&sign1(protected, Header::default(), payload(), &demo())),
-        Error::UnsupportedAlg("Assigned(ES256)".into())
+        Error::UnsupportedAlg("alg -7".into())
     );
 }
 
 #[test]
 fn an_unknown_algorithm() {
-    for alg in [Algorithm::PrivateUse(-65_600), Algorithm::Text("Ed448-but-not-really".into())] {
+    for (alg, named) in [
+        (Algorithm::PrivateUse(-65_600), "alg -65600"),
+        (Algorithm::Text("Ed448-but-not-really".into()), r#"alg "Ed448-but-not-really""#),
+    ] {
         let protected = Header { alg: Some(alg.clone()), ..eddsa(&demo()) };
         assert_eq!(
             verify(&sign1(protected, Header::default(), payload(), &demo())),
-            Error::UnsupportedAlg(format!("{alg:?}"))
+            Error::UnsupportedAlg(named.into())
         );
     }
 }
@@ -466,10 +466,7 @@ fn other_outer_tags_are_not_a_body() {
 fn tags_inside_the_signed_cwt() {
     // The whole CWT in its own tag 61.
     let tagged_cwt = cbor(&Value::Tag(61, Box::new(Value::Map(cwt_value()))));
-    assert!(matches!(
-        verify(&sign1(eddsa(&demo()), Header::default(), tagged_cwt, &demo())),
-        Error::Claims(_)
-    ));
+    assert!(matches!(verify(&sign1(eddsa(&demo()), Header::default(), tagged_cwt, &demo())), Error::Claims(_)));
     // exp as an epoch-time tag (1).
     let mut cwt = cwt_value();
     set(&mut cwt, 4, Value::Tag(1, Box::new(Value::Integer(now().timestamp().into()))));
@@ -560,9 +557,18 @@ fn exp_of_u64_max() {
 #[test]
 fn times_beyond_the_calendar() {
     let t = now().timestamp();
-    assert_eq!(verify(&with_times(t, None, i64::MAX)), Error::Claims("exp is out of range (years 0001 to 9999)".into()));
-    assert_eq!(verify(&with_times(i64::MIN, None, t)), Error::Claims("iat is out of range (years 0001 to 9999)".into()));
-    assert_eq!(verify(&with_times(t, Some(i64::MIN + 1), t + 60)), Error::Claims("nbf is out of range (years 0001 to 9999)".into()));
+    assert_eq!(
+        verify(&with_times(t, None, i64::MAX)),
+        Error::Claims("exp is out of range (years 0001 to 9999)".into())
+    );
+    assert_eq!(
+        verify(&with_times(i64::MIN, None, t)),
+        Error::Claims("iat is out of range (years 0001 to 9999)".into())
+    );
+    assert_eq!(
+        verify(&with_times(t, Some(i64::MIN + 1), t + 60)),
+        Error::Claims("nbf is out of range (years 0001 to 9999)".into())
+    );
 }
 
 #[test]
@@ -579,7 +585,8 @@ fn negative_times() {
 
 #[test]
 fn evidence_times_and_dates_that_overflow() {
-    let edit = |f: &dyn Fn(&mut Vec<(Value, Value)>)| {
+    type Entries = Vec<(Value, Value)>;
+    let edit = |f: &dyn Fn(&mut Entries)| {
         let mut cwt = cwt_value();
         let status = cwt.iter_mut().find(|(k, _)| *k == Value::Integer((-65_537).into())).unwrap();
         let Value::Map(entries) = &mut status.1 else { panic!("status claims are a map") };
@@ -610,7 +617,10 @@ fn evidence_times_and_dates_that_overflow() {
             test.iter_mut().find(|(k, _)| *k == Value::Integer(3.into())).unwrap().1 = secs.clone();
         }
     };
-    assert_eq!(edit(&test_time(Value::Integer(i64::MIN.into()))), Error::Claims("sample time is out of range (years 0001 to 9999)".into()));
+    assert_eq!(
+        edit(&test_time(Value::Integer(i64::MIN.into()))),
+        Error::Claims("sample time is out of range (years 0001 to 9999)".into())
+    );
     assert_eq!(
         edit(&test_time(Value::Integer(u64::MAX.into()))),
         Error::Claims("sample time must be an integer in the 64-bit signed range".into())
@@ -621,7 +631,7 @@ fn evidence_times_and_dates_that_overflow() {
 fn fractional_times_are_refused() {
     let mut cwt = cwt_value();
     set(&mut cwt, 4, Value::Float(now().timestamp() as f64 + 0.5));
-    assert_eq!(verify(&signed_cwt(cwt)), Error::Claims("exp must be whole seconds".into()));
+    assert_eq!(verify(&signed_cwt(cwt)), Error::Claims("exp must be an integer in the 64-bit signed range".into()));
 }
 
 #[test]

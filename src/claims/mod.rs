@@ -5,6 +5,7 @@
 //! small integer keys that travels inside the signed CWT (see `docs/FORMAT.md`).
 
 mod cbor;
+mod decode;
 
 pub use cbor::STATUS_CLAIM_KEY;
 pub(crate) use cbor::cose_error;

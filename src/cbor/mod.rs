@@ -1,7 +1,10 @@
 //! Bounded CBOR reading and small helpers for maps with integer keys.
 
+mod reader;
+
 use ciborium::Value;
 use ciborium_ll::{Decoder, Header};
+pub(crate) use reader::{Key, Kind, Reader};
 
 use crate::{Error, Limits, Result};
 
@@ -153,86 +156,6 @@ impl MapBuilder {
 
     pub(crate) fn build(self) -> Value {
         Value::Map(self.0)
-    }
-}
-
-/// Reads the fields of a CBOR map with small integer keys, refusing unknown keys at the end.
-pub(crate) struct Fields {
-    what: &'static str,
-    entries: Vec<(i64, Value)>,
-}
-
-impl Fields {
-    pub(crate) fn new(value: Value, what: &'static str) -> Result<Self> {
-        let Value::Map(map) = value else {
-            return Err(Error::claims(format!("{what} must be a map")));
-        };
-        let mut entries = Vec::with_capacity(map.len());
-        for (key, value) in map {
-            let key = key
-                .as_integer()
-                .and_then(|k| i64::try_from(k).ok())
-                .ok_or_else(|| Error::claims(format!("{what} has a key that is not a small integer")))?;
-            if entries.iter().any(|(k, _)| *k == key) {
-                return Err(Error::DuplicateKey { step: "claims" });
-            }
-            entries.push((key, value));
-        }
-        Ok(Fields { what, entries })
-    }
-
-    pub(crate) fn take(&mut self, key: i64) -> Option<Value> {
-        let at = self.entries.iter().position(|(k, _)| *k == key)?;
-        Some(self.entries.swap_remove(at).1)
-    }
-
-    pub(crate) fn need(&mut self, key: i64, name: &str) -> Result<Value> {
-        self.take(key).ok_or_else(|| Error::claims(format!("{} lacks {name} (key {key})", self.what)))
-    }
-
-    pub(crate) fn finish(self) -> Result<()> {
-        match self.entries.first() {
-            Some((key, _)) => Err(Error::claims(format!("{} has unknown key {key}", self.what))),
-            None => Ok(()),
-        }
-    }
-}
-
-pub(crate) fn to_text(value: Value, what: &str, limits: &Limits) -> Result<String> {
-    match value {
-        Value::Text(text) if text.len() > limits.max_text_string_len => {
-            Err(Error::TooLarge { what: "claim text", limit: limits.max_text_string_len })
-        }
-        Value::Text(text) => Ok(text),
-        _ => Err(Error::claims(format!("{what} must be a text string"))),
-    }
-}
-
-pub(crate) fn to_uint(value: &Value, what: &str) -> Result<u64> {
-    value
-        .as_integer()
-        .and_then(|i| u64::try_from(i).ok())
-        .ok_or_else(|| Error::claims(format!("{what} must be an unsigned integer")))
-}
-
-pub(crate) fn to_int(value: &Value, what: &str) -> Result<i64> {
-    value
-        .as_integer()
-        .and_then(|i| i64::try_from(i).ok())
-        .ok_or_else(|| Error::claims(format!("{what} must be an integer in the 64-bit signed range")))
-}
-
-pub(crate) fn to_array(value: Value, what: &str) -> Result<Vec<Value>> {
-    match value {
-        Value::Array(items) => Ok(items),
-        _ => Err(Error::claims(format!("{what} must be an array"))),
-    }
-}
-
-pub(crate) fn to_bytes(value: Value, what: &str) -> Result<Vec<u8>> {
-    match value {
-        Value::Bytes(bytes) => Ok(bytes),
-        _ => Err(Error::claims(format!("{what} must be a byte string"))),
     }
 }
 
