@@ -448,7 +448,12 @@ fn cases() -> Vec<Case> {
             "base45",
         ),
         refused("base45-triplet-over-65535", "GGW decodes to 65536 + ..., above 16 bits.", "HP1:GGW".into(), "base45"),
-        refused("base45-single-character-left", "A length of 3n + 1 characters.", format!("{typical_text}0"), "base45"),
+        refused(
+            "base45-single-character-left",
+            "A length of 3n + 1 characters: whole groups, then one character.",
+            format!("HP1:{}0", encode_base45(&cose[..cose.len() / 2 * 2])),
+            "base45",
+        ),
         refused(
             "base45-final-pair-over-255",
             "A final pair :: = 2024, above one byte.",
