@@ -3,7 +3,7 @@
 use std::io::Cursor;
 
 use fast_qr::{ECL, QRBuilder, QRCode};
-use image::{GrayImage, ImageReader, Luma};
+use image::{GrayImage, ImageReader};
 
 use crate::{Error, Limits, Result};
 
@@ -53,27 +53,62 @@ impl Qr {
 
     /// The code as a greyscale image, `module_px` pixels per module, with a 4-module quiet zone.
     pub fn to_image(&self, module_px: u32) -> GrayImage {
-        let module_px = module_px.max(1) as usize;
-        let side = u32::try_from((self.width() + 2 * QUIET_ZONE) * module_px).unwrap_or(0);
-        GrayImage::from_fn(side, side, |x, y| {
-            let (mx, my) =
-                ((x as usize / module_px).wrapping_sub(QUIET_ZONE), (y as usize / module_px).wrapping_sub(QUIET_ZONE));
-            Luma([if self.is_dark(mx, my) { 0 } else { 255 }])
-        })
+        let (side, rows) = self.rows(module_px, 0, 255);
+        let side = u32::try_from(side).unwrap_or(0);
+        GrayImage::from_raw(side, side, rows.concat()).unwrap_or_default()
     }
 
-    /// The code as PNG bytes, `module_px` pixels per module.
+    /// One row of pixels per module row (`dark` and `light` values, `module_px` per module,
+    /// quiet zone included), and the side in pixels. Rows repeat `module_px` times in an image.
+    fn rows(&self, module_px: u32, dark: u8, light: u8) -> (usize, Vec<Vec<u8>>) {
+        let px = module_px.max(1) as usize;
+        let side = (self.width() + 2 * QUIET_ZONE) * px;
+        let mut rows = Vec::with_capacity(side);
+        for y in 0..self.width() + 2 * QUIET_ZONE {
+            let row: Vec<u8> = (0..side)
+                .map(|x| {
+                    let (mx, my) = ((x / px).wrapping_sub(QUIET_ZONE), y.wrapping_sub(QUIET_ZONE));
+                    if self.is_dark(mx, my) { dark } else { light }
+                })
+                .collect();
+            rows.extend(std::iter::repeat_n(row, px));
+        }
+        (side, rows)
+    }
+
+    /// The code as a 1-bit greyscale PNG, `module_px` pixels per module (a few kilobytes).
     ///
     /// # Errors
     /// [`Error::Qr`] if PNG encoding fails.
     pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>> {
-        use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-        let image = self.to_image(module_px);
-        let mut png = Vec::new();
-        // Two-tone images compress well with the fast setting; the best one costs several times more.
-        image
-            .write_with_encoder(PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::NoFilter))
-            .map_err(|e| Error::Qr(format!("PNG: {e}")))?;
+        let px = module_px.max(1) as usize;
+        let side = (self.width() + 2 * QUIET_ZONE) * px;
+        // One bit a pixel, most significant first, 1 for light: pack each module row once.
+        let mut packed = Vec::with_capacity(side.div_ceil(8) * side);
+        for y in 0..self.width() + 2 * QUIET_ZONE {
+            let mut row = vec![0u8; side.div_ceil(8)];
+            for x in 0..side {
+                let (mx, my) = ((x / px).wrapping_sub(QUIET_ZONE), y.wrapping_sub(QUIET_ZONE));
+                if !self.is_dark(mx, my) {
+                    if let Some(byte) = row.get_mut(x / 8) {
+                        *byte |= 0x80 >> (x % 8);
+                    }
+                }
+            }
+            for _ in 0..px {
+                packed.extend_from_slice(&row);
+            }
+        }
+        let side = u32::try_from(side).map_err(|_| Error::Qr("PNG: too large".into()))?;
+        let mut png = Vec::with_capacity(packed.len() / 4 + 128);
+        let mut encoder = png::Encoder::new(&mut png, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Fast);
+        let fail = |e: png::EncodingError| Error::Qr(format!("PNG: {e}"));
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&packed).map_err(fail)?;
+        writer.finish().map_err(fail)?;
         Ok(png)
     }
 
@@ -184,6 +219,8 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
 
 #[cfg(test)]
 mod tests {
+    use image::Luma;
+
     use super::*;
 
     #[test]
