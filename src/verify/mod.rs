@@ -1,11 +1,18 @@
 //! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
 
+mod clock;
+mod envelope;
 mod keyset;
+mod revocation;
+mod trust_list;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use coset::iana;
 
+pub use clock::ClockGuard;
 pub use keyset::{KeySet, TrustedKey};
+pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
+pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
 
 use crate::cose::CoseMessage;
 use crate::keys::Kid;
