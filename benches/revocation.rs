@@ -77,8 +77,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load 1M: decode + verify signature + check order", |b| {
         b.iter(|| {
-            RevocationList::decode_signed(black_box(&signed), &[anchor.public_key()], &trust, &Limits::DEFAULT)
-                .unwrap()
+            RevocationList::decode_signed(black_box(&signed), &[anchor.public_key()], &trust, &Limits::DEFAULT).unwrap()
         })
     });
     group.finish();
