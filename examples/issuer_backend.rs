@@ -119,7 +119,9 @@ impl Progress {
 
     fn new(total: usize) -> Self {
         let progress = Progress { total, done: 0, live: std::io::stderr().is_terminal() };
-        progress.draw();
+        if progress.live {
+            progress.draw();
+        }
         progress
     }
 

@@ -229,3 +229,22 @@ fn policies_with_unknown_fields_or_contradictions_are_refused() {
     let ok = Policy::from_json(r#"{ "accept_colours": ["green", "yellow"], "stale_list_grace_hours": 24 }"#).unwrap();
     assert_eq!(Policy::from_json(&ok.to_json()).unwrap(), ok);
 }
+
+fn json_blocks(markdown: &str) -> Vec<&str> {
+    markdown.split("```json").skip(1).map(|block| block.split("```").next().unwrap()).collect()
+}
+
+#[test]
+fn the_documented_examples_load_and_the_documented_contradiction_does_not() {
+    let blocks = json_blocks(include_str!("../docs/POLICY.md"));
+    let (refused, examples) = blocks.split_last().unwrap();
+    assert!(examples.len() >= 4);
+    for json in examples {
+        Policy::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+    }
+    assert!(Policy::from_json(refused).unwrap_err().to_string().contains("both"));
+    let drafts = json_blocks(include_str!("../docs/TRUST.md"));
+    let draft: TrustList = serde_json::from_str(drafts[0]).unwrap();
+    draft.validate(&Limits::DEFAULT).unwrap();
+    assert_eq!(draft.entries[0].scope.colours.as_ref().unwrap().len(), 3);
+}
