@@ -262,3 +262,32 @@ fn withdrawing_a_key_and_bad_files_are_reported() {
     assert!(text.contains("malformed CBOR"), "{text}");
     assert!(Path::new(&dir.path("draft.json")).exists());
 }
+
+#[test]
+fn the_clock_state_file_remembers_signed_time_across_runs() {
+    let dir = setup("clockstate");
+    let code = issue(&dir, "office.key", "green", 10);
+    let state = ["--clock-state", "clock.txt"];
+    // First run: accepted, and the code's issue time (08:30) is remembered.
+    assert_eq!(verify(&dir, &code, &state).status.code(), Some(0));
+    let saved = std::fs::read_to_string(dir.0.join("clock.txt")).unwrap();
+    assert_eq!(saved.trim(), "2026-11-23T08:30:00+00:00");
+    // At 08:10 the trust list (08:00) alone cannot tell the clock is behind; the state can.
+    let early = ["--at", "2026-11-23T08:10:00Z"];
+    let args = |extra: &[&'static str]| -> Vec<String> {
+        [&["verify", code.as_str(), "--trust", "list.cose", "--anchor", "anchor.key.pub"][..], &early, extra]
+            .concat()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
+    let run_args = |extra: &[&'static str]| run(&dir, &args(extra).iter().map(String::as_str).collect::<Vec<_>>());
+    let without = stdout(&run_args(&[]));
+    assert!(!without.contains("[clock_rollback]") && without.contains("[issued_in_future]"), "{without}");
+    let with = stdout(&run_args(&state));
+    assert!(with.contains("[clock_rollback]"), "{with}");
+    std::fs::write(dir.0.join("clock.txt"), "yesterday").unwrap();
+    let out = run_args(&state);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an RFC 3339 time"));
+}

@@ -274,3 +274,31 @@ fn images_are_checked_code_by_code() {
     assert!(verdicts[0].accepted, "{}", verdicts[0]);
     assert_eq!(cp.check_image(b"not an image", t0())[0].refusal_codes(), vec!["image"]);
 }
+
+#[test]
+fn claims_verified_elsewhere_get_the_same_decision() {
+    // Stands in for an interop verifier: it checks signatures only, then hands over Verified<Claims>.
+    let mut keys = trust_list(5).to_key_set(t0());
+    let stranger = healthpass::SigningKey::from_seed(&[8; 32]);
+    keys.add(stranger.public_key());
+    let plain = healthpass::Verifier::new(keys);
+    let mut cp = checkpoint(green_only());
+
+    let green = plain.verify(&issue(office(), &claims(20)), t0()).unwrap();
+    assert!(cp.check_verified(&green, t0()).accepted);
+
+    let mut red = claims(21);
+    red.colour = Colour::Red;
+    red.reasons = vec![Reason::PositiveTest];
+    let red = plain.verify(&issue(office(), &red), t0()).unwrap();
+    assert_eq!(cp.check_verified(&red, t0()).refusal_codes(), vec!["out_of_scope", "colour_not_accepted"]);
+
+    let unlisted = plain.verify(&issue(stranger, &claims(22)), t0()).unwrap();
+    assert_eq!(cp.check_verified(&unlisted, t0()).refusal_codes(), vec!["unknown_kid"]);
+
+    let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.revoke_credentials([&claims(20).credential_id]);
+    cp.add_revocation_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+    assert_eq!(cp.check_verified(&green, t0()).refusal_codes(), vec!["revoked"]);
+    assert_eq!(cp.check_verified(&green, t0() - TimeDelta::days(2)).refusal_codes()[0], "clock_rollback");
+}

@@ -248,3 +248,41 @@ fn the_documented_examples_load_and_the_documented_contradiction_does_not() {
     draft.validate(&Limits::DEFAULT).unwrap();
     assert_eq!(draft.entries[0].scope.colours.as_ref().unwrap().len(), 3);
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_are_refused_as_lists(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let anchors = [anchor().public_key()];
+            prop_assert!(TrustList::decode_signed(&bytes, &anchors, &Limits::DEFAULT).is_err());
+            prop_assert!(TrustList::decode_unverified(&bytes, &Limits::DEFAULT).is_err());
+            prop_assert!(RevocationList::decode_signed(&bytes, &anchors, &trust_list(1), &Limits::DEFAULT).is_err());
+        }
+
+        #[test]
+        fn corrupted_lists_are_refused_or_identical(at in 0usize..4096, bit in 0u8..8) {
+            let mut bytes = signed_trust_list(5);
+            let at = at % bytes.len();
+            bytes[at] ^= 1 << bit;
+            // A flipped bit either breaks the list or (in a byte the signature does not cover,
+            // which a tagged COSE_Sign1 with an empty unprotected map does not have) changes nothing.
+            match decode(&bytes) {
+                Ok(list) => prop_assert_eq!(list, trust_list(5)),
+                Err(err) => prop_assert!(!err.to_string().is_empty()),
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_is_refused_as_a_policy_or_loads_consistently(text in ".{0,200}") {
+            if let Ok(policy) = Policy::from_json(&text) {
+                prop_assert!(policy.validate().is_ok());
+            }
+        }
+    }
+}

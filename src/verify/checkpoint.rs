@@ -8,7 +8,7 @@ use super::policy::Policy;
 use super::revocation::RevocationList;
 use super::trust_list::{KeyAlgorithm, TrustEntry, TrustList};
 use super::verdict::{Finding, Summary, Verdict};
-use super::{UnverifiedCode, Verifier};
+use super::{UnverifiedCode, Verified, Verifier};
 use crate::cose::CoseMessage;
 use crate::keys::{Kid, PublicKey};
 use crate::{Claims, Error, Limits, Result, qr};
@@ -155,22 +155,64 @@ impl Checkpoint {
             }
         };
         // Of the entries whose key verified the signature, judge by the one the code fits best.
-        let entry_findings =
-            entries.iter().map(|entry| entry_failures(entry, &claims)).min_by_key(Vec::len).unwrap_or_default();
-        refusals.extend(entry_findings.into_iter().map(Finding::from));
-        let time_failures = time_failures(&claims, now, self.clock.skew());
+        let best = entries.iter().map(|entry| entry_failures(entry, &claims)).min_by_key(Vec::len).unwrap_or_default();
+        self.judge(&claims, &kid, best, refusals, warnings, now)
+    }
+
+    /// Decides about claims whose signature was verified elsewhere: codes of other systems
+    /// (EU DCC, NZCP, SHC) that an interop verifier mapped into [`Claims`] after checking their
+    /// signature against this checkpoint's trust-list keys (see [`TrustList::entries_for`]).
+    ///
+    /// Applies everything [`Checkpoint::check`] applies after the signature: the trust-list
+    /// entries with the claims' kid (issuer, key validity at issue time, scope), the code's
+    /// times, the revocation lists, the policy, the clock guard and list freshness. A kid with
+    /// no entry in the trust list is refused (`unknown_kid`): a checkpoint trusts its list only.
+    ///
+    /// What is **not** known here is which of several entries sharing the kid holds the key
+    /// that verified; the code is judged by the entry it fits best. Where kids may collide
+    /// across keys of different scope, give each key its own kid.
+    pub fn check_verified(&mut self, verified: &Verified<Claims>, now: DateTime<Utc>) -> Verdict {
+        let (mut refusals, warnings) = self.preconditions(now);
+        let kid = verified.kid();
+        let best = self
+            .trust
+            .entries
+            .iter()
+            .filter(|e| e.kid == *kid)
+            .map(|e| entry_failures(e, verified))
+            .min_by_key(Vec::len);
+        let Some(best) = best else {
+            refusals.push(Error::UnknownKid(kid.to_string()).into());
+            return Verdict::refused(refusals, warnings);
+        };
+        self.judge(verified, kid, best, refusals, warnings, now)
+    }
+
+    /// Everything after the signature: the entry's failures, the code's times (which, when
+    /// good, move the clock guard), the revocation lists and the policy.
+    fn judge(
+        &mut self,
+        claims: &Claims,
+        kid: &Kid,
+        entry_failures: Vec<Error>,
+        mut refusals: Vec<Finding>,
+        warnings: Vec<Finding>,
+        now: DateTime<Utc>,
+    ) -> Verdict {
+        refusals.extend(entry_failures.into_iter().map(Finding::from));
+        let time_failures = time_failures(claims, now, self.clock.skew());
         if time_failures.is_empty() {
             self.clock.observe(claims.issued_at);
         }
         refusals.extend(time_failures.into_iter().map(Finding::from));
         for list in &self.revocations {
-            refusals.extend(list.check(&claims, &kid).into_iter().map(Finding::from));
+            refusals.extend(list.check(claims, kid).into_iter().map(Finding::from));
         }
-        refusals.extend(self.policy.evaluate_claims(&claims, now));
+        refusals.extend(self.policy.evaluate_claims(claims, now));
         Verdict {
             accepted: refusals.is_empty(),
             colour: Some(claims.colour),
-            summary: Some(Summary::of(&claims)),
+            summary: Some(Summary::of(claims)),
             refusals,
             warnings,
         }

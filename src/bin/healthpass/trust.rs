@@ -150,6 +150,10 @@ pub(crate) struct CheckpointArgs {
     /// code is accepted whatever its colour.
     #[arg(long, requires = "trust")]
     policy: Option<PathBuf>,
+    /// A file keeping the newest signed time seen (RFC 3339), read before and updated after,
+    /// so that a clock wound back between runs is noticed (see docs/TRUST.md, clock guard).
+    #[arg(long, requires = "trust")]
+    clock_state: Option<PathBuf>,
 }
 
 impl CheckpointArgs {
@@ -355,8 +359,16 @@ pub(crate) fn verify(
         Some(path) => Policy::read_file(path)?,
         None => Policy::permissive(),
     };
-    let mut checkpoint =
-        Checkpoint::new(anchors, &read_file(trust)?, policy)?.with_clock(ClockGuard::new(TimeDelta::seconds(skew)));
+    let mut clock = ClockGuard::new(TimeDelta::seconds(skew));
+    if let Some(path) = args.clock_state.as_deref().filter(|p| p.exists()) {
+        let text = healthpass::fs::read_bounded(path, 1024, "clock state file")?;
+        let newest = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
+            .ok_or_else(|| Failure::Usage(format!("{}: not an RFC 3339 time", path.display())))?;
+        clock = clock.with_newest(newest.with_timezone(&Utc));
+    }
+    let mut checkpoint = Checkpoint::new(anchors, &read_file(trust)?, policy)?.with_clock(clock);
     for path in &args.revocations {
         checkpoint.add_revocation_list(&read_file(path)?)?;
     }
@@ -366,6 +378,9 @@ pub(crate) fn verify(
         (None, Some(code)) => vec![checkpoint.check(read_input(&code)?.trim(), now)],
         (None, None) => return Err(Failure::Usage("give a code or --image".into())),
     };
+    if let (Some(path), Some(newest)) = (&args.clock_state, checkpoint.clock().newest()) {
+        write_atomic(path, format!("{}\n", newest.to_rfc3339()).as_bytes(), Mode::Public)?;
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&verdicts).unwrap_or_default());
     } else {
