@@ -302,3 +302,19 @@ fn claims_verified_elsewhere_get_the_same_decision() {
     assert_eq!(cp.check_verified(&green, t0()).refusal_codes(), vec!["revoked"]);
     assert_eq!(cp.check_verified(&green, t0() - TimeDelta::days(2)).refusal_codes()[0], "clock_rollback");
 }
+
+#[test]
+fn the_trust_list_fixes_each_keys_algorithm() {
+    let mut list = trust_list(5);
+    list.entries.retain(|e| e.kid != office().kid());
+    let mut p256 = trust_support::entry(&office(), "CN-GD", Default::default());
+    p256.algorithm = healthpass::verify::KeyAlgorithm::Es256;
+    p256.public_key = vec![0x30, 0x03, 0x02, 0x01, 0x00];
+    list.entries.push(p256);
+    let mut cp =
+        Checkpoint::new(vec![anchor().public_key()], &list.sign(&anchor(), &Limits::DEFAULT).unwrap(), green_only())
+            .unwrap();
+    let verdict = cp.check(&issue(office(), &claims(23)), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["unsupported_alg"]);
+    assert_eq!(verdict.colour, None);
+}

@@ -214,7 +214,7 @@ impl TrustEntry {
     /// that are not an Ed25519 point (never the case for a list that passed validation).
     pub fn ed25519_key(&self) -> Result<PublicKey> {
         if self.algorithm != KeyAlgorithm::Ed25519 {
-            return Err(Error::UnsupportedAlg(format!("{:?} key where Ed25519 is needed", self.algorithm)));
+            return Err(Error::UnsupportedAlg(format!("{:?} (the entry's key is not Ed25519)", self.algorithm)));
         }
         let bytes: [u8; 32] =
             self.public_key.as_slice().try_into().map_err(|_| Error::Key("an Ed25519 key has 32 bytes".into()))?;
