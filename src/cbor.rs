@@ -12,12 +12,15 @@ use crate::{Error, Limits, Result};
 /// [`Error::DuplicateKey`] for a map holding a key twice.
 pub(crate) fn read(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<Value> {
     let mut rest = bytes;
-    let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, limits.max_cbor_depth)
-        .map_err(|e| Error::Cbor { step, detail: describe(&e) })?;
+    // ciborium's own recursion guard (kept above ours) protects the stack; `check` applies the
+    // documented rule exactly: the outermost item is at depth 1, each array, map or tag adds one.
+    let value: Value =
+        ciborium::de::from_reader_with_recursion_limit(&mut rest, limits.max_cbor_depth.saturating_add(2))
+            .map_err(|e| Error::Cbor { step, detail: describe(&e) })?;
     if !rest.is_empty() {
         return Err(Error::TrailingBytes { step });
     }
-    check(&value, step, limits, 0)?;
+    check(&value, step, limits, 1)?;
     Ok(value)
 }
 
@@ -176,4 +179,45 @@ pub(crate) fn write(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = ciborium::ser::into_writer(value, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(depth: usize) -> Vec<u8> {
+        // depth - 1 arrays of one item around an integer: the integer is at `depth`.
+        let mut bytes = vec![0x81; depth - 1];
+        bytes.push(0x00);
+        bytes
+    }
+
+    #[test]
+    fn depth_counts_from_one_at_the_outermost_item() {
+        let limits = Limits::DEFAULT;
+        assert!(read(&nested(16), "test", &limits).is_ok());
+        assert!(matches!(read(&nested(17), "test", &limits), Err(Error::Cbor { .. })));
+        assert!(matches!(read(&nested(5000), "test", &limits), Err(Error::Cbor { .. })));
+    }
+
+    #[test]
+    fn collections_are_capped_and_duplicates_found_by_value() {
+        let limits = Limits { max_cbor_items: 3, ..Limits::DEFAULT };
+        assert!(read(&[0x83, 1, 2, 3], "test", &limits).is_ok());
+        assert!(matches!(read(&[0x84, 1, 2, 3, 4], "test", &limits), Err(Error::TooLarge { .. })));
+        // {1: 0, 1: 0} with the second key in a longer encoding is still a duplicate.
+        assert_eq!(
+            read(&[0xa2, 0x01, 0x00, 0x18, 0x01, 0x00], "test", &limits),
+            Err(Error::DuplicateKey { step: "test" })
+        );
+    }
+
+    #[test]
+    fn indefinite_lengths_are_read_as_their_definite_meaning() {
+        // [_ 1, 2] (indefinite array) is the array [1, 2].
+        assert_eq!(
+            read(&[0x9f, 0x01, 0x02, 0xff], "test", &Limits::DEFAULT).unwrap(),
+            Value::Array(vec![1.into(), 2.into()])
+        );
+    }
 }

@@ -48,6 +48,14 @@ impl CoseMessage {
             _ if require_tag => return Err(Error::Cbor { step, detail: "missing COSE_Sign1 tag 18".into() }),
             untagged => untagged,
         };
+        // The protected header is a byte string holding CBOR: the same rules apply inside it.
+        if let Value::Array(items) = &value {
+            if let Some(Value::Bytes(protected)) = items.first() {
+                if !protected.is_empty() {
+                    cbor::read(protected, "protected header", limits)?;
+                }
+            }
+        }
         let sign1 = CoseSign1::from_cbor_value(value).map_err(|e| cose_error(e, step))?;
         if !sign1.protected.header.crit.is_empty() {
             return Err(Error::Cbor {

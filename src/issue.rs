@@ -4,6 +4,10 @@ use crate::keys::{Kid, SigningKey};
 use crate::transport::{encode_base45, wrap_body};
 use crate::{Claims, Limits, PREFIX, Result, cose};
 
+/// The longest text an issuer makes: what a QR code of version 40 holds in alphanumeric mode at
+/// error-correction level M.
+pub const MAX_ISSUED_TEXT: usize = 3_391;
+
 /// Signs claims into code text with one secret key.
 ///
 /// ```
@@ -45,8 +49,9 @@ impl Issuer {
     pub fn issue(&self, claims: &Claims) -> Result<String> {
         let cose = self.issue_cose(claims)?;
         let text = format!("{PREFIX}{}", encode_base45(&wrap_body(cose)));
-        if text.len() > self.limits.max_text_len {
-            return Err(crate::Error::TooLarge { what: "code text", limit: self.limits.max_text_len });
+        let limit = self.limits.max_text_len.min(MAX_ISSUED_TEXT);
+        if text.len() > limit {
+            return Err(crate::Error::TooLarge { what: "code text", limit });
         }
         Ok(text)
     }

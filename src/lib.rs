@@ -39,7 +39,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod cbor;
 pub mod claims;
@@ -63,3 +63,8 @@ pub use verify::{KeySet, UnverifiedCode, Verified, Verifier};
 
 /// The prefix of native code text: version 1 of the format in `docs/FORMAT.md`.
 pub const PREFIX: &str = "HP1:";
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -5,9 +5,9 @@
 /// Each cap is checked *before* the work it bounds: a text is measured before base45 runs, a
 /// zlib stream stops inflating at the cap rather than after it, and an image's dimensions are
 /// read from its header before a single pixel is decoded. The defaults fit every published code
-/// of every supported format with room to spare; raise them only with a reason.
+/// of every supported format with room to spare; raise them only with a reason. Change one
+/// field with struct update syntax: `Limits { max_text_len: 10_000, ..Limits::DEFAULT }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Limits {
     /// Characters of code text (prefix included). Default 7,089: the most any QR code can hold.
     pub max_text_len: usize,

@@ -14,7 +14,9 @@ use crate::{Error, Limits, Result};
 pub const STATUS_CLAIM_KEY: i64 = -65537;
 
 /// Dates travel as whole days since 1970-01-01.
-const EPOCH_DAY: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+fn epoch_day() -> NaiveDate {
+    DateTime::UNIX_EPOCH.date_naive()
+}
 
 impl Claims {
     /// Encodes the claims as the CWT payload bytes, deterministically (RFC 8949 §4.2.1 order).
@@ -46,7 +48,10 @@ impl Claims {
     /// claim model (a missing or unknown key, a value of the wrong type or out of range).
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<Self> {
         let value = read(bytes, "CWT", limits)?;
-        let set = ClaimsSet::from_cbor_value(value).map_err(|e| cose_error(e, "CWT"))?;
+        let set = ClaimsSet::from_cbor_value(value).map_err(|e| match e {
+            CoseError::DuplicateMapKey => Error::DuplicateKey { step: "CWT" },
+            other => Error::claims(format!("CWT: {other}")),
+        })?;
         let claims = claims_from_set(set, limits)?;
         claims.validate(limits.max_text_string_len)?;
         Ok(claims)
@@ -115,7 +120,9 @@ fn time(stamp: Option<Timestamp>, what: &str) -> Result<DateTime<Utc>> {
 }
 
 fn seconds_to_time(secs: i64, what: &str) -> Result<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0).ok_or_else(|| Error::claims(format!("{what} is out of range")))
+    DateTime::from_timestamp(secs, 0)
+        .filter(|t| super::in_year_range(t.date_naive()))
+        .ok_or_else(|| Error::claims(format!("{what} is out of range (years 0001 to 9999)")))
 }
 
 fn registry_value<T>(value: &Value, what: &str, from_code: fn(u64) -> Option<T>) -> Result<T> {
@@ -124,14 +131,15 @@ fn registry_value<T>(value: &Value, what: &str, from_code: fn(u64) -> Option<T>)
 }
 
 fn date_to_value(date: NaiveDate) -> Value {
-    Value::from(date.signed_duration_since(EPOCH_DAY).num_days())
+    Value::from(date.signed_duration_since(epoch_day()).num_days())
 }
 
 fn value_to_date(value: &Value, what: &str) -> Result<NaiveDate> {
     let days = to_int(value, what)?;
     TimeDelta::try_days(days)
-        .and_then(|d| EPOCH_DAY.checked_add_signed(d))
-        .ok_or_else(|| Error::claims(format!("{what} is out of range")))
+        .and_then(|d| epoch_day().checked_add_signed(d))
+        .filter(|d| super::in_year_range(*d))
+        .ok_or_else(|| Error::claims(format!("{what} is out of range (years 0001 to 9999)")))
 }
 
 fn value_to_time(value: &Value, what: &str) -> Result<DateTime<Utc>> {

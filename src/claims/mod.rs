@@ -307,6 +307,14 @@ impl Claims {
         if self.reasons.is_empty() {
             return Err(Error::claims("a code must give at least one reason for its colour"));
         }
+        for (i, reason) in self.reasons.iter().enumerate() {
+            if self.reasons.iter().skip(i + 1).any(|r| r == reason) {
+                return Err(Error::claims("a reason must not be given twice"));
+            }
+        }
+        if ![self.issued_at, self.not_before, self.expires_at].iter().all(|t| in_year_range(t.date_naive())) {
+            return Err(Error::claims("times must lie in the years 0001 to 9999"));
+        }
         if self.expires_at <= self.not_before {
             return Err(Error::claims("expires_at must be after not_before"));
         }
@@ -348,6 +356,11 @@ impl Claims {
             .chain(e.residency.as_deref())
             .chain(e.decisions.iter().flat_map(|d| [d.officer.as_str(), d.basis.as_str()]))
     }
+}
+
+/// Whether a date lies in the years 0001 to 9999, the range every time and date must keep.
+pub(crate) fn in_year_range(date: NaiveDate) -> bool {
+    (1..=9999).contains(&chrono::Datelike::year(&date))
 }
 
 #[cfg(test)]

@@ -36,6 +36,13 @@ impl KeySet {
         self
     }
 
+    /// Adds a key under a kid of the caller's choosing (for kids assigned by an authority
+    /// rather than derived from the key). The signature still has to verify under the key.
+    pub fn insert_under(&mut self, kid: Kid, trusted: TrustedKey) -> &mut Self {
+        self.by_kid.entry(kid).or_default().push(trusted);
+        self
+    }
+
     /// Every key with this kid.
     pub fn get(&self, kid: &Kid) -> &[TrustedKey] {
         self.by_kid.get(kid).map(Vec::as_slice).unwrap_or_default()

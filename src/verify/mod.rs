@@ -5,6 +5,7 @@
 //! an acceptance [`Policy`] and the anti-rollback [`ClockGuard`], giving a [`Verdict`] that lists
 //! every reason a code is refused (`docs/TRUST.md`, `docs/POLICY.md`).
 
+mod batch;
 mod checkpoint;
 mod clock;
 mod envelope;
@@ -161,8 +162,20 @@ impl Verifier {
     /// [`Error::UnknownKid`], [`Error::BadSignature`], the claim errors of [`Claims::from_cbor`],
     /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`].
     pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
+        let (kid, candidates) = self.candidates(code)?;
         let message = code.message();
-        let alg = message.protected_alg()?;
+        let signed = message.signed_bytes();
+        let signers: Vec<&TrustedKey> =
+            candidates.iter().filter(|k| k.key.verify_strict(&signed, message.signature()).is_ok()).collect();
+        if signers.is_empty() {
+            return Err(Error::BadSignature);
+        }
+        self.finish(code, &signers, kid, now)
+    }
+
+    /// Steps 5 and 6: the algorithm from the protected header, and the trusted keys with the kid.
+    fn candidates(&self, code: &UnverifiedCode) -> Result<(Kid, &[TrustedKey])> {
+        let alg = code.message().protected_alg()?;
         if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
             return Err(Error::UnsupportedAlg(format!("{alg:?}")));
         }
@@ -171,13 +184,20 @@ impl Verifier {
         if candidates.is_empty() {
             return Err(Error::UnknownKid(kid.to_string()));
         }
-        let signed = message.signed_bytes();
-        let key = candidates
-            .iter()
-            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
-            .ok_or(Error::BadSignature)?;
-        let claims = Claims::from_cbor(message.payload(), &self.limits)?;
-        if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
+        Ok((kid, candidates))
+    }
+
+    /// Steps 8 to 10, after the signature has verified under each of `signers`: the claims, the
+    /// issuer (one signer must be unbound or bound to the code's issuer), the times.
+    fn finish(
+        &self,
+        code: &UnverifiedCode,
+        signers: &[&TrustedKey],
+        kid: Kid,
+        now: DateTime<Utc>,
+    ) -> Result<Verified<Claims>> {
+        let claims = Claims::from_cbor(code.message().payload(), &self.limits)?;
+        if !signers.iter().any(|k| k.issuer.as_ref().is_none_or(|issuer| *issuer == claims.issuer)) {
             return Err(Error::IssuerMismatch);
         }
         check_times(&claims, now, self.skew)?;

@@ -1,4 +1,6 @@
 //! The `healthpass` command line: argument handling and printing only; the work is the library's.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod trust;
 

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Run the healthpass test vectors against the independent Python implementation.
+
+Per vector: the verifier must reach the expected outcome (same error code, or equal
+claims); where `issuer_cose_hex` is given the issuer must produce byte-identical COSE;
+for every positive vector the issuer's own text must be accepted by the verifier with
+the same claims.  Then some derived cases (this implementation's reading of
+FORMAT.md, not crate output) and a consistency check of FORMAT.md section 9.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import healthpass_ref as hp  # noqa: E402
+
+RESULTS: list[tuple[str, bool, str]] = []
+
+
+def record(name: str, ok: bool, detail: str = ""):
+    RESULTS.append((name, ok, detail))
+    print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"  -- {detail}" if detail else ""))
+
+
+def outcome(fn):
+    try:
+        return True, fn()
+    except hp.HPError as e:
+        return False, e.code
+
+
+# --------------------------------------------------------------------------
+# vectors
+
+
+def run_vector(path: str):
+    v = json.load(open(path))
+    name = os.path.basename(path)
+    exp = v["expected"]
+    problems = []
+
+    # the vector's own kids must be SHA-256(A)[0..8]
+    for k in v["trusted_keys"] + [v["signing_key"]]:
+        if hp.kid_of(bytes.fromhex(k["public_key"])).hex() != k["kid"]:
+            problems.append(f"kid field {k['kid']} != SHA-256(A)[0..8]")
+    seed = bytes.fromhex(v["signing_key"]["seed"])
+    if hp.ed25519_public_from_seed(seed).hex() != v["signing_key"]["public_key"]:
+        problems.append("public key does not match seed")
+
+    # body_hex (where given) must equal base45 decode of the text after the prefix
+    if v.get("body_hex") and v["text"].startswith(hp.PREFIX):
+        try:
+            if hp.b45decode(v["text"][4:]).hex() != v["body_hex"]:
+                problems.append("body_hex != base45(text)")
+        except hp.HPError as e:
+            problems.append(f"body_hex given but text does not decode: {e.code}")
+
+    ok, got = outcome(lambda: hp.verify(v["text"], v["trusted_keys"], v["now"], v["skew_seconds"]))
+    if exp["valid"]:
+        if not ok:
+            problems.append(f"expected valid, got error {got}")
+        elif got != v["claims"]:
+            problems.append(f"claims differ:\n    got      {json.dumps(got, sort_keys=True)}\n"
+                            f"    expected {json.dumps(v['claims'], sort_keys=True)}")
+    else:
+        if ok:
+            problems.append(f"expected error {exp['error']}, got valid")
+        elif got != exp["error"]:
+            problems.append(f"expected error {exp['error']}, got {got}")
+
+    if v.get("issuer_cose_hex"):
+        try:
+            cose = hp.issue_cose(v["claims"], seed)
+            if cose.hex() != v["issuer_cose_hex"]:
+                problems.append(f"issuer COSE differs:\n    got      {cose.hex()}\n"
+                                f"    expected {v['issuer_cose_hex']}")
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"issuer raised {e!r}")
+
+    if exp["valid"] and v.get("claims"):
+        try:
+            text = hp.issue_text(v["claims"], seed)
+            ok2, got2 = outcome(lambda: hp.verify(text, v["trusted_keys"], v["now"],
+                                                  v["skew_seconds"]))
+            if not ok2:
+                problems.append(f"own issued text refused: {got2}")
+            elif got2 != v["claims"]:
+                problems.append("own issued text verified to different claims")
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"issue_text raised {e!r}")
+
+    what = "valid" if exp["valid"] else exp["error"]
+    record(f"vector {name} [{what}]", not problems, "; ".join(problems))
+
+
+# --------------------------------------------------------------------------
+# derived cases: built here from the spec; expectations are this reading of FORMAT.md
+
+SEED = bytes([0x11]) * 32
+PK = hp.ed25519_public_from_seed(SEED)
+KID = hp.kid_of(PK)
+NOW = "2026-11-23T08:30:00Z"
+BASE = json.load(open(os.path.join(ROOT, "test-vectors/healthpass/001-typical-green.json")))
+CLAIMS = BASE["claims"]
+PROT = bytes.fromhex("a2012704") + b"\x48" + KID
+
+
+def bstr(b: bytes) -> bytes:
+    return hp._head(2, len(b)) + b
+
+
+def cose_raw(payload: bytes, protected: bytes = PROT, unprotected: bytes = b"\xa0",
+             seed: bytes = SEED, sig: bytes | None = None, tag: bytes = b"\xd2") -> bytes:
+    if sig is None:
+        sig = hp.ed25519_sign(seed, hp.sig_structure(protected, payload))
+    return tag + b"\x84" + bstr(protected) + unprotected + bstr(payload) + bstr(sig)
+
+
+def text_of(body: bytes) -> str:
+    return hp.PREFIX + hp.b45encode(body)
+
+
+def expect(name: str, text: str, want: str | None, keys=None, now=NOW, skew=300):
+    ok, got = outcome(lambda: hp.verify(text, keys if keys is not None else [PK], now, skew))
+    res = "valid" if ok else got
+    record(f"derived {name} [{want or 'valid'}]", res == (want or "valid"),
+           "" if res == (want or "valid") else f"got {res}")
+
+
+def payload_of(claims: dict) -> bytes:
+    return hp.cbor_encode(hp.claims_to_cwt(claims))
+
+
+def derived():
+    good = hp.issue_cose(CLAIMS, SEED)
+    payload = payload_of(CLAIMS)
+
+    # section 1
+    expect("text-too-long", "HP1:" + "0" * (hp.MAX_TEXT - 4 + 1), "too_large")
+    expect("lower-case-prefix", "hp1:" + text_of(good)[4:], "prefix")
+    expect("base45-length-1-mod-3", "HP1:0000", "base45")
+    expect("base45-final-pair-over-255", "HP1:GG", "base45")
+
+    # section 2
+    expect("empty-body", "HP1:", "cbor")
+    expect("untagged-first-byte", text_of(good[1:]), "body")
+    z = zlib.compress(good, 9)
+    expect("zlib-trailing-byte", text_of(z + b"\x00"), "trailing_bytes")
+    expect("zlib-bad-adler", text_of(z[:-1] + bytes([z[-1] ^ 1])), "decompress")
+    expect("zlib-truncated", text_of(z[:-6]), "decompress")
+    # a valid COSE padded (in the ignored unprotected header) to exactly 65,536 bytes
+    base_len = len(cose_raw(payload, unprotected=b"\xa1\x18\x63\x5a" + bytes(4)))
+    pad = 65536 - base_len
+    at_cap = cose_raw(payload, unprotected=b"\xa1\x18\x63\x5a" + pad.to_bytes(4, "big") + bytes(pad))
+    assert len(at_cap) == 65536
+    expect("zlib-inflates-to-exactly-64KiB", text_of(zlib.compress(at_cap, 9)), None)
+    expect("zlib-inflates-to-untagged-array", text_of(zlib.compress(good[1:], 9)), "cbor")
+    expect("zlib-64KiB-plus-1", text_of(zlib.compress(b"\x00" * 65537)), "too_large")
+    expect("zlib-level-0-accepted", text_of(zlib.compress(good, 0)), None)
+
+    # section 3
+    expect("tag-17", text_of(zlib.compress(b"\xd1" + good[1:], 9)), "cbor")
+    expect("cose-trailing-byte", text_of(good + b"\x00"), "trailing_bytes")
+    expect("detached-payload-nil",
+           text_of(b"\xd2\x84" + bstr(PROT) + b"\xa0\xf6" + bstr(b"\x00" * 64)), "cbor")
+    expect("crit-in-protected",
+           text_of(cose_raw(payload, bytes.fromhex("a3012702810104") + b"\x48" + KID)), "cbor")
+    expect("alg-es256", text_of(cose_raw(payload, bytes.fromhex("a2012604") + b"\x48" + KID)),
+           "unsupported_alg")
+    expect("missing-kid", text_of(cose_raw(payload, bytes.fromhex("a10127"))), "missing_kid")
+    expect("kid-only-unprotected",
+           text_of(cose_raw(payload, bytes.fromhex("a10127"), b"\xa1\x04\x48" + KID)),
+           "missing_kid")
+    expect("unprotected-contents-ignored",
+           text_of(cose_raw(payload, unprotected=b"\xa1\x01\x26")), None)
+    expect("duplicate-in-unprotected",
+           text_of(cose_raw(payload, unprotected=b"\xa2\x01\x26\x01\x26")), "duplicate_key")
+    deep = b"\x81" * 16 + b"\x00"
+    expect("nesting-17-in-unprotected",
+           text_of(cose_raw(payload, unprotected=b"\xa1\x18\x63" + deep)), "cbor")
+    expect("513-items-in-unprotected",
+           text_of(cose_raw(payload, unprotected=b"\xa1\x18\x63\x99\x02\x01" + b"\x00" * 513)),
+           "too_large")
+    # two trusted keys sharing the code's kid: one wrong, one right -> accept
+    expect("two-trusted-keys", text_of(good), None, keys=[hp._BY.to_bytes(32, "little"), PK])
+
+    # strict Ed25519
+    sig = good[-64:]
+    s_plus_l = (int.from_bytes(sig[32:], "little") + hp._L).to_bytes(32, "little")
+    expect("S-plus-ell", text_of(good[:-64] + sig[:32] + s_plus_l), "bad_signature")
+    ident = (1).to_bytes(32, "little")  # identity point: small order, weak key
+    weak_kid = hp.kid_of(ident)
+    weak_prot = bytes.fromhex("a2012704") + b"\x48" + weak_kid
+    expect("weak-key-and-small-order-R",
+           text_of(cose_raw(payload, weak_prot, sig=ident + bytes(32))), "key",
+           keys=[ident])
+    # a small-order R with a good key: R = (0, -1) has order 2
+    r2 = (hp._P - 1).to_bytes(32, "little")
+    expect("small-order-R", text_of(good[:-64] + r2 + sig[32:]), "bad_signature")
+    # non-canonical R: the real R with y + p where possible (only for tiny y), else sign of x=0
+    ok_nc = hp._pdecode_strict((hp._P + 1).to_bytes(32, "little")) is None
+    record("derived non-canonical-y-refused-by-decoder [refused]", ok_nc)
+    # y = p + 3 is a non-canonical encoding of a point of large order
+    nc_a = (hp._P + 3).to_bytes(32, "little")
+    record("derived non-canonical-A-large-order-refused [refused]",
+           hp._pdecode_strict(nc_a) is None and hp._pdecode_strict((3).to_bytes(32, "little"))
+           is not None and not hp.ed25519_verify_strict(nc_a, b"", bytes(64)))
+
+    # section 4, 5, 6 (payload rules, re-signed with the test key)
+    def signed(p: bytes) -> str:
+        return text_of(cose_raw(p))
+
+    cwt = hp.claims_to_cwt(CLAIMS)
+    expect("payload-duplicate-key", signed(b"\xa6\x01\x65CN-GD" + payload[1:]), "duplicate_key")
+    c2 = dict(cwt)
+    c2[2] = "someone"
+    expect("sub-present", signed(hp.cbor_encode(c2)), "claims")
+    c2 = dict(cwt)
+    c2[1] = "X" * 1025
+    expect("iss-1025-bytes", signed(hp.cbor_encode(c2)), "too_large")
+    c2[1] = "X" * 1024
+    expect("iss-1024-bytes", signed(hp.cbor_encode(c2)), None)
+    c2 = dict(cwt)
+    c2[1] = ""
+    expect("iss-empty", signed(hp.cbor_encode(c2)), "claims")
+    c2 = dict(cwt)
+    c2[5] = c2[4]
+    expect("exp-equals-nbf", signed(hp.cbor_encode(c2)), "claims")
+    c2 = dict(cwt)
+    c2[5] = c2[6]
+    expect("nbf-equal-iat-present-accepted", signed(hp.cbor_encode(c2)), None)
+    c2 = dict(cwt)
+    del c2[7]
+    expect("cti-missing", signed(hp.cbor_encode(c2)), "claims")
+    st = dict(cwt[-65537])
+    st[2] = [15]
+    expect("unknown-reason", signed(hp.cbor_encode({**cwt, -65537: st})), "claims")
+    st = dict(cwt[-65537])
+    st[2] = []
+    expect("no-reasons", signed(hp.cbor_encode({**cwt, -65537: st})), "claims")
+    st = dict(cwt[-65537])
+    st[3] = {1: 2, 2: "School"}
+    expect("student-without-class", signed(hp.cbor_encode({**cwt, -65537: st})), "claims")
+    st = dict(cwt[-65537])
+    st[3] = {1: 1, 2: "School"}
+    expect("personal-with-school", signed(hp.cbor_encode({**cwt, -65537: st})), "claims")
+    # exp as a float (fa = float32) instead of an int
+    p_float = payload.replace(b"\x04\x1a\x6b\x05\x44\x00", b"\x04\xfa\x4e\xd6\x0a\x88")
+    expect("exp-float", signed(p_float), "claims")
+    p_tag1 = payload.replace(b"\x04\x1a\x6b\x05\x44\x00", b"\x04\xc1\x1a\x6b\x05\x44\x00")
+    expect("exp-tag-1", signed(p_tag1), "claims")
+
+    # section 7 step 9: issuer binding
+    expect("issuer-bound-match", text_of(good), None, keys=[{"public_key": PK, "issuer": "CN-GD"}])
+    expect("issuer-bound-mismatch", text_of(good), "issuer_mismatch",
+           keys=[{"public_key": PK, "issuer": "HK-DH"}])
+
+    # section 7 step 10: boundaries (iat = 08:00, exp = next day 08:00, skew 300)
+    expect("iat-equals-now-plus-skew", text_of(good), None, now="2026-11-23T07:55:00Z")
+    expect("iat-one-second-past-skew", text_of(good), "issued_in_future", now="2026-11-23T07:54:59Z")
+    expect("exp-equals-now-minus-skew", text_of(good), None, now="2026-11-24T08:05:00Z")
+    expect("exp-one-second-past-skew", text_of(good), "expired", now="2026-11-24T08:05:01Z")
+
+    # JSON-form round trip of every optional field (names partly guessed, see FINDINGS.md)
+    full = json.loads(json.dumps(CLAIMS))
+    full["kind"] = {"type": "venue", "venue_id": "V-1", "name": "Hall", "region": "MO"}
+    full["holder"] = {"relation": "guardian", "name": "A", "id": "00" * 16}
+    full["subject"].update({"name": "B", "birth_date": "1960-02-29"})
+    full["evidence"] = {
+        "tests": [{"kind": "antibody", "result": "inconclusive", "sampled_at": "2026-11-22T08:00:00Z"}],
+        "vaccinations": [{"product": "X", "dose": 2, "doses": 3, "date": "2026-01-02"}],
+        "temperatures": [{"decicelsius": 366, "at": "2026-11-23T07:00:00Z", "place": "Gate"}],
+        "travel": [{"region": "CN-GD", "from": "2026-11-10"}],
+        "residency": "HK",
+        "decisions": [{"officer": "O-7", "at": "2026-11-23T07:30:00Z", "basis": "manual"}],
+    }
+    full["reasons"] = list(hp.REASONS.values())
+    ok, got = outcome(lambda: hp.verify(hp.issue_text(full, SEED), [PK], NOW))
+    record("derived full-json-roundtrip [valid]", ok and got == full,
+           "" if ok and got == full else f"got {got}")
+    # the issuer leaves out empty lists and an empty evidence map
+    bare = json.loads(json.dumps(CLAIMS))
+    bare["evidence"] = {"tests": []}
+    cose = hp.issue_cose(bare, SEED)
+    record("derived empty-evidence-left-out [no key 6]",
+           b"\x06\xa0" not in cose and b"\x06\xa1" not in cose)
+
+
+# --------------------------------------------------------------------------
+# FORMAT.md section 9 against the vectors
+
+
+def check_worked_examples():
+    doc = open(os.path.join(ROOT, "docs/FORMAT.md")).read()
+    hexes = re.findall(r"```text\n(d284[0-9a-f]+)\n```", doc)
+    for i, (hx, vec) in enumerate(zip(hexes, ["001-typical-green", "002-student-daily",
+                                              "003-proxy-red-quarantine"])):
+        v = json.load(open(os.path.join(ROOT, f"test-vectors/healthpass/{vec}.json")))
+        same = hx == v["issuer_cose_hex"]
+        record(f"doc section 9.{i + 1} COSE hex == vector {vec}", same)
+    # the stated sizes in 9.1 and 9.3
+    v1 = bytes.fromhex(hexes[0])
+    v3 = bytes.fromhex(hexes[2])
+    p1 = hp.cbor_decode(v1).value[2]
+    sizes_ok = (len(v1) == 171 and len(p1) == 86 and len(zlib.compress(v1)) == 170
+                and len("HP1:" + hp.b45encode(zlib.compress(v1))) == 259
+                and len(v3) == 262 and len(zlib.compress(v3)) == 241)
+    record("doc section 9 stated sizes (171/86/170/259, 262/241)", sizes_ok)
+    # the Sig_structure prefix given in 9.1
+    tbs = hp.sig_structure(bytes.fromhex("a20127044810ba682c8ad13513"), p1)
+    record("doc section 9.1 Sig_structure prefix",
+           tbs.hex().startswith("846a5369676e6174757265314da20127044810ba682c8ad13513405856"))
+
+
+def main():
+    for path in sorted(glob.glob(os.path.join(ROOT, "test-vectors/healthpass/*.json"))):
+        run_vector(path)
+    derived()
+    check_worked_examples()
+    passed = sum(1 for _, ok, _ in RESULTS if ok)
+    failed = len(RESULTS) - passed
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
