@@ -291,3 +291,30 @@ fn the_clock_state_file_remembers_signed_time_across_runs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an RFC 3339 time"));
 }
+
+#[test]
+fn a_scanner_refuses_to_install_an_older_trust_list() {
+    let dir = setup("update");
+    // setup signed sequence 5 as list.cose; the draft now says 6.
+    sign_list(&dir, "list6.cose");
+    ok(&dir, &["trust-list", "update", "--held", "held.cose", "--offered", "list.cose", "--anchor", "anchor.key.pub"]);
+    let text = ok(
+        &dir,
+        &["trust-list", "update", "--held", "held.cose", "--offered", "list6.cose", "--anchor", "anchor.key.pub"],
+    );
+    assert!(text.contains("sequence 6"), "{text}");
+    let text = fails(
+        &dir,
+        1,
+        &["trust-list", "update", "--held", "held.cose", "--offered", "list.cose", "--anchor", "anchor.key.pub"],
+    );
+    assert!(text.contains("sequence 5 is lower than 6"), "{text}");
+    assert_eq!(std::fs::read(dir.0.join("held.cose")).unwrap(), std::fs::read(dir.0.join("list6.cose")).unwrap());
+    // An offered list under another anchor is an error, and the held list stays.
+    let text = fails(
+        &dir,
+        2,
+        &["trust-list", "update", "--held", "held.cose", "--offered", "list6.cose", "--anchor", "office.key.pub"],
+    );
+    assert!(text.contains("no pinned trust anchor"), "{text}");
+}

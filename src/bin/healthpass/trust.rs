@@ -86,6 +86,19 @@ pub(crate) enum TrustListCommand {
         #[arg(long, default_value_t = 7)]
         next_update_days: i64,
     },
+    /// Install a newer signed list over the held one (a scanner's update): both are verified
+    /// against the anchor, and a list with a lower sequence is refused (exit 1).
+    Update {
+        /// The list the scanner holds; replaced atomically when the offered one is newer.
+        #[arg(long)]
+        held: PathBuf,
+        /// The list offered.
+        #[arg(long)]
+        offered: PathBuf,
+        /// The pinned anchor's public key (SPKI PEM; repeatable).
+        #[arg(long, required = true)]
+        anchor: Vec<PathBuf>,
+    },
     /// Print a signed list as JSON; verified with --anchor, otherwise marked UNVERIFIED.
     Show {
         /// The signed list.
@@ -274,6 +287,21 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             );
             list.sequence = list.sequence.saturating_add(1);
             write_draft(&draft, &list)
+        }
+        TrustListCommand::Update { held, offered, anchor } => {
+            let anchors = read_public_keys(&anchor)?;
+            let offered_bytes = read_file(&offered)?;
+            let new = TrustList::decode_signed(&offered_bytes, &anchors, &Limits::DEFAULT)?;
+            if held.exists() {
+                let old = TrustList::decode_signed(&read_file(&held)?, &anchors, &Limits::DEFAULT)?;
+                old.check_update(&new).map_err(|e| match e {
+                    healthpass::Error::ListRollback { .. } => Failure::Refused(e.to_string()),
+                    other => Failure::from(other),
+                })?;
+            }
+            write_atomic(&held, &offered_bytes, Mode::Public)?;
+            println!("installed trust list sequence {} as {}", new.sequence, held.display());
+            Ok(())
         }
         TrustListCommand::Show { list, anchor } => {
             let bytes = read_file(&list)?;
