@@ -45,6 +45,10 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
+/// The only field is an `ed25519_dalek::SigningKey`, which wipes its secret scalar and seed on
+/// drop (the `zeroize` feature); this marker lets callers require that at compile time.
+impl zeroize::ZeroizeOnDrop for SigningKey {}
+
 impl SigningKey {
     /// Generates a key from the operating system's random source.
     ///

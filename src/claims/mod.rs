@@ -5,6 +5,7 @@
 //! small integer keys that travels inside the signed CWT (see `docs/FORMAT.md`).
 
 mod cbor;
+mod decode;
 
 pub use cbor::STATUS_CLAIM_KEY;
 pub(crate) use cbor::cose_error;
@@ -336,7 +337,8 @@ impl Claims {
         Ok(())
     }
 
-    fn texts(&self) -> impl Iterator<Item = &str> {
+    /// Every text string the claims carry.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
         let kind: Vec<&str> = match &self.kind {
             CredentialKind::Personal | CredentialKind::CrossBorder { .. } => vec![],
             CredentialKind::Student { school, class } => vec![school, class],

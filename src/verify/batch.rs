@@ -60,12 +60,11 @@ impl Verifier {
         let code = UnverifiedCode::parse(text, &self.limits)?;
         let (kid, candidates) = self.candidates(&code)?;
         let [key] = candidates else { return Ok(None) };
-        let signature =
-            ed25519_dalek::Signature::from_slice(code.message().signature()).map_err(|_| Error::BadSignature)?;
+        let signature = ed25519_dalek::Signature::from_slice(code.signature()).map_err(|_| Error::BadSignature)?;
         if key.key.dalek().is_weak() {
             return Err(Error::BadSignature);
         }
-        let signed = code.message().signed_bytes();
+        let signed = code.signed_bytes();
         Ok(Some(Pending { index, code, kid, key, signed, signature }))
     }
 }

@@ -1,7 +1,6 @@
 //! The checkpoint: trust list + revocation lists + policy + clock guard → a [`Verdict`] per code.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use coset::iana;
 
 use super::clock::ClockGuard;
 use super::policy::Policy;
@@ -9,7 +8,6 @@ use super::revocation::RevocationList;
 use super::trust_list::{KeyAlgorithm, TrustEntry, TrustList};
 use super::verdict::{Finding, Summary, Verdict};
 use super::{UnverifiedCode, Verified, Verifier};
-use crate::cose::CoseMessage;
 use crate::keys::{Kid, PublicKey};
 use crate::{Claims, Error, Limits, Result, qr};
 
@@ -259,11 +257,7 @@ impl Checkpoint {
     /// signature; then decodes the claims.
     fn authenticate(&self, text: &str) -> Result<(Claims, Kid, Vec<&TrustEntry>)> {
         let code = UnverifiedCode::parse(text, &self.limits)?;
-        let message = code.message();
-        let alg = message.protected_alg()?;
-        if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
-            return Err(Error::UnsupportedAlg(format!("{alg:?}")));
-        }
+        code.check_alg()?;
         let kid = code.kid()?;
         let candidates: Vec<&TrustEntry> = self.trust.entries.iter().filter(|e| e.kid == kid).collect();
         if candidates.is_empty() {
@@ -274,15 +268,15 @@ impl Checkpoint {
                 "EdDSA, where the trust list fixes another algorithm for this kid".into(),
             ));
         }
-        let signed = message.signed_bytes();
+        let signed = code.signed_bytes();
         let verifying: Vec<&TrustEntry> = candidates
             .into_iter()
-            .filter(|e| e.ed25519_key().is_ok_and(|k| k.verify_strict(&signed, message.signature()).is_ok()))
+            .filter(|e| e.ed25519_key().is_ok_and(|k| k.verify_strict(&signed, code.signature()).is_ok()))
             .collect();
         if verifying.is_empty() {
             return Err(Error::BadSignature);
         }
-        let claims = Claims::from_cbor(message.payload(), &self.limits)?;
+        let claims = Claims::from_cbor(code.payload(), &self.limits)?;
         Ok((claims, kid, verifying))
     }
 }

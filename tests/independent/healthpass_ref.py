@@ -243,8 +243,6 @@ class _Decoder:
                 self._take({25: 2, 26: 4, 27: 8}[ai])
                 return Simple("float", None)
             raise HPError("cbor", "unexpected break or reserved simple")
-        if ai == 31 and mt in (2, 3, 4, 5):
-            return self._indefinite(mt, depth)
         n = self._arg(ai)
         if mt == 0:
             return n
@@ -271,49 +269,14 @@ class _Decoder:
             m = CMap()
             for _ in range(n):
                 k = self.item(depth + 1)
+                if isinstance(k, Simple) or not isinstance(k, (int, str)):
+                    raise HPError("cbor", "a map key must be an integer or a text string")  # section 4
                 v = self.item(depth + 1)
                 if not m.add(k, v):
                     raise HPError("duplicate_key", f"duplicate map key {k!r}")
             return m
         # mt == 6: tag; the tagged item is one level deeper
         return Tag(n, self.item(depth + 1))
-
-
-def _indefinite(self, mt: int, depth: int):
-    """An indefinite-length string, array or map, read as its definite meaning."""
-    def at_break():
-        if self.pos < len(self.data) and self.data[self.pos] == 0xFF:
-            self.pos += 1
-            return True
-        return False
-    if mt in (2, 3):
-        chunks = []
-        while not at_break():
-            ib = self._take(1)[0]
-            if ib >> 5 != mt or ib & 31 == 31:
-                raise HPError("cbor", "bad chunk in an indefinite-length string")
-            self.pos -= 1
-            chunks.append(self.item(depth))
-        return b"".join(chunks) if mt == 2 else "".join(chunks)
-    if mt == 4:
-        out = []
-        while not at_break():
-            if len(out) >= MAX_ITEMS:
-                raise HPError("too_large", "array with more than 512 items")
-            out.append(self.item(depth + 1))
-        return out
-    m = CMap()
-    while not at_break():
-        if len(m) >= MAX_ITEMS:
-            raise HPError("too_large", "map with more than 512 items")
-        k = self.item(depth + 1)
-        v = self.item(depth + 1)
-        if not m.add(k, v):
-            raise HPError("duplicate_key", f"duplicate map key {k!r}")
-    return m
-
-
-_Decoder._indefinite = _indefinite
 
 
 def cbor_decode(data: bytes, *, max_text: int | None = None):

@@ -173,7 +173,8 @@ fn run(command: Command) -> Result<(), Failure> {
             trust::verify(&checkpoint, code, image.as_deref(), at, skew, json)
         }
         Command::Verify { code, image, keys, demo_key, at, skew, json, .. } => {
-            let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(TimeDelta::seconds(skew));
+            let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+            let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(skew);
             let now = at.unwrap_or_else(Utc::now);
             let results = match (&image, code) {
                 (Some(path), _) => verifier.verify_image(&read_file(path)?, now)?,
@@ -259,7 +260,7 @@ fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, terminal: bool) ->
         write_atomic(path, &qr.to_png(6)?, Mode::Public)?;
     }
     if let Some(path) = svg {
-        write_atomic(path, qr.to_svg(400).as_bytes(), Mode::Public)?;
+        write_atomic(path, qr.to_svg().as_bytes(), Mode::Public)?;
     }
     if terminal {
         println!("{}", qr.to_terminal());

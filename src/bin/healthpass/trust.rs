@@ -176,6 +176,13 @@ impl CheckpointArgs {
     }
 }
 
+/// `time` plus `days` days, or a usage error when either is out of range.
+fn days_after(time: DateTime<Utc>, days: i64, what: &str) -> Result<DateTime<Utc>, Failure> {
+    TimeDelta::try_days(days)
+        .and_then(|d| time.checked_add_signed(d))
+        .ok_or_else(|| Failure::Usage(format!("{what} is out of range")))
+}
+
 fn parse_kind(text: &str) -> Result<KindName, String> {
     serde_json::from_value(serde_json::Value::String(text.into())).map_err(|e| e.to_string())
 }
@@ -221,7 +228,7 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
                 return Err(Failure::Usage(format!("{} exists; use --force to replace it", out.display())));
             }
             let now = Utc::now();
-            write_draft(&out, &TrustList::new(sequence, now, now + TimeDelta::days(7)))?;
+            write_draft(&out, &TrustList::new(sequence, now, days_after(now, 7, "the next update")?))?;
             println!("new trust-list draft {} (sequence {sequence})", out.display());
             Ok(())
         }
@@ -241,7 +248,8 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             let keys = PublicKey::read_file(&key)?;
             for public in &keys {
                 let from = valid_from.unwrap_or_else(Utc::now);
-                let mut entry = TrustEntry::ed25519(public, &issuer, &region, from, TimeDelta::days(valid_days));
+                let until = days_after(from, valid_days, "--valid-days")?;
+                let mut entry = TrustEntry::ed25519(public, &issuer, &region, from, until - from);
                 entry.scope = Scope {
                     kinds: (!kinds.is_empty()).then(|| kinds.clone()),
                     colours: (!colours.is_empty()).then(|| colours.clone()),
@@ -273,7 +281,7 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             let mut list = read_draft(&draft)?;
             let anchor = load_signing_key_file(&anchor_key)?;
             list.issued_at = at.unwrap_or_else(Utc::now);
-            list.next_update = list.issued_at + TimeDelta::days(next_update_days);
+            list.next_update = days_after(list.issued_at, next_update_days, "--next-update-days")?;
             let signed = list.sign(&anchor, &Limits::DEFAULT)?;
             write_atomic(&out, &signed, Mode::Public)?;
             println!(
@@ -328,13 +336,13 @@ pub(crate) fn revoke(args: &RevokeArgs) -> Result<(), Failure> {
     let limits = Limits::DEFAULT;
     let previous = match &args.previous {
         Some(path) => {
-            let empty = TrustList::new(0, now, now + TimeDelta::seconds(1));
+            let empty = TrustList::new(0, now, days_after(now, 1, "--at")?);
             Some(RevocationList::decode_signed(&read_file(path)?, &[key.public_key()], &empty, &limits)?)
         }
         None => None,
     };
     let sequence = args.sequence.unwrap_or_else(|| previous.as_ref().map_or(1, |p| p.sequence.saturating_add(1)));
-    let mut list = RevocationList::new(sequence, now, now + TimeDelta::days(args.next_update_days));
+    let mut list = RevocationList::new(sequence, now, days_after(now, args.next_update_days, "--next-update-days")?);
     list.issuer = args.issuer.clone();
     if let Some(previous) = &previous {
         if previous.issuer != list.issuer {
@@ -387,7 +395,8 @@ pub(crate) fn verify(
         Some(path) => Policy::read_file(path)?,
         None => Policy::permissive(),
     };
-    let mut clock = ClockGuard::new(TimeDelta::seconds(skew));
+    let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+    let mut clock = ClockGuard::new(skew);
     if let Some(path) = args.clock_state.as_deref().filter(|p| p.exists()) {
         let text = healthpass::fs::read_bounded(path, 1024, "clock state file")?;
         let newest = std::str::from_utf8(&text)

@@ -1,0 +1,113 @@
+//! Writes the seed corpora of the fuzz targets in `fuzz/` from freshly issued codes (and from
+//! any `HP1:` text found in `test-vectors/`), so that no binary seed needs to live in git.
+//!
+//! `cargo run --example fuzz_seeds -- [DIR]` (default `fuzz/corpus`); one folder per target.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use healthpass::claims::{OfficerDecision, Relation, TemperatureCheck, TravelRecord, Vaccination};
+use healthpass::transport::{decode_base45, unwrap_body};
+use healthpass::{Claims, CredentialKind, Holder, Issuer, Limits, PREFIX, Qr, SigningKey};
+use sha2::{Digest, Sha256};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fuzz/corpus".into()));
+    // The time the verify_text target verifies at: the seeds must be valid then.
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().ok_or("bad time")?;
+    let issuer = Issuer::new(SigningKey::demo());
+    let mut texts = Vec::new();
+    let mut claims_cbor = Vec::new();
+    for claims in sample_claims(now) {
+        claims_cbor.push(claims.to_cbor());
+        texts.push(issuer.issue(&claims)?);
+    }
+    texts.extend(vector_texts(Path::new("test-vectors")));
+    let mut n = 0;
+    for text in &texts {
+        n += 1;
+        let body = decode_base45(text.strip_prefix(PREFIX).unwrap_or(text))?;
+        let cose = unwrap_body(body.clone(), &Limits::DEFAULT)?;
+        put(&dir, "verify_text", n, text.as_bytes())?;
+        put(&dir, "base45", n, text.strip_prefix(PREFIX).unwrap_or(text).as_bytes())?;
+        put(&dir, "inflate", n, &body)?;
+        put(&dir, "cose", n, &cose)?;
+    }
+    for (i, cbor) in claims_cbor.iter().enumerate() {
+        put(&dir, "claims", i, cbor)?;
+    }
+    // Small QR codes for the image target: a PNG file (first byte 1) and raw pixels (first byte 0).
+    for (i, text) in ["HP1:6BFOXN*TS0BI$ZD", "HP1:NCFOXN%TS3DH0YOJ58S S-W5HDC"].iter().enumerate() {
+        let qr = Qr::encode(text)?;
+        put(&dir, "image", 2 * i, &[&[1u8][..], &qr.to_png(2)?].concat())?;
+        let image = qr.to_image(1);
+        let header = [0u8, u8::try_from(image.width() - 1)?, u8::try_from(image.height() - 1)?];
+        put(&dir, "image", 2 * i + 1, &[&header[..], image.as_raw()].concat())?;
+    }
+    // The round-trip target builds claims from raw bytes: deterministic pseudo-random seeds.
+    let mut block = Sha256::digest(b"healthpass fuzz seeds").to_vec();
+    for i in 0..16 {
+        let mut seed = Vec::new();
+        for _ in 0..8 {
+            block = Sha256::digest(&block).to_vec();
+            seed.extend_from_slice(&block);
+        }
+        put(&dir, "roundtrip", i, &seed)?;
+    }
+    println!("wrote seeds for {} codes to {}", texts.len(), dir.display());
+    Ok(())
+}
+
+fn put(dir: &Path, target: &str, n: usize, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = dir.join(target);
+    fs::create_dir_all(&dir)?;
+    fs::write(dir.join(format!("seed-{n:03}")), bytes)
+}
+
+/// Every `HP1:` string value in the JSON files under `dir`, if it exists.
+fn vector_texts(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return found };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(vector_texts(&path));
+        } else if path.extension().is_some_and(|e| e == "json") {
+            if let Ok(value) = fs::read_to_string(&path).map(|t| serde_json::from_str(&t)) {
+                collect(&value.unwrap_or_default(), &mut found);
+            }
+        }
+    }
+    found
+}
+
+fn collect(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) if s.starts_with(PREFIX) => found.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, found)),
+        _ => {}
+    }
+}
+
+/// One code of every credential kind, with and without each optional part.
+fn sample_claims(now: chrono::DateTime<Utc>) -> Vec<Claims> {
+    let base = Claims::example(now);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
+    let mut student = base.clone();
+    student.kind = CredentialKind::Student { school: "No. 3 Middle School".into(), class: "7-2".into() };
+    student.not_before = now - TimeDelta::hours(1);
+    let mut venue = base.clone();
+    venue.kind = CredentialKind::Venue { venue_id: "GZ-0001".into(), name: Some("Library".into()), region: None };
+    let mut full = base.clone();
+    full.subject.name = Some("Li Hua".into());
+    full.subject.birth_date = NaiveDate::from_ymd_opt(1990, 1, 1);
+    full.holder = Some(Holder { relation: Relation::Parent, name: Some("Li Lei".into()), id: None });
+    full.evidence.vaccinations.push(Vaccination { product: "EU/1/20/1528".into(), dose: 2, doses: 2, date: day });
+    full.evidence.temperatures.push(TemperatureCheck { decicelsius: 366, at: now, place: Some("gate 2".into()) });
+    full.evidence.travel.push(TravelRecord { region: "HK".into(), from: day, until: Some(day) });
+    full.evidence.residency = Some("CN-GD".into());
+    full.evidence.decisions.push(OfficerDecision { officer: "A-17".into(), at: now, basis: "manual check".into() });
+    vec![base, student, venue, full]
+}

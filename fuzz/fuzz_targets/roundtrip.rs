@@ -1,0 +1,30 @@
+//! Round trip: claims built from fuzz bytes → issue → verify must succeed (or fail only as the
+//! validity rules say) and give back exactly the same claims.
+#![no_main]
+
+use arbitrary::Unstructured;
+use healthpass::{Error, Issuer, KeySet, SigningKey, Verifier};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let Ok(claims) = healthpass_fuzz::claims(&mut u) else { return };
+    let key = SigningKey::demo();
+    let verifier = Verifier::new([key.public_key()].into_iter().collect::<KeySet>());
+    let text = match Issuer::new(key).issue(&claims) {
+        Ok(text) => text,
+        // The issuer refuses claims that break the model (an empty issuer, a dose outside its
+        // series, ...) or that do not fit a code; nothing else.
+        Err(Error::Claims(_) | Error::TooLarge { .. }) => return,
+        Err(other) => panic!("issuing failed at an unexpected step: {other}"),
+    };
+    let now = claims.issued_at.max(claims.not_before);
+    match verifier.verify(&text, now) {
+        Ok(verified) => {
+            assert!(claims.expires_at >= now - Verifier::DEFAULT_SKEW);
+            assert_eq!(*verified, claims);
+        }
+        Err(Error::Expired(_)) => assert!(claims.expires_at < now - Verifier::DEFAULT_SKEW),
+        Err(other) => panic!("a freshly issued code was refused: {other}"),
+    }
+});

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (or the ones named after SECONDS) for SECONDS each, one after another,
+# and prints the executions and crashes of each. Exit status 1 if any target crashed.
+#   fuzz/run.sh SECONDS [TARGET...]
+# Environment: FUZZ_JOBS (parallel libFuzzer jobs per target, default 1), FUZZ_NICE (default 10).
+set -uo pipefail
+cd "$(dirname "$0")"
+seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+shift
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
+nice_level=${FUZZ_NICE:-10}
+flags=(--sanitizer none)   # debug assertions and overflow checks stay on (cargo-fuzz's default)
+
+# Seeds come from freshly issued codes (examples/fuzz_seeds.rs), not from binary files in git.
+(cd .. && cargo run --quiet --example fuzz_seeds -- fuzz/corpus) || exit 2
+nice -n "$nice_level" cargo +nightly fuzz build "${flags[@]}" || exit 2
+
+mkdir -p logs
+crashed=0
+printf '%-12s %14s %8s %s\n' target executions crashes seconds
+for target in "${targets[@]}"; do
+    mkdir -p "corpus/$target" "artifacts/$target"
+    before=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
+    log="logs/$target.log"
+    nice -n "$nice_level" cargo +nightly fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 \
+        -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" >"$log" 2>&1
+    status=$?
+    [ "${FUZZ_JOBS:-1}" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
+    execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
+    after=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
+    crashes=$((after - before))
+    if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
+    [ "$crashes" -eq 0 ] || crashed=1
+    printf '%-12s %14s %8s %s\n' "$target" "$execs" "$crashes" "$seconds"
+    if [ "$crashes" -ne 0 ]; then
+        echo "  $target CRASHED: see fuzz/$log and fuzz/artifacts/$target/" >&2
+        grep -m 5 -E 'panicked|ERROR|SUMMARY' "$log" | sed 's/^/  /' >&2
+    fi
+done
+exit $crashed
