@@ -1,13 +1,31 @@
 //! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
+//!
+//! [`Verifier`] checks a code against a plain [`KeySet`]. [`Checkpoint`] makes a checkpoint's
+//! whole decision offline: a signed [`TrustList`] with scoped keys, signed [`RevocationList`]s,
+//! an acceptance [`Policy`] and the anti-rollback [`ClockGuard`], giving a [`Verdict`] that lists
+//! every reason a code is refused (`docs/TRUST.md`, `docs/POLICY.md`).
 
 mod batch;
+mod checkpoint;
+mod clock;
+mod envelope;
 mod keyset;
+pub mod policy;
+mod revocation;
+mod trust_list;
+mod verdict;
 
 use std::ops::Range;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+pub use checkpoint::Checkpoint;
+pub use clock::ClockGuard;
 pub use keyset::{KeySet, TrustedKey};
+pub use policy::Policy;
+pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
+pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
+pub use verdict::{Finding, Summary, Verdict, mask_name};
 
 use crate::cose::{AlgValue, NativeSign1, decode_native};
 use crate::keys::Kid;
