@@ -1,6 +1,7 @@
 //! QR codes: render code text as PNG, SVG or terminal blocks, and scan images back to text.
 
 use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::{GrayImage, ImageFormat, ImageReader, Luma};
 use qrcode::{Color, EcLevel, QrCode};
@@ -145,21 +146,35 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
 /// Scans a greyscale image for QR codes, as [`scan`].
 ///
 /// # Errors
-/// [`Error::Image`] for an image with no pixels, [`Error::NoCode`] if no QR code is found.
+/// [`Error::Image`] for an image with no pixels, [`Error::NoCode`] if no QR code is found,
+/// [`Error::Qr`] if the scanner fails on the image (a panic inside rqrr, contained here).
 pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
     // rqrr indexes out of bounds (a panic) on an image with zero width or height.
     if image.width() == 0 || image.height() == 0 {
         return Err(empty_image());
     }
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| image.get_pixel(x as u32, y as u32).0[0]);
-    let codes: Vec<Result<String>> = prepared
-        .detect_grids()
-        .into_iter()
-        .take(limits.max_codes_per_image)
-        .map(|grid| grid.decode().map(|(_, text)| text).map_err(|e| Error::Qr(format!("decode: {e}"))))
-        .collect();
+    // rqrr asserts on some images (found by fuzzing: a perspective mapping past i32 in
+    // `find_alignment_pattern`). Contain its panics: the image, or the one code, is refused and
+    // the caller goes on. Nothing touched inside is used after a panic. (With `panic = "abort"`
+    // nothing can be contained; the default panic hook still prints rqrr's message.)
+    let scanner_failed = || Error::Qr("scan: the QR scanner failed on this image".into());
+    let codes = catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+            image.get_pixel_checked(x as u32, y as u32).map_or(255, |p| p.0[0])
+        });
+        prepared
+            .detect_grids()
+            .into_iter()
+            .take(limits.max_codes_per_image)
+            .map(|grid| match catch_unwind(AssertUnwindSafe(|| grid.decode())) {
+                Ok(Ok((_, text))) => Ok(text),
+                Ok(Err(e)) => Err(Error::Qr(format!("decode: {e}"))),
+                Err(_) => Err(Error::Qr("decode: the QR scanner failed on this code".into())),
+            })
+            .collect::<Vec<Result<String>>>()
+    }))
+    .map_err(|_| scanner_failed())?;
     if codes.is_empty() {
         return Err(Error::NoCode);
     }

@@ -92,6 +92,8 @@ fn verify(body: &[u8]) -> Error {
     verifier().verify(&text(body), now()).unwrap_err()
 }
 
+type Entries = Vec<(Value, Value)>;
+
 /// The example claims as a CBOR map value, to be edited.
 fn cwt_value() -> Vec<(Value, Value)> {
     match ciborium::de::from_reader::<Value, _>(payload().as_slice()).unwrap() {
@@ -578,7 +580,7 @@ fn negative_times() {
 
 #[test]
 fn evidence_times_and_dates_that_overflow() {
-    let edit = |f: &dyn Fn(&mut Vec<(Value, Value)>)| {
+    let edit = |f: &dyn Fn(&mut Entries)| {
         let mut cwt = cwt_value();
         let status = cwt.iter_mut().find(|(k, _)| *k == Value::Integer((-65_537).into())).unwrap();
         let Value::Map(entries) = &mut status.1 else { panic!("status claims are a map") };
@@ -586,7 +588,7 @@ fn evidence_times_and_dates_that_overflow() {
         verify(&signed_cwt(cwt))
     };
     let subject_birth = |days: Value| {
-        move |entries: &mut Vec<(Value, Value)>| {
+        move |entries: &mut Entries| {
             let subject = entries.iter_mut().find(|(k, _)| *k == Value::Integer(4.into())).unwrap();
             let Value::Map(fields) = &mut subject.1 else { panic!("subject is a map") };
             fields.push((Value::Integer(3.into()), days.clone()));
@@ -601,7 +603,7 @@ fn evidence_times_and_dates_that_overflow() {
         Error::Claims("birth date must be an integer in the 64-bit signed range".into())
     );
     let test_time = |secs: Value| {
-        move |entries: &mut Vec<(Value, Value)>| {
+        move |entries: &mut Entries| {
             let evidence = entries.iter_mut().find(|(k, _)| *k == Value::Integer(6.into())).unwrap();
             let Value::Map(lists) = &mut evidence.1 else { panic!("evidence is a map") };
             let Value::Array(tests) = &mut lists[0].1 else { panic!("tests are an array") };
