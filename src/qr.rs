@@ -90,6 +90,9 @@ impl Qr {
     }
 }
 
+/// Bytes an image decoder may allocate beyond the pixels themselves (metadata, row buffers).
+const DECODER_SLACK: u64 = 16 << 20;
+
 /// Reads an image (PNG or JPEG) under the limits: the dimensions in its header are checked
 /// before any pixel is decoded.
 ///
@@ -101,7 +104,13 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     }
     let reader =
         || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::Image(format!("read: {e}")));
-    let (width, height) = reader()?.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
+    // Reading the header also reads (and inflates) metadata such as a PNG's ICC profile: cap
+    // what the decoder may allocate for that, or a 200 KB file inflates a 200 MB profile.
+    let mut header_limits = image::Limits::default();
+    header_limits.max_alloc = Some(DECODER_SLACK);
+    let mut header_reader = reader()?;
+    header_reader.limits(header_limits);
+    let (width, height) = header_reader.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
     if width == 0 || height == 0 {
         return Err(empty_image());
     }
@@ -123,7 +132,7 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     decoder_limits.max_image_width = Some(width);
     decoder_limits.max_image_height = Some(height);
     // The largest decoded form is 16-bit RGBA: 8 bytes a pixel, plus the decoder's own buffers.
-    decoder_limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(16 << 20));
+    decoder_limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(DECODER_SLACK));
     let mut reader = reader()?;
     reader.limits(decoder_limits);
     let image = reader.decode().map_err(|e| Error::Image(format!("decode: {e}")))?;
