@@ -888,3 +888,36 @@ fn batch_verification_refuses_a_mixed_order_r_as_single_verification_does() {
         assert_eq!(batch[0].as_ref().unwrap_err(), &Error::BadSignature, "round {round}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scanner work
+
+/// `side` × `side` white pixels tiled with QR finder patterns of `scale` pixels a module.
+fn tiled_with_finder_patterns(side: u32, scale: u32) -> GrayImage {
+    const FINDER: [&str; 7] = ["1111111", "1000001", "1011101", "1011101", "1011101", "1000001", "1111111"];
+    let tile = 9 * scale;
+    GrayImage::from_fn(side, side, |x, y| {
+        let (tx, ty) = ((x % tile) / scale, (y % tile) / scale);
+        let dark = tx < 7 && ty < 7 && FINDER[ty as usize].as_bytes()[tx as usize] == b'1';
+        Luma([if dark { 0 } else { 255 }])
+    })
+}
+
+#[test]
+fn an_image_tiled_with_finder_patterns_is_refused_at_once() {
+    // Unchecked, rqrr spent 107 s on this 600 × 600 image (more than 2 minutes at 1200 × 1200):
+    // it copies the whole image for every candidate pair of finder patterns.
+    let image = tiled_with_finder_patterns(600, 2);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        qr::scan_image(&image, &Limits::DEFAULT).unwrap_err(),
+        Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: 16 * 12 }
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    // With room for one code only, a much smaller tiling is refused too.
+    let limits = Limits { max_codes_per_image: 1, ..Limits::DEFAULT };
+    assert_eq!(
+        qr::scan_image(&tiled_with_finder_patterns(200, 2), &limits).unwrap_err(),
+        Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: 12 }
+    );
+}
