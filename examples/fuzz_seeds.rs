@@ -27,11 +27,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut n = 0;
     for text in &texts {
         n += 1;
-        let body = decode_base45(text.strip_prefix(PREFIX).unwrap_or(text))?;
-        let cose = unwrap_body(body.clone(), &Limits::DEFAULT)?;
         put(&dir, "verify_text", n, text.as_bytes())?;
         put(&dir, "base45", n, text.strip_prefix(PREFIX).unwrap_or(text).as_bytes())?;
+        // The vectors include codes that are broken on purpose: seed the later stages with
+        // whatever each one decodes to.
+        let Ok(body) = decode_base45(text.strip_prefix(PREFIX).unwrap_or(text)) else { continue };
         put(&dir, "inflate", n, &body)?;
+        let Ok(cose) = unwrap_body(body, &Limits::DEFAULT) else { continue };
         put(&dir, "cose", n, &cose)?;
     }
     for (i, cbor) in claims_cbor.iter().enumerate() {

@@ -2,7 +2,7 @@
 # Runs every fuzz target (or the ones named after SECONDS) for SECONDS each, one after another,
 # and prints the executions and crashes of each. Exit status 1 if any target crashed.
 #   fuzz/run.sh SECONDS [TARGET...]
-# Environment: FUZZ_JOBS (parallel libFuzzer jobs per target, default 1), FUZZ_NICE (default 10).
+# Environment: FUZZ_NICE (default 10). Several run.sh may run at once on different targets.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -24,10 +24,8 @@ for target in "${targets[@]}"; do
     before=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
     log="logs/$target.log"
     nice -n "$nice_level" cargo +nightly fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 \
-        -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" >"$log" 2>&1
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 >"$log" 2>&1
     status=$?
-    [ "${FUZZ_JOBS:-1}" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log
     execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     after=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
     crashes=$((after - before))

@@ -1,6 +1,7 @@
 //! QR codes: render code text as PNG, SVG or terminal blocks, and scan images back to text.
 
 use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use fast_qr::{ECL, QRBuilder, QRCode};
 use image::{GrayImage, ImageReader};
@@ -140,6 +141,9 @@ impl Qr {
     }
 }
 
+/// Bytes an image decoder may allocate beyond the pixels themselves (metadata, row buffers).
+const DECODER_SLACK: u64 = 16 << 20;
+
 /// Reads an image (PNG or JPEG) under the limits: the dimensions in its header are checked
 /// before any pixel is decoded.
 ///
@@ -151,7 +155,13 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     }
     let reader =
         || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::Image(format!("read: {e}")));
-    let (width, height) = reader()?.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
+    // Reading the header also reads (and inflates) metadata such as a PNG's ICC profile: cap
+    // what the decoder may allocate for that, or a 200 KB file inflates a 200 MB profile.
+    let mut header_limits = image::Limits::default();
+    header_limits.max_alloc = Some(DECODER_SLACK);
+    let mut header_reader = reader()?;
+    header_reader.limits(header_limits);
+    let (width, height) = header_reader.into_dimensions().map_err(|e| Error::Image(format!("header: {e}")))?;
     if width == 0 || height == 0 {
         return Err(empty_image());
     }
@@ -173,7 +183,7 @@ pub fn read_image(bytes: &[u8], limits: &Limits) -> Result<GrayImage> {
     decoder_limits.max_image_width = Some(width);
     decoder_limits.max_image_height = Some(height);
     // The largest decoded form is 16-bit RGBA: 8 bytes a pixel, plus the decoder's own buffers.
-    decoder_limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(16 << 20));
+    decoder_limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(DECODER_SLACK));
     let mut reader = reader()?;
     reader.limits(decoder_limits);
     let image = reader.decode().map_err(|e| Error::Image(format!("decode: {e}")))?;
@@ -196,25 +206,157 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
 /// Scans a greyscale image for QR codes, as [`scan`].
 ///
 /// # Errors
-/// [`Error::Image`] for an image with no pixels, [`Error::NoCode`] if no QR code is found.
+/// [`Error::Image`] for an image with no pixels, [`Error::TooLarge`] for an image with more
+/// finder-pattern candidates than [`Limits::max_codes_per_image`] codes can have (rqrr would
+/// spend minutes on it), [`Error::NoCode`] if no QR code is found, [`Error::Qr`] if the scanner
+/// fails on the image (a panic inside rqrr, contained here).
 pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
     // rqrr indexes out of bounds (a panic) on an image with zero width or height.
     if image.width() == 0 || image.height() == 0 {
         return Err(empty_image());
     }
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| image.get_pixel(x as u32, y as u32).0[0]);
-    let codes: Vec<Result<String>> = prepared
-        .detect_grids()
-        .into_iter()
-        .take(limits.max_codes_per_image)
-        .map(|grid| grid.decode().map(|(_, text)| text).map_err(|e| Error::Qr(format!("decode: {e}"))))
-        .collect();
+    // rqrr asserts on some images (found by fuzzing: a perspective mapping past i32 in
+    // `find_alignment_pattern`). Contain its panics: the image, or the one code, is refused and
+    // the caller goes on. Nothing touched inside is used after a panic. (With `panic = "abort"`
+    // nothing can be contained; the default panic hook still prints rqrr's message.)
+    let scanner_failed = || Error::Qr("scan: the QR scanner failed on this image".into());
+    let finder_cap = limits.max_codes_per_image.saturating_mul(FINDER_CANDIDATES_PER_CODE);
+    let codes = catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+            image.get_pixel_checked(x as u32, y as u32).map_or(255, |p| p.0[0])
+        });
+        let candidates = finder_candidates(width, height, |x, y| prepared.get_pixel_at(x, y), finder_cap);
+        if candidates > finder_cap {
+            return Err(Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: finder_cap });
+        }
+        Ok(prepared
+            .detect_grids()
+            .into_iter()
+            .take(limits.max_codes_per_image)
+            .map(|grid| match catch_unwind(AssertUnwindSafe(|| grid.decode())) {
+                Ok(Ok((_, text))) => Ok(text),
+                Ok(Err(e)) => Err(Error::Qr(format!("decode: {e}"))),
+                Err(_) => Err(Error::Qr("decode: the QR scanner failed on this code".into())),
+            })
+            .collect::<Vec<Result<String>>>())
+    }))
+    .map_err(|_| scanner_failed())??;
     if codes.is_empty() {
         return Err(Error::NoCode);
     }
     Ok(codes)
+}
+
+/// Finder-pattern candidates (see [`finder_candidates`]) allowed per QR code an image may hold.
+/// A cleanly rendered code shows 9 (three patterns, each seen in up to three cells); the default
+/// 16 codes an image allow 192, at which rqrr's worst case stays within seconds per megapixel.
+const FINDER_CANDIDATES_PER_CODE: usize = 12;
+
+/// Estimates how many finder patterns rqrr will consider, in one pass over the thresholded image
+/// and without allocating per pixel, stopping once the count passes `stop_after`.
+///
+/// rqrr's grouping of finder patterns into codes costs a copy of the whole image for each
+/// candidate pair, so an image tiled with finder patterns keeps it busy for minutes (600 × 600
+/// pixels: 107 s). This scans rows as rqrr does for the 1:1:3:1:1 run sequence (with rqrr's
+/// tolerance, and either polarity, so that it counts at least what rqrr finds) and counts the
+/// distinct places, in cells of one module, where a sequence's centre lies.
+fn finder_candidates<P: PartialEq + Copy>(
+    width: usize,
+    height: usize,
+    pixel: impl Fn(usize, usize) -> P,
+    stop_after: usize,
+) -> usize {
+    let mut cells = std::collections::HashSet::new();
+    for y in 0..height {
+        if width == 0 {
+            break;
+        }
+        let mut last = pixel(0, y);
+        let (mut run, mut changes, mut runs) = (1usize, 0usize, [0usize; 5]);
+        // One step past the end stands for a pixel of the other colour, as in rqrr.
+        for x in 1..=width {
+            let colour = (x < width).then(|| pixel(x, y));
+            if colour == Some(last) {
+                run += 1;
+                continue;
+            }
+            let [_, b, c, d, e] = runs;
+            runs = [b, c, d, e, run];
+            run = 1;
+            changes += 1;
+            if let Some(colour) = colour {
+                last = colour;
+            }
+            let [a, b, c, d, e] = runs;
+            let unit = (a + b + d + e) / 4;
+            let err = unit * 3 / 4;
+            let fits = |len: usize, k: usize| len + err >= k * unit && len <= k * unit + err;
+            if changes >= 5 && fits(a, 1) && fits(b, 1) && fits(c, 3) && fits(d, 1) && fits(e, 1) {
+                let centre = x.saturating_sub(e + d + c / 2);
+                // The same check down the column through the centre, as a finder pattern is
+                // square; it also tells where the pattern's centre lies vertically.
+                let limit = (a + b + c + d + e).saturating_mul(2);
+                let Some(middle) = vertical_centre(&pixel, centre, y, height, limit) else { continue };
+                let unit = unit.max(1);
+                cells.insert((centre / unit, middle / unit));
+                if cells.len() > stop_after {
+                    return cells.len();
+                }
+            }
+        }
+    }
+    cells.len()
+}
+
+/// Where the column through (`x`, `y`) crosses a 1:1:3:1:1 sequence centred on `y`'s run:
+/// its vertical centre, or `None`. No run is followed further than `limit` pixels.
+fn vertical_centre<P: PartialEq + Copy>(
+    pixel: &impl Fn(usize, usize) -> P,
+    x: usize,
+    y: usize,
+    height: usize,
+    limit: usize,
+) -> Option<usize> {
+    // Lengths of the three runs above y (stone part, gap, ring) and below, the stone's own run
+    // counted from y itself.
+    let runs = |down: bool| -> [usize; 3] {
+        let mut out = [0usize; 3];
+        let mut at = y;
+        let mut colour = pixel(x, y);
+        for slot in &mut out {
+            let mut len = 0;
+            loop {
+                let next = if down { at.checked_add(1).filter(|&n| n < height) } else { at.checked_sub(1) };
+                match next {
+                    Some(n) if pixel(x, n) == colour && len < limit => {
+                        at = n;
+                        len += 1;
+                    }
+                    Some(n) => {
+                        // This run ends: the next one starts at n, in its colour.
+                        *slot = len + 1;
+                        at = n;
+                        colour = pixel(x, n);
+                        break;
+                    }
+                    None => {
+                        *slot = len + 1;
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    };
+    let [stone_up, gap_up, ring_up] = runs(false);
+    let [stone_down, gap_down, ring_down] = runs(true);
+    let stone = stone_up + stone_down - 1;
+    let unit = (gap_up + ring_up + gap_down + ring_down) / 4;
+    let err = unit * 3 / 4;
+    let fits = |len: usize, k: usize| len + err >= k * unit && len <= k * unit + err;
+    (fits(ring_up, 1) && fits(gap_up, 1) && fits(stone, 3) && fits(gap_down, 1) && fits(ring_down, 1))
+        .then(|| (y + 1 + stone_down).saturating_sub(stone_up + stone_down) + stone / 2)
 }
 
 #[cfg(test)]
@@ -250,6 +392,23 @@ mod tests {
             Luma([if light { 255 } else { 0 }])
         });
         assert_eq!(scan_image(&image, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
+    }
+
+    #[test]
+    fn finder_candidates_of_one_code_and_of_none() {
+        let text = "HP1:6BFOXN*TS0BI$ZD";
+        for module_px in [2, 6, 20] {
+            let image = Qr::encode(text).unwrap().to_image(module_px);
+            let count = finder_candidates(
+                image.width() as usize,
+                image.height() as usize,
+                |x, y| image.get_pixel(x as u32, y as u32).0[0] < 128,
+                usize::MAX,
+            );
+            assert!((3..=FINDER_CANDIDATES_PER_CODE).contains(&count), "{module_px} px: {count}");
+        }
+        let blank = GrayImage::from_pixel(64, 64, Luma([255]));
+        assert_eq!(finder_candidates(64, 64, |x, y| blank.get_pixel(x as u32, y as u32).0[0] < 128, usize::MAX), 0);
     }
 
     #[test]

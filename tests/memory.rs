@@ -86,25 +86,44 @@ fn a_zlib_bomb_stays_small() {
     check("zlib bomb", &["verify", "--demo-key", &code], "decompressed body is too large");
 }
 
-/// A small PNG claiming `width` × `height` 8-bit grey pixels (header, a little data, end).
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        png.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
-        png.extend(kind);
-        png.extend(data);
-        png.extend(crc.sum().to_be_bytes());
-    }
+fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    png.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
+    png.extend(kind);
+    png.extend(data);
+    png.extend(crc.sum().to_be_bytes());
+}
+
+/// A small PNG claiming `width` × `height` 8-bit grey pixels, with `extra` chunks before its data.
+fn png_with(width: u32, height: u32, extra: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = width.to_be_bytes().to_vec();
     ihdr.extend(height.to_be_bytes());
     ihdr.extend([8, 0, 0, 0, 0]);
     chunk(&mut png, b"IHDR", &ihdr);
-    chunk(&mut png, b"IDAT", &deflate(&[0; 64]));
+    for (kind, data) in extra {
+        chunk(&mut png, kind, data);
+    }
+    chunk(&mut png, b"IDAT", &deflate(&vec![0; (width.min(64) as usize + 1) * height.min(64) as usize]));
     chunk(&mut png, b"IEND", &[]);
     png
+}
+
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    png_with(width, height, &[])
+}
+
+#[test]
+fn a_png_whose_icc_profile_is_a_zlib_bomb() {
+    // A 10×10 image whose colour profile inflates to 100 MiB from about 100 KiB. Before the
+    // header read was capped, this cost 110 MiB of memory (see FUZZING.md).
+    let mut iccp = b"profile\0\0".to_vec();
+    iccp.extend(deflate(&vec![0u8; 100 << 20]));
+    let path = temp("iccp.png", &png_with(10, 10, &[(b"iCCP", iccp)]));
+    check("PNG with an ICC-profile bomb", &["scan", path.to_str().unwrap()], "no QR code found");
+    std::fs::remove_file(path).unwrap();
 }
 
 #[test]

@@ -313,8 +313,8 @@ impl Claims {
                 return Err(Error::claims("a reason must not be given twice"));
             }
         }
-        if ![self.issued_at, self.not_before, self.expires_at].iter().all(|t| in_year_range(t.date_naive())) {
-            return Err(Error::claims("times must lie in the years 0001 to 9999"));
+        if !self.dates().all(in_year_range) {
+            return Err(Error::claims("times and dates must lie in the years 0001 to 9999"));
         }
         if self.expires_at <= self.not_before {
             return Err(Error::claims("expires_at must be after not_before"));
@@ -335,6 +335,20 @@ impl Claims {
             }
         }
         Ok(())
+    }
+
+    /// The day of every time and date the claims carry.
+    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        let e = &self.evidence;
+        [self.issued_at, self.not_before, self.expires_at]
+            .into_iter()
+            .chain(e.tests.iter().map(|t| t.sampled_at))
+            .chain(e.temperatures.iter().map(|t| t.at))
+            .chain(e.decisions.iter().map(|d| d.at))
+            .map(|t| t.date_naive())
+            .chain(self.subject.birth_date)
+            .chain(e.vaccinations.iter().map(|v| v.date))
+            .chain(e.travel.iter().flat_map(|t| std::iter::once(t.from).chain(t.until)))
     }
 
     /// Every text string the claims carry.
