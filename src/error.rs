@@ -109,6 +109,25 @@ pub enum Error {
     /// A random number could not be drawn from the operating system.
     #[error("random: the operating system's random source failed")]
     Random,
+    /// Another system's code (EU DCC, NZ COVID Pass, SMART Health Card) is malformed at the named step.
+    #[error("{format} {step}: {detail}")]
+    Foreign {
+        /// The format: `DCC`, `NZCP` or `SHC`.
+        format: &'static str,
+        /// The step: `base32`, `chunks`, `JWS`, `payload`, `hcert`, ...
+        step: &'static str,
+        /// What was wrong, without any of the data.
+        detail: String,
+    },
+    /// The signing certificate's extended key usage does not allow this kind of certificate.
+    #[error("key usage: the signing certificate may not sign {0} certificates")]
+    KeyUsage(&'static str),
+    /// The code names an issuer that is not trusted.
+    #[error("issuer: {0} is not a trusted issuer")]
+    UntrustedIssuer(String),
+    /// The issuer has revoked this credential (for example through a SMART Health Cards CRL).
+    #[error("revoked: the issuer has revoked this credential (revocation id {0})")]
+    CredentialRevoked(String),
 }
 
 impl Error {
@@ -139,6 +158,10 @@ impl Error {
             Error::Key(_) => "key",
             Error::Io { .. } => "io",
             Error::Random => "random",
+            Error::Foreign { .. } => "foreign",
+            Error::KeyUsage(_) => "key_usage",
+            Error::UntrustedIssuer(_) => "untrusted_issuer",
+            Error::CredentialRevoked(_) => "credential_revoked",
         }
     }
 

@@ -1,5 +1,7 @@
 //! The `healthpass` command line: argument handling and printing only; the work is the library's.
 
+mod conformance;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -97,6 +99,12 @@ enum Command {
         #[arg(long, default_value = "healthpass-demo.png")]
         png: PathBuf,
     },
+    /// Run a foreign format's published test vectors (EU DCC, NZ COVID Pass, SMART Health Cards).
+    Conformance {
+        /// The format and its vectors.
+        #[command(subcommand)]
+        suite: conformance::Suite,
+    },
 }
 
 #[derive(clap::Args)]
@@ -170,6 +178,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Scan { images } => scan(&images),
         Command::Demo { png } => demo(&png),
+        Command::Conformance { suite } => conformance::run(suite),
     }
 }
 

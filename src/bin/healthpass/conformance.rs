@@ -1,0 +1,49 @@
+//! `healthpass conformance`: runs a foreign format's test vectors and prints the report.
+
+use std::path::PathBuf;
+
+use healthpass::interop::conformance;
+
+use crate::Failure;
+
+/// The suites.
+#[derive(clap::Subcommand)]
+pub enum Suite {
+    /// Check every EU DCC test file under DIR (any JSON file with EXPECTEDRESULTS), each
+    /// expectation at its own stage with the file's own validation clock.
+    Dcc {
+        /// The folder of test files (such as test-vectors/dcc).
+        dir: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(suite: Suite) -> Result<(), Failure> {
+    match suite {
+        Suite::Dcc { dir, json } => {
+            let report = conformance::run_dcc(&dir)?;
+            if json {
+                let out = serde_json::json!({
+                    "report": &report,
+                    "passed": report.passed(),
+                    "failed": report.failed(),
+                    "known_issues": report.known_issues(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            } else {
+                print!("{}", report.to_text());
+            }
+            finish(report.passed(), report.failed())
+        }
+    }
+}
+
+fn finish(passed: usize, failed: usize) -> Result<(), Failure> {
+    if failed > 0 {
+        Err(Failure::Refused(format!("conformance: {failed} of {} checks failed", passed + failed)))
+    } else {
+        Ok(())
+    }
+}
