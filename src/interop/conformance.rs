@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::crypto::{ForeignKey, ForeignKeys, SignerCertificate};
 use super::dcc::{self, DCC_PREFIX, DccCwt, DccVerifier, UnverifiedDcc, decompress_body};
-use super::{cbor_to_json, dcc_schema};
+use super::{cbor_to_json, dcc_schema, foreign};
 use crate::transport::{decode_base45, inflate_bounded, strip_prefix};
 use crate::{Error, Limits, Result, cbor, qr};
 
@@ -791,4 +791,148 @@ fn same_dcc(a: &serde_json::Value, b: &serde_json::Value) -> std::result::Result
     }
     let mut path = String::new();
     if walk(a, b, &mut path) { Ok(()) } else { Err(if path.is_empty() { "/".into() } else { path }) }
+}
+
+/// One case of a case-list suite (NZCP, SHC): its expected and actual outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    /// The case's name.
+    pub name: String,
+    /// The expected outcome: `valid`, `invalid`, or for SHC `revoked`.
+    pub expected: String,
+    /// The outcome: `valid`, or the error code of the step that refused it.
+    pub actual: String,
+    /// Why it was refused, when it was.
+    pub detail: Option<String>,
+    /// Whether the case's QR picture(s) scanned to its text, when it has pictures.
+    pub picture: Option<bool>,
+    /// Whether the outcome (and the picture) matched.
+    pub passed: bool,
+}
+
+/// The report of a case-list suite.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasesReport {
+    /// The format.
+    pub format: &'static str,
+    /// The validation clock used.
+    pub clock: DateTime<Utc>,
+    /// Every case.
+    pub cases: Vec<CaseResult>,
+}
+
+impl CasesReport {
+    /// Cases whose outcome matched.
+    pub fn passed(&self) -> usize {
+        self.cases.iter().filter(|c| c.passed).count()
+    }
+
+    /// Cases whose outcome did not match.
+    pub fn failed(&self) -> usize {
+        self.cases.len() - self.passed()
+    }
+
+    /// The report as text, one line per case, ending with the line `N passed, M failed`.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "{} conformance at {}", self.format, self.clock.to_rfc3339());
+        for case in &self.cases {
+            let _ = writeln!(
+                out,
+                "{} {:<34} expected {:<8} got {:<20}{}{}",
+                if case.passed { "ok    " } else { "FAILED" },
+                case.name,
+                case.expected,
+                case.actual,
+                case.picture.map(|p| if p { " picture ok" } else { " PICTURE MISMATCH" }).unwrap_or_default(),
+                case.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+            );
+        }
+        let _ = writeln!(out, "{} passed, {} failed", self.passed(), self.failed());
+        out
+    }
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value> {
+    let bytes = crate::fs::read_bounded(path, MAX_TEST_FILE, "vector file")?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Io { path: path.display().to_string(), detail: format!("not JSON: {e}") })
+}
+
+fn outcome_of<T>(result: &Result<T>) -> (String, Option<String>) {
+    match result {
+        Ok(_) => ("valid".into(), None),
+        Err(e) => (e.code().into(), Some(e.to_string())),
+    }
+}
+
+/// Scans every picture and checks that together they hold exactly `texts`, in order.
+fn pictures_match(pictures: &[PathBuf], texts: &[String]) -> bool {
+    let limits = Limits::DEFAULT;
+    let mut scanned = Vec::new();
+    for picture in pictures {
+        let Ok(bytes) = crate::fs::read_bounded(picture, limits.max_image_bytes, "picture") else { return false };
+        match qr::scan(&bytes, &limits) {
+            Ok(found) => scanned.extend(found.into_iter().flatten()),
+            Err(_) => return false,
+        }
+    }
+    scanned == texts
+}
+
+/// Runs the NZ COVID Pass examples listed in `file` (the `nzcp-examples.json` format: cases with
+/// `payload` and `expected`, the trusted issuer and its DID document beside the file) at `clock`,
+/// or at the file's `suggested_validation_clock`. PNG cases are also scanned and compared.
+///
+/// # Errors
+/// [`Error::Io`] for unreadable files, [`Error::Key`] for an unusable DID document, and
+/// [`Error::Foreign`] when the file lacks what a run needs.
+pub fn run_nzcp(file: &Path, clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
+    use super::nzcp::{NzcpIssuer, NzcpVerifier};
+    let spec = read_json(file)?;
+    let base = file.parent().unwrap_or(Path::new("."));
+    let missing = |what: &str| foreign("NZCP", "examples", format!("the examples file has no {what}"));
+    let clock = match clock {
+        Some(clock) => clock,
+        None => spec
+            .get("suggested_validation_clock")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| missing("suggested_validation_clock"))?,
+    };
+    let did_file = spec
+        .pointer("/issuer_key/did_document_file")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| missing("issuer_key.did_document_file"))?;
+    let issuer = NzcpIssuer::from_did_document(&read_json(&base.join(did_file))?)?;
+    let trusted = spec.get("trusted_issuer_for_examples").and_then(serde_json::Value::as_str);
+    if trusted != Some(issuer.did()) {
+        return Err(foreign("NZCP", "examples", "the DID document is not the trusted example issuer's"));
+    }
+    let verifier = NzcpVerifier::new([issuer]);
+    let mut cases = Vec::new();
+    for case in spec.get("cases").and_then(serde_json::Value::as_array).ok_or_else(|| missing("cases"))? {
+        let text = |k: &str| case.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let (name, payload, expected) = (text("name"), text("payload"), text("expected"));
+        let (actual, detail) = outcome_of(&verifier.verify(&payload, clock));
+        let picture = case
+            .get("file")
+            .and_then(serde_json::Value::as_str)
+            .filter(|f| f.ends_with(".png"))
+            .map(|f| pictures_match(&[base.join(f)], &[payload.clone()]));
+        let outcome_ok = if expected == "valid" { actual == "valid" } else { actual != "valid" };
+        let passed = outcome_ok && picture != Some(false);
+        cases.push(CaseResult { name, expected, actual, detail, picture, passed });
+    }
+    Ok(CasesReport { format: "NZCP", clock, cases })
+}
+
+/// Runs the SMART Health Cards examples (placeholder until the SHC verifier lands).
+///
+/// # Errors
+/// Always [`Error::Foreign`] for now.
+pub fn run_shc(_dir: &Path, _clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
+    Err(foreign("SHC", "examples", "not implemented yet"))
 }

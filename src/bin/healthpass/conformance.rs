@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use healthpass::interop::conformance;
+use chrono::{DateTime, Utc};
+use healthpass::interop::conformance::{self, CasesReport};
 
 use crate::Failure;
 
@@ -14,6 +15,28 @@ pub enum Suite {
     Dcc {
         /// The folder of test files (such as test-vectors/dcc).
         dir: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the NZ COVID Pass examples listed in FILE (nzcp-examples.json).
+    Nzcp {
+        /// The examples file.
+        file: PathBuf,
+        /// The validation clock (RFC 3339); default: the file's suggested clock.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the SMART Health Cards examples in DIR (example-NN-* files and issuer/.well-known).
+    Shc {
+        /// The examples folder.
+        dir: PathBuf,
+        /// The validation clock (RFC 3339); default: one day after the newest card's nbf.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -37,7 +60,19 @@ pub fn run(suite: Suite) -> Result<(), Failure> {
             }
             finish(report.passed(), report.failed())
         }
+        Suite::Nzcp { file, at, json } => cases(&conformance::run_nzcp(&file, at)?, json),
+        Suite::Shc { dir, at, json } => cases(&conformance::run_shc(&dir, at)?, json),
     }
+}
+
+fn cases(report: &CasesReport, json: bool) -> Result<(), Failure> {
+    if json {
+        let out = serde_json::json!({ "report": report, "passed": report.passed(), "failed": report.failed() });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        print!("{}", report.to_text());
+    }
+    finish(report.passed(), report.failed())
 }
 
 fn finish(passed: usize, failed: usize) -> Result<(), Failure> {
