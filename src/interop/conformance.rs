@@ -921,7 +921,7 @@ pub fn run_nzcp(file: &Path, clock: Option<DateTime<Utc>>) -> Result<CasesReport
             .get("file")
             .and_then(serde_json::Value::as_str)
             .filter(|f| f.ends_with(".png"))
-            .map(|f| pictures_match(&[base.join(f)], &[payload.clone()]));
+            .map(|f| pictures_match(&[base.join(f)], std::slice::from_ref::<String>(&payload)));
         let outcome_ok = if expected == "valid" { actual == "valid" } else { actual != "valid" };
         let passed = outcome_ok && picture != Some(false);
         cases.push(CaseResult { name, expected, actual, detail, picture, passed });
