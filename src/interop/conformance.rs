@@ -929,10 +929,96 @@ pub fn run_nzcp(file: &Path, clock: Option<DateTime<Utc>>) -> Result<CasesReport
     Ok(CasesReport { format: "NZCP", clock, cases })
 }
 
-/// Runs the SMART Health Cards examples (placeholder until the SHC verifier lands).
+/// The issuer URL the SMART Health Cards examples are signed under.
+pub const SHC_EXAMPLE_ISSUER: &str = "https://spec.smarthealth.cards/examples/issuer";
+
+/// Runs the SMART Health Cards examples in `dir` (the published examples layout:
+/// `example-NN-f-qr-code-numeric-value-K.txt` QR texts, `example-NN-d-jws.txt`,
+/// `example-NN-e-file.smart-health-card`, and `issuer/.well-known/{jwks.json,crl/*.json}`),
+/// trusting `issuer` (default [`SHC_EXAMPLE_ISSUER`]) with the keys and CRLs found there, at
+/// `clock` (default: one day after the newest card's `nbf`).
+///
+/// Every example is expected to verify; the case's outcome is `valid`, or `credential_revoked`
+/// when the CRL revokes it (revocation is reported, and counts as verified). The QR texts must
+/// also reassemble to the example's JWS, and its `.smart-health-card` file must hold the same.
 ///
 /// # Errors
-/// Always [`Error::Foreign`] for now.
-pub fn run_shc(_dir: &Path, _clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
-    Err(foreign("SHC", "examples", "not implemented yet"))
+/// [`Error::Io`] for unreadable files, [`Error::Key`] for unusable keys.
+pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
+    use super::shc::{ShcIssuer, ShcVerifier, assemble};
+    let well_known = dir.join("issuer").join(".well-known");
+    let mut trusted =
+        ShcIssuer::from_jwks(issuer.unwrap_or(SHC_EXAMPLE_ISSUER), &read_json(&well_known.join("jwks.json"))?)?;
+    let mut crls = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(well_known.join("crl")) {
+        crls = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    }
+    crls.sort();
+    for crl in crls {
+        trusted.add_crl(&read_json(&crl)?)?;
+    }
+    let verifier = ShcVerifier::new([trusted]);
+    // Group the QR texts by example.
+    let mut examples: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some((example, _)) = name.split_once("-f-qr-code-numeric-value-") {
+            examples.entry(example.to_owned()).or_default().push(entry.path());
+        }
+    }
+    let limits = Limits::DEFAULT;
+    let mut loaded = Vec::new();
+    let mut newest = f64::MIN;
+    for (example, mut parts) in examples {
+        parts.sort();
+        let mut texts = Vec::new();
+        for part in &parts {
+            let bytes = crate::fs::read_bounded(part, limits.max_text_len + 16, "QR text")?;
+            texts.push(String::from_utf8_lossy(&bytes).trim().to_owned());
+        }
+        let jws = assemble(&texts, &limits);
+        if let Ok(jws) = &jws {
+            if let Ok(card) = verifier.verify_jws(jws, DateTime::<Utc>::MAX_UTC) {
+                newest = newest.max(card.not_before);
+            }
+        }
+        loaded.push((example, texts, jws));
+    }
+    let clock = clock.unwrap_or_else(|| {
+        DateTime::from_timestamp(newest.ceil() as i64, 0).map_or(DateTime::UNIX_EPOCH, |t| t + TimeDelta::days(1))
+    });
+    let mut cases = Vec::new();
+    for (example, texts, jws) in loaded {
+        let result = verifier.verify(&texts, clock);
+        let (actual, detail) = outcome_of(&result);
+        // The QR texts must give the example's own JWS and .smart-health-card content.
+        let read = |suffix: &str| std::fs::read_to_string(dir.join(format!("{example}-{suffix}"))).ok();
+        let same_jws = match (&jws, read("d-jws.txt")) {
+            (Ok(jws), Some(file)) => file.trim() == jws,
+            _ => false,
+        };
+        let same_file = match (&jws, read("e-file.smart-health-card")) {
+            (Ok(jws), Some(file)) => serde_json::from_str::<serde_json::Value>(&file)
+                .ok()
+                .and_then(|v| v.pointer("/verifiableCredential/0").and_then(|c| c.as_str().map(str::to_owned)))
+                .is_some_and(|c| &c == jws),
+            _ => false,
+        };
+        let verified = actual == "valid" || actual == "credential_revoked";
+        let detail = match (same_jws, same_file) {
+            (true, true) => detail,
+            _ => {
+                Some(format!("the QR texts do not give the example's JWS (jws file {same_jws}, card file {same_file})"))
+            }
+        };
+        cases.push(CaseResult {
+            name: format!("{example} ({} QR)", texts.len()),
+            expected: "verified".into(),
+            actual,
+            detail,
+            picture: None,
+            passed: verified && same_jws && same_file,
+        });
+    }
+    Ok(CasesReport { format: "SHC", clock, cases })
 }

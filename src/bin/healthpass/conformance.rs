@@ -37,6 +37,9 @@ pub enum Suite {
         /// The validation clock (RFC 3339); default: one day after the newest card's nbf.
         #[arg(long)]
         at: Option<DateTime<Utc>>,
+        /// The issuer URL the examples' keys belong to.
+        #[arg(long)]
+        issuer: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -61,7 +64,7 @@ pub fn run(suite: Suite) -> Result<(), Failure> {
             finish(report.passed(), report.failed())
         }
         Suite::Nzcp { file, at, json } => cases(&conformance::run_nzcp(&file, at)?, json),
-        Suite::Shc { dir, at, json } => cases(&conformance::run_shc(&dir, at)?, json),
+        Suite::Shc { dir, at, issuer, json } => cases(&conformance::run_shc(&dir, issuer.as_deref(), at)?, json),
     }
 }
 
