@@ -627,7 +627,7 @@ impl<'a> DccCase<'a> {
         let bytes = self.hex("CBOR")?;
         Some(bytes.and_then(|bytes| {
             if let Ok(cwt) = DccCwt::decode(&bytes, &self.limits) {
-                return Ok(cwt.hcert_json);
+                return cwt.hcert_json().map_err(fail);
             }
             let value = cbor::read(&bytes, "CBOR", &self.limits).map_err(fail)?;
             if !value.is_map() {
@@ -645,7 +645,7 @@ impl<'a> DccCase<'a> {
         let from_cbor = self.cbor_dcc().transpose()?;
         let from_cose = match (self.text("COSE"), &from_cbor) {
             (None, Some(_)) if self.text("PREFIX").is_none() => None,
-            _ => Some(self.cwt()?.hcert_json),
+            _ => Some(self.cwt()?.hcert_json().map_err(fail)?),
         };
         if let (Some(cbor), Some(cose)) = (&from_cbor, &from_cose) {
             same_dcc(cbor, cose).map_err(|d| StageError::Failed(format!("CBOR and the COSE payload differ at {d}")))?;
@@ -678,7 +678,7 @@ impl<'a> DccCase<'a> {
     fn key_usage(&self) -> StageResult {
         let signer = self.signer()?;
         let cwt = self.cwt()?;
-        dcc::check_key_usage_json(Some(&signer.info), &cwt.hcert_json).map_err(fail)
+        dcc::check_key_usage(Some(&signer.info), &cwt).map_err(fail)
     }
 
     fn clock(&self) -> Fallible<DateTime<Utc>> {
@@ -711,9 +711,10 @@ impl<'a> DccCase<'a> {
 
     fn schema(&self) -> StageResult {
         let cwt = self.cwt()?;
-        dcc_schema::validate(self.schema_version(&cwt.hcert_json)?, &cwt.hcert_json).map_err(fail)?;
-        dcc_schema::check_value_sets(&cwt.hcert_json).map_err(fail)?;
-        dcc::entry_usage(&cwt.hcert_json).map(|_| ()).map_err(fail)
+        let json = cwt.hcert_json().map_err(fail)?;
+        dcc_schema::validate(self.schema_version(&json)?, &json).map_err(fail)?;
+        dcc_schema::check_value_sets(&json).map_err(fail)?;
+        cwt.usage().map(|_| ()).map_err(fail)
     }
 
     fn valid_json(&self) -> StageResult {
@@ -721,7 +722,7 @@ impl<'a> DccCase<'a> {
         let cwt =
             UnverifiedDcc::parse(prefix, &self.limits).and_then(|m| m.cwt_unverified(&self.limits)).map_err(fail)?;
         match self.json() {
-            Some(json) => same_dcc(&cwt.hcert_json, json)
+            Some(json) => same_dcc(&cwt.hcert_json().map_err(fail)?, json)
                 .map_err(|d| StageError::Failed(format!("the decoded DCC differs from JSON at {d}"))),
             None => Ok(()),
         }

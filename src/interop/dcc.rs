@@ -129,8 +129,8 @@ pub struct DccCwt {
     pub issued_at: Option<DateTime<Utc>>,
     /// CWT `exp` (4).
     pub expires_at: Option<DateTime<Utc>>,
-    /// The DCC payload (`-260` → `1`) as JSON, exactly as it came (CBOR mapped to JSON).
-    pub hcert_json: serde_json::Value,
+    /// The DCC payload (`-260` → `1`), as it came.
+    hcert: Value,
 }
 
 impl DccCwt {
@@ -143,14 +143,13 @@ impl DccCwt {
         let Value::Map(entries) = cbor::read(payload, "CWT", limits)? else {
             return Err(err("CWT", "the claims are not a CBOR map"));
         };
-        let mut cwt = DccCwt { issuer: None, issued_at: None, expires_at: None, hcert_json: serde_json::Value::Null };
-        let mut hcert = None;
-        for (key, value) in &entries {
+        let (mut issuer, mut issued_at, mut expires_at, mut hcert) = (None, None, None, None);
+        for (key, value) in entries {
             let Some(key) = key.as_integer().and_then(|k| i64::try_from(k).ok()) else { continue };
             match key {
-                1 => cwt.issuer = Some(value.as_text().ok_or_else(|| err("CWT", "iss is not text"))?.to_owned()),
-                4 => cwt.expires_at = Some(cwt_time(value, "exp")?),
-                6 => cwt.issued_at = Some(cwt_time(value, "iat")?),
+                1 => issuer = Some(value.into_text().map_err(|_| err("CWT", "iss is not text"))?),
+                4 => expires_at = Some(cwt_time(&value, "exp")?),
+                6 => issued_at = Some(cwt_time(&value, "iat")?),
                 HCERT_CLAIM => hcert = Some(value),
                 _ => {}
             }
@@ -158,13 +157,49 @@ impl DccCwt {
         let Some(Value::Map(versions)) = hcert else {
             return Err(err("CWT", "no hcert claim (-260) map"));
         };
-        let dcc = versions
-            .iter()
+        let hcert = versions
+            .into_iter()
             .find(|(k, _)| k.as_integer().is_some_and(|k| i128::from(k) == 1))
             .map(|(_, v)| v)
             .ok_or_else(|| err("CWT", "the hcert claim has no DCC (key 1)"))?;
-        cwt.hcert_json = cbor_to_json(dcc, 0)?;
-        Ok(cwt)
+        if !hcert.is_map() {
+            return Err(err("CWT", "the DCC is not a map"));
+        }
+        Ok(DccCwt { issuer, issued_at, expires_at, hcert })
+    }
+
+    /// The DCC payload as JSON, as the DCC tools map CBOR to JSON (for schema checks and
+    /// comparisons).
+    ///
+    /// # Errors
+    /// [`Error::Foreign`] for a map key that is neither text nor an integer, or nesting past 32.
+    pub fn hcert_json(&self) -> Result<serde_json::Value> {
+        cbor_to_json(&self.hcert, 0)
+    }
+
+    /// The DCC's type, from which of `v`, `t` and `r` it holds.
+    ///
+    /// # Errors
+    /// [`Error::Foreign`] unless exactly one of them is present, as a non-empty list.
+    pub fn usage(&self) -> Result<DccUsage> {
+        let entries = self.hcert.as_map().map(Vec::as_slice).unwrap_or_default();
+        let groups: Vec<(DccUsage, &Value)> = entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let usage = match k.as_text()? {
+                    "v" => DccUsage::Vaccination,
+                    "t" => DccUsage::Test,
+                    "r" => DccUsage::Recovery,
+                    _ => return None,
+                };
+                Some((usage, v))
+            })
+            .collect();
+        match groups.as_slice() {
+            [(usage, Value::Array(list))] if !list.is_empty() => Ok(*usage),
+            [(_, _)] => Err(err("hcert", "a DCC entry list must be a non-empty list")),
+            _ => Err(err("hcert", "a DCC must hold exactly one of v, t and r")),
+        }
     }
 
     /// The typed DCC payload.
@@ -173,8 +208,7 @@ impl DccCwt {
     /// [`Error::Foreign`] (step `hcert`) naming the field that breaks the DCC schema's required
     /// structure, or when the payload holds other than exactly one vaccination, test or recovery.
     pub fn payload(&self) -> Result<DccPayload> {
-        let payload: DccPayload =
-            serde_json::from_value(self.hcert_json.clone()).map_err(|e| err("hcert", e.to_string()))?;
+        let payload: DccPayload = self.hcert.deserialized().map_err(|e| err("hcert", e.to_string()))?;
         payload.entry()?;
         Ok(payload)
     }
@@ -392,34 +426,13 @@ pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(parsed.timestamp(), 0)
 }
 
-/// The type of a DCC payload (as JSON), from which of `v`, `t` and `r` it holds.
-///
-/// This only names the type; [`DccPayload::entry`] also insists on a single entry.
-///
-/// # Errors
-/// [`Error::Foreign`] unless exactly one of them is present, as a non-empty list.
-pub fn entry_usage(hcert: &serde_json::Value) -> Result<DccUsage> {
-    let groups: Vec<(DccUsage, &serde_json::Value)> =
-        [("v", DccUsage::Vaccination), ("t", DccUsage::Test), ("r", DccUsage::Recovery)]
-            .into_iter()
-            .filter_map(|(key, usage)| hcert.get(key).map(|v| (usage, v)))
-            .collect();
-    match groups.as_slice() {
-        [(usage, serde_json::Value::Array(entries))] if !entries.is_empty() => Ok(*usage),
-        [(_, _)] => Err(err("hcert", "a DCC entry list must be a non-empty list")),
-        _ => Err(err("hcert", "a DCC must hold exactly one of v, t and r")),
-    }
-}
-
-/// Checks that the signer certificate may sign this kind of DCC.
-///
-/// A certificate without any of the DCC extended-key-usage OIDs may sign every type; one with
-/// some of them may sign only those types. A key without a certificate is not restricted.
+/// Checks that the signer certificate may sign this kind of DCC ([`CertificateInfo::allows`]).
+/// A key without a certificate is not restricted.
 ///
 /// # Errors
-/// [`Error::KeyUsage`] naming the type, and those of [`entry_usage`].
-pub fn check_key_usage_json(certificate: Option<&CertificateInfo>, hcert: &serde_json::Value) -> Result<()> {
-    let usage = entry_usage(hcert)?;
+/// [`Error::KeyUsage`] naming the type, and those of [`DccCwt::usage`].
+pub fn check_key_usage(certificate: Option<&CertificateInfo>, cwt: &DccCwt) -> Result<()> {
+    let usage = cwt.usage()?;
     match certificate {
         Some(info) if !info.allows(usage) => Err(Error::KeyUsage(usage.name())),
         _ => Ok(()),
@@ -530,7 +543,7 @@ impl DccVerifier {
                 return Err(Error::IssuerMismatch);
             }
         }
-        check_key_usage_json(key.certificate(), &cwt.hcert_json)?;
+        check_key_usage(key.certificate(), &cwt)?;
         check_validity(key.certificate(), &cwt, now, self.skew)?;
         let claims = to_claims(&cwt, &payload)?;
         claims.validate(self.limits.max_text_string_len)?;
