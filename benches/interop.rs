@@ -10,7 +10,7 @@ use std::path::Path;
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthpass::interop::dcc::DccVerifier;
+use healthpass::interop::dcc::{DccVerifier, UnverifiedDcc};
 use healthpass::interop::nzcp::{NzcpIssuer, NzcpVerifier};
 use healthpass::interop::shc::{ShcIssuer, ShcVerifier};
 use healthpass::interop::{ForeignKey, ForeignKeys};
@@ -53,6 +53,14 @@ fn dcc(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("dcc-{}", case.name));
         group.bench_function("healthpass", |b| b.iter(|| ours.verify(black_box(&case.text), case.clock).unwrap()));
         group.bench_function("dgc", |b| b.iter(|| dgc::validate(black_box(&case.text), &theirs).unwrap()));
+        // The same work without the signature check: text → typed payload.
+        let limits = healthpass::Limits::DEFAULT;
+        group.bench_function("healthpass-decode-only", |b| {
+            b.iter(|| {
+                UnverifiedDcc::parse(black_box(&case.text), &limits).unwrap().payload_unverified(&limits).unwrap()
+            })
+        });
+        group.bench_function("dgc-decode-only", |b| b.iter(|| dgc::decode_cwt(black_box(&case.text)).unwrap()));
         group.finish();
     }
 }
