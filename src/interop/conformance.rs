@@ -232,6 +232,8 @@ pub struct DccReport {
     pub pictures: BTreeMap<String, PictureRate>,
     /// Files that could not be read as test files, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Pictures that did not scan to their file's text, with why.
+    pub undecoded_pictures: Vec<(String, String)>,
 }
 
 impl DccReport {
@@ -327,6 +329,9 @@ impl DccReport {
         for (country, rate) in &self.pictures {
             let _ = writeln!(out, "  {country:<8} {}/{}", rate.decoded, rate.pictures);
         }
+        for (file, why) in &self.undecoded_pictures {
+            let _ = writeln!(out, "  not decoded: {file} ({why})");
+        }
         let _ = writeln!(out, "{} known issues (expectations listed upstream as wrong)", self.known_issues());
         let _ = writeln!(out, "{} expectations the files cannot test (input missing)", self.not_applicable());
         let _ = writeln!(out, "{} passed, {} failed", self.passed(), self.failed());
@@ -345,6 +350,42 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
     walk(dir, &mut files)?;
     files.sort();
     let known = known_issues(dir);
+    // Files are independent: run them on every core (picture scanning dominates), then merge
+    // the parts in file order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let parts: Vec<DccReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            files.chunks(chunk).map(|part| scope.spawn(|| run_dcc_files(dir, part, &known))).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| DccReport {
+                    unreadable: vec![(
+                        "(worker)".into(),
+                        "a worker thread panicked; its files were not checked".into(),
+                    )],
+                    ..DccReport::default()
+                })
+            })
+            .collect()
+    });
+    let mut report = DccReport::default();
+    for part in parts {
+        report.files += part.files;
+        report.checks.extend(part.checks);
+        report.unreadable.extend(part.unreadable);
+        report.undecoded_pictures.extend(part.undecoded_pictures);
+        for (country, rate) in part.pictures {
+            let total = report.pictures.entry(country).or_default();
+            total.pictures += rate.pictures;
+            total.decoded += rate.decoded;
+        }
+    }
+    Ok(report)
+}
+
+fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccReport {
     let mut report = DccReport::default();
     for path in files {
         let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
@@ -365,13 +406,16 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
         };
         let Some(expected) = case.get("EXPECTEDRESULTS").and_then(serde_json::Value::as_object) else { continue };
         report.files += 1;
-        let country = relative.split('/').next().unwrap_or_default().to_owned();
+        let country = country_of(path, &relative);
         let test_set = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let case = DccCase::new(&case);
         if let Some(outcome) = case.picture_scan() {
             let rate = report.pictures.entry(country.clone()).or_default();
             rate.pictures += 1;
             rate.decoded += usize::from(outcome.is_ok());
+            if let Err(why) = outcome {
+                report.undecoded_pictures.push((relative.clone(), why.into_detail()));
+            }
         }
         for (key, value) in expected {
             if !key.starts_with("EXPECTED") && !key.starts_with("EXPTECTED") {
@@ -414,7 +458,19 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
             });
         }
     }
-    Ok(report)
+    report
+}
+
+/// The country folder of a test file: the folder above its `2DCode` folder (skipping a schema
+/// version folder such as `1.3.0`), looked up along the whole path so that a run on one
+/// country's folder still knows its country; else the first folder under the run's root.
+fn country_of(path: &Path, relative: &str) -> String {
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let code = parts.iter().rposition(|p| p.eq_ignore_ascii_case("2DCode"));
+    let country = code.and_then(|at| {
+        parts.get(..at)?.iter().rev().find(|p| !p.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned()
+    });
+    country.unwrap_or_else(|| relative.split('/').next().unwrap_or_default().to_owned())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
