@@ -388,8 +388,8 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
 fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccReport {
     let mut report = DccReport::default();
     for path in files {
-        let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        let Ok(bytes) = std::fs::read(&path) else {
+        let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let Ok(bytes) = std::fs::read(path) else {
             report.unreadable.push((relative, "cannot be read".into()));
             continue;
         };
