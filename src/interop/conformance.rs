@@ -393,10 +393,18 @@ fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccRepor
             report.unreadable.push((relative, "cannot be read".into()));
             continue;
         };
-        if bytes.len() > MAX_TEST_FILE || bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        if bytes.len() > MAX_TEST_FILE {
+            if relative.ends_with(".json") {
+                report.unreadable.push((relative, format!("larger than {MAX_TEST_FILE} bytes")));
+            }
             continue;
         }
-        let case: serde_json::Value = match serde_json::from_slice(&bytes) {
+        // A UTF-8 byte-order mark is allowed before the JSON.
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            continue;
+        }
+        let case: serde_json::Value = match serde_json::from_slice(text) {
             Ok(case) => case,
             Err(_) if relative.ends_with(".json") => {
                 report.unreadable.push((relative, "not valid JSON".into()));
@@ -422,7 +430,12 @@ fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccRepor
                 continue;
             }
             let stage = Stage::from_key(key);
-            let Some(expected) = value.as_bool() else {
+            let boolean = match value {
+                serde_json::Value::String(text) if text.eq_ignore_ascii_case("true") => Some(true),
+                serde_json::Value::String(text) if text.eq_ignore_ascii_case("false") => Some(false),
+                other => other.as_bool(),
+            };
+            let Some(expected) = boolean else {
                 report.unreadable.push((relative.clone(), format!("{key} is not a boolean")));
                 continue;
             };
@@ -600,7 +613,11 @@ impl<'a> DccCase<'a> {
     }
 
     fn scan(&self, image: &str) -> StageResult {
-        let png = STANDARD.decode(image.trim()).map_err(|_| "2DCODE is not base64".to_owned())?;
+        // Some producers write a data URL (`data:image/png;base64,...`) rather than bare base64.
+        let image = image.trim();
+        let image = image.split_once(";base64,").map_or(image, |(_, data)| data);
+        let image: String = image.chars().filter(|c| !c.is_whitespace()).collect();
+        let png = STANDARD.decode(image).map_err(|_| "2DCODE is not base64".to_owned())?;
         let texts = qr::scan(&png, &self.limits).map_err(fail)?;
         let first = texts.into_iter().next().ok_or("no QR code found")?.map_err(fail)?;
         let prefix = self.text("PREFIX").ok_or(StageError::Missing("PREFIX to compare with"))?;
@@ -716,7 +733,13 @@ impl<'a> DccCase<'a> {
 
     fn certificate(&self) -> Fallible<Vec<u8>> {
         let text = self.context("CERTIFICATE").ok_or(StageError::Missing("TESTCTX.CERTIFICATE"))?;
-        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Bare base64 as the test data defines it; PEM armour lines are tolerated.
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .flat_map(|l| l.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
         STANDARD.decode(text).map_err(|_| "TESTCTX.CERTIFICATE is not base64".into())
     }
 
