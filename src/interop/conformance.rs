@@ -618,8 +618,21 @@ impl<'a> DccCase<'a> {
         let image = image.split_once(";base64,").map_or(image, |(_, data)| data);
         let image: String = image.chars().filter(|c| !c.is_whitespace()).collect();
         let png = STANDARD.decode(image).map_err(|_| "2DCODE is not base64".to_owned())?;
-        let texts = qr::scan(&png, &self.limits).map_err(fail)?;
-        let first = texts.into_iter().next().ok_or("no QR code found")?.map_err(fail)?;
+        let image = qr::read_image(&png, &self.limits).map_err(fail)?;
+        let first_code = |image: &image::GrayImage| -> Result<String> {
+            qr::scan_image(image, &self.limits)?.into_iter().next().unwrap_or(Err(Error::NoCode))
+        };
+        // A picture drawn without its quiet zone is scanned again inside a white margin (only
+        // pictures of moderate size, so the copy stays small).
+        let first = first_code(&image)
+            .or_else(|e| {
+                if image.width().max(image.height()) <= 4096 {
+                    first_code(&with_margin(&image)).map_err(|_| e)
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(fail)?;
         let prefix = self.text("PREFIX").ok_or(StageError::Missing("PREFIX to compare with"))?;
         if first == prefix { Ok(()) } else { Err("the scanned text differs from PREFIX".into()) }
     }
@@ -826,6 +839,18 @@ impl<'a> DccCase<'a> {
         verifier.verify_signature(&code).map_err(fail)?;
         code.cwt_unverified(&self.limits).map(|_| ()).map_err(fail)
     }
+}
+
+/// The picture inside a white margin of an eighth of its side (at least 8 pixels).
+fn with_margin(picture: &image::GrayImage) -> image::GrayImage {
+    let margin = picture.width().max(picture.height()) / 8 + 8;
+    let mut framed = image::GrayImage::from_pixel(
+        picture.width().saturating_add(2 * margin),
+        picture.height().saturating_add(2 * margin),
+        image::Luma([255]),
+    );
+    image::imageops::replace(&mut framed, picture, i64::from(margin), i64::from(margin));
+    framed
 }
 
 /// Compares two DCCs as JSON: maps by key, arrays in order, numbers by value, and strings that
@@ -1101,4 +1126,41 @@ pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -
         });
     }
     Ok(CasesReport { format: "SHC", clock, cases })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_without_its_quiet_zone_scans_inside_the_margin() {
+        let text = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IDOEZ%BJMI:TU+MMPZ55%PBT1";
+        let picture = crate::Qr::encode(text).unwrap().to_image(4);
+        // Cut the 4-module (16-pixel) quiet zone away.
+        let side = picture.width() - 32;
+        let bare = image::imageops::crop_imm(&picture, 16, 16, side, side).to_image();
+        let framed = with_margin(&bare);
+        assert!(framed.width() > bare.width() + 16);
+        let found = qr::scan_image(&framed, &Limits::DEFAULT).unwrap();
+        assert_eq!(found[0].as_deref().unwrap(), text);
+    }
+
+    #[test]
+    fn dcc_comparison_reads_date_times_by_instant() {
+        let a = serde_json::json!({"t": [{"sc": "2021-05-29T10:00:00Z", "n": 1}]});
+        let b = serde_json::json!({"t": [{"sc": "2021-05-29T12:00:00+02:00", "n": 1.0}]});
+        assert!(same_dcc(&a, &b).is_ok());
+        let c = serde_json::json!({"t": [{"sc": "2021-05-29T10:00:01Z", "n": 1}]});
+        assert_eq!(same_dcc(&a, &c).unwrap_err(), "/t/0/sc");
+    }
+
+    #[test]
+    fn stage_keys_and_country_folders() {
+        assert_eq!(Stage::from_key("EXPTECTEDEXPIRED"), Some(Stage::Expiration));
+        assert_eq!(Stage::from_key("EXPECTEDNOTHING"), None);
+        let path = Path::new("/x/dcc/PL/1.3.0/2DCode/raw/1.json");
+        assert_eq!(country_of(path, "PL/1.3.0/2DCode/raw/1.json"), "PL");
+        assert_eq!(country_of(Path::new("/x/dcc/IE/2DCode/Raw/1.json"), "1.json"), "IE");
+        assert_eq!(country_of(Path::new("/x/dcc/QR"), "QR"), "QR");
+    }
 }
