@@ -70,3 +70,12 @@ fn hostile_text_is_refused_without_panicking() {
         assert!(v.verify(text, pinned()).is_err(), "{text}");
     }
 }
+
+#[test]
+fn one_entry_point_dispatches_by_prefix() {
+    use healthpass::interop::ForeignVerifier;
+    let only_nzcp = ForeignVerifier { nzcp: Some(verifier()), ..ForeignVerifier::default() };
+    assert_eq!(only_nzcp.verify(&payload("valid"), pinned()).unwrap().format, Format::Nzcp);
+    assert!(matches!(only_nzcp.verify("HC1:NCF", pinned()), Err(Error::Foreign { step: "trust", .. })));
+    assert!(matches!(only_nzcp.verify("XYZ", pinned()), Err(Error::Prefix { .. })));
+}

@@ -232,6 +232,8 @@ pub struct DccReport {
     pub pictures: BTreeMap<String, PictureRate>,
     /// Files that could not be read as test files, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Pictures that did not scan to their file's text, with why.
+    pub undecoded_pictures: Vec<(String, String)>,
 }
 
 impl DccReport {
@@ -327,6 +329,9 @@ impl DccReport {
         for (country, rate) in &self.pictures {
             let _ = writeln!(out, "  {country:<8} {}/{}", rate.decoded, rate.pictures);
         }
+        for (file, why) in &self.undecoded_pictures {
+            let _ = writeln!(out, "  not decoded: {file} ({why})");
+        }
         let _ = writeln!(out, "{} known issues (expectations listed upstream as wrong)", self.known_issues());
         let _ = writeln!(out, "{} expectations the files cannot test (input missing)", self.not_applicable());
         let _ = writeln!(out, "{} passed, {} failed", self.passed(), self.failed());
@@ -345,17 +350,61 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
     walk(dir, &mut files)?;
     files.sort();
     let known = known_issues(dir);
+    // Files are independent: run them on every core (picture scanning dominates), then merge
+    // the parts in file order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let parts: Vec<DccReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            files.chunks(chunk).map(|part| scope.spawn(|| run_dcc_files(dir, part, &known))).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| DccReport {
+                    unreadable: vec![(
+                        "(worker)".into(),
+                        "a worker thread panicked; its files were not checked".into(),
+                    )],
+                    ..DccReport::default()
+                })
+            })
+            .collect()
+    });
+    let mut report = DccReport::default();
+    for part in parts {
+        report.files += part.files;
+        report.checks.extend(part.checks);
+        report.unreadable.extend(part.unreadable);
+        report.undecoded_pictures.extend(part.undecoded_pictures);
+        for (country, rate) in part.pictures {
+            let total = report.pictures.entry(country).or_default();
+            total.pictures += rate.pictures;
+            total.decoded += rate.decoded;
+        }
+    }
+    Ok(report)
+}
+
+fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccReport {
     let mut report = DccReport::default();
     for path in files {
-        let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        let Ok(bytes) = std::fs::read(&path) else {
+        let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let Ok(bytes) = std::fs::read(path) else {
             report.unreadable.push((relative, "cannot be read".into()));
             continue;
         };
-        if bytes.len() > MAX_TEST_FILE || bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        if bytes.len() > MAX_TEST_FILE {
+            if relative.ends_with(".json") {
+                report.unreadable.push((relative, format!("larger than {MAX_TEST_FILE} bytes")));
+            }
             continue;
         }
-        let case: serde_json::Value = match serde_json::from_slice(&bytes) {
+        // A UTF-8 byte-order mark is allowed before the JSON.
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            continue;
+        }
+        let case: serde_json::Value = match serde_json::from_slice(text) {
             Ok(case) => case,
             Err(_) if relative.ends_with(".json") => {
                 report.unreadable.push((relative, "not valid JSON".into()));
@@ -365,20 +414,28 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
         };
         let Some(expected) = case.get("EXPECTEDRESULTS").and_then(serde_json::Value::as_object) else { continue };
         report.files += 1;
-        let country = relative.split('/').next().unwrap_or_default().to_owned();
+        let country = country_of(path, &relative);
         let test_set = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let case = DccCase::new(&case);
         if let Some(outcome) = case.picture_scan() {
             let rate = report.pictures.entry(country.clone()).or_default();
             rate.pictures += 1;
             rate.decoded += usize::from(outcome.is_ok());
+            if let Err(why) = outcome {
+                report.undecoded_pictures.push((relative.clone(), why.into_detail()));
+            }
         }
         for (key, value) in expected {
             if !key.starts_with("EXPECTED") && !key.starts_with("EXPTECTED") {
                 continue;
             }
             let stage = Stage::from_key(key);
-            let Some(expected) = value.as_bool() else {
+            let boolean = match value {
+                serde_json::Value::String(text) if text.eq_ignore_ascii_case("true") => Some(true),
+                serde_json::Value::String(text) if text.eq_ignore_ascii_case("false") => Some(false),
+                other => other.as_bool(),
+            };
+            let Some(expected) = boolean else {
                 report.unreadable.push((relative.clone(), format!("{key} is not a boolean")));
                 continue;
             };
@@ -414,7 +471,19 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
             });
         }
     }
-    Ok(report)
+    report
+}
+
+/// The country folder of a test file: the folder above its `2DCode` folder (skipping a schema
+/// version folder such as `1.3.0`), looked up along the whole path so that a run on one
+/// country's folder still knows its country; else the first folder under the run's root.
+fn country_of(path: &Path, relative: &str) -> String {
+    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let code = parts.iter().rposition(|p| p.eq_ignore_ascii_case("2DCode"));
+    let country = code.and_then(|at| {
+        parts.get(..at)?.iter().rev().find(|p| !p.chars().next().is_some_and(|c| c.is_ascii_digit())).cloned()
+    });
+    country.unwrap_or_else(|| relative.split('/').next().unwrap_or_default().to_owned())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -544,9 +613,26 @@ impl<'a> DccCase<'a> {
     }
 
     fn scan(&self, image: &str) -> StageResult {
-        let png = STANDARD.decode(image.trim()).map_err(|_| "2DCODE is not base64".to_owned())?;
-        let texts = qr::scan(&png, &self.limits).map_err(fail)?;
-        let first = texts.into_iter().next().ok_or("no QR code found")?.map_err(fail)?;
+        // Some producers write a data URL (`data:image/png;base64,...`) rather than bare base64.
+        let image = image.trim();
+        let image = image.split_once(";base64,").map_or(image, |(_, data)| data);
+        let image: String = image.chars().filter(|c| !c.is_whitespace()).collect();
+        let png = STANDARD.decode(image).map_err(|_| "2DCODE is not base64".to_owned())?;
+        let image = qr::read_image(&png, &self.limits).map_err(fail)?;
+        let first_code = |image: &image::GrayImage| -> Result<String> {
+            qr::scan_image(image, &self.limits)?.into_iter().next().unwrap_or(Err(Error::NoCode))
+        };
+        // A picture drawn without its quiet zone is scanned again inside a white margin (only
+        // pictures of moderate size, so the copy stays small).
+        let first = first_code(&image)
+            .or_else(|e| {
+                if image.width().max(image.height()) <= 4096 {
+                    first_code(&with_margin(&image)).map_err(|_| e)
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(fail)?;
         let prefix = self.text("PREFIX").ok_or(StageError::Missing("PREFIX to compare with"))?;
         if first == prefix { Ok(()) } else { Err("the scanned text differs from PREFIX".into()) }
     }
@@ -627,7 +713,7 @@ impl<'a> DccCase<'a> {
         let bytes = self.hex("CBOR")?;
         Some(bytes.and_then(|bytes| {
             if let Ok(cwt) = DccCwt::decode(&bytes, &self.limits) {
-                return Ok(cwt.hcert_json);
+                return cwt.hcert_json().map_err(fail);
             }
             let value = cbor::read_foreign(&bytes, "CBOR", &self.limits).map_err(fail)?;
             if !value.is_map() {
@@ -645,7 +731,7 @@ impl<'a> DccCase<'a> {
         let from_cbor = self.cbor_dcc().transpose()?;
         let from_cose = match (self.text("COSE"), &from_cbor) {
             (None, Some(_)) if self.text("PREFIX").is_none() => None,
-            _ => Some(self.cwt()?.hcert_json),
+            _ => Some(self.cwt()?.hcert_json().map_err(fail)?),
         };
         if let (Some(cbor), Some(cose)) = (&from_cbor, &from_cose) {
             same_dcc(cbor, cose).map_err(|d| StageError::Failed(format!("CBOR and the COSE payload differ at {d}")))?;
@@ -660,7 +746,13 @@ impl<'a> DccCase<'a> {
 
     fn certificate(&self) -> Fallible<Vec<u8>> {
         let text = self.context("CERTIFICATE").ok_or(StageError::Missing("TESTCTX.CERTIFICATE"))?;
-        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Bare base64 as the test data defines it; PEM armour lines are tolerated.
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .flat_map(|l| l.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
         STANDARD.decode(text).map_err(|_| "TESTCTX.CERTIFICATE is not base64".into())
     }
 
@@ -678,7 +770,7 @@ impl<'a> DccCase<'a> {
     fn key_usage(&self) -> StageResult {
         let signer = self.signer()?;
         let cwt = self.cwt()?;
-        dcc::check_key_usage_json(Some(&signer.info), &cwt.hcert_json).map_err(fail)
+        dcc::check_key_usage(Some(&signer.info), &cwt).map_err(fail)
     }
 
     fn clock(&self) -> Fallible<DateTime<Utc>> {
@@ -711,9 +803,10 @@ impl<'a> DccCase<'a> {
 
     fn schema(&self) -> StageResult {
         let cwt = self.cwt()?;
-        dcc_schema::validate(self.schema_version(&cwt.hcert_json)?, &cwt.hcert_json).map_err(fail)?;
-        dcc_schema::check_value_sets(&cwt.hcert_json).map_err(fail)?;
-        dcc::entry_usage(&cwt.hcert_json).map(|_| ()).map_err(fail)
+        let json = cwt.hcert_json().map_err(fail)?;
+        dcc_schema::validate(self.schema_version(&json)?, &json).map_err(fail)?;
+        dcc_schema::check_value_sets(&json).map_err(fail)?;
+        cwt.usage().map(|_| ()).map_err(fail)
     }
 
     fn valid_json(&self) -> StageResult {
@@ -721,7 +814,7 @@ impl<'a> DccCase<'a> {
         let cwt =
             UnverifiedDcc::parse(prefix, &self.limits).and_then(|m| m.cwt_unverified(&self.limits)).map_err(fail)?;
         match self.json() {
-            Some(json) => same_dcc(&cwt.hcert_json, json)
+            Some(json) => same_dcc(&cwt.hcert_json().map_err(fail)?, json)
                 .map_err(|d| StageError::Failed(format!("the decoded DCC differs from JSON at {d}"))),
             None => Ok(()),
         }
@@ -746,6 +839,18 @@ impl<'a> DccCase<'a> {
         verifier.verify_signature(&code).map_err(fail)?;
         code.cwt_unverified(&self.limits).map(|_| ()).map_err(fail)
     }
+}
+
+/// The picture inside a white margin of an eighth of its side (at least 8 pixels).
+fn with_margin(picture: &image::GrayImage) -> image::GrayImage {
+    let margin = picture.width().max(picture.height()) / 8 + 8;
+    let mut framed = image::GrayImage::from_pixel(
+        picture.width().saturating_add(2 * margin),
+        picture.height().saturating_add(2 * margin),
+        image::Luma([255]),
+    );
+    image::imageops::replace(&mut framed, picture, i64::from(margin), i64::from(margin));
+    framed
 }
 
 /// Compares two DCCs as JSON: maps by key, arrays in order, numbers by value, and strings that
@@ -1021,4 +1126,41 @@ pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -
         });
     }
     Ok(CasesReport { format: "SHC", clock, cases })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_without_its_quiet_zone_scans_inside_the_margin() {
+        let text = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IDOEZ%BJMI:TU+MMPZ55%PBT1";
+        let picture = crate::Qr::encode(text).unwrap().to_image(4);
+        // Cut the 4-module (16-pixel) quiet zone away.
+        let side = picture.width() - 32;
+        let bare = image::imageops::crop_imm(&picture, 16, 16, side, side).to_image();
+        let framed = with_margin(&bare);
+        assert!(framed.width() > bare.width() + 16);
+        let found = qr::scan_image(&framed, &Limits::DEFAULT).unwrap();
+        assert_eq!(found[0].as_deref().unwrap(), text);
+    }
+
+    #[test]
+    fn dcc_comparison_reads_date_times_by_instant() {
+        let a = serde_json::json!({"t": [{"sc": "2021-05-29T10:00:00Z", "n": 1}]});
+        let b = serde_json::json!({"t": [{"sc": "2021-05-29T12:00:00+02:00", "n": 1.0}]});
+        assert!(same_dcc(&a, &b).is_ok());
+        let c = serde_json::json!({"t": [{"sc": "2021-05-29T10:00:01Z", "n": 1}]});
+        assert_eq!(same_dcc(&a, &c).unwrap_err(), "/t/0/sc");
+    }
+
+    #[test]
+    fn stage_keys_and_country_folders() {
+        assert_eq!(Stage::from_key("EXPTECTEDEXPIRED"), Some(Stage::Expiration));
+        assert_eq!(Stage::from_key("EXPECTEDNOTHING"), None);
+        let path = Path::new("/x/dcc/PL/1.3.0/2DCode/raw/1.json");
+        assert_eq!(country_of(path, "PL/1.3.0/2DCode/raw/1.json"), "PL");
+        assert_eq!(country_of(Path::new("/x/dcc/IE/2DCode/Raw/1.json"), "1.json"), "IE");
+        assert_eq!(country_of(Path::new("/x/dcc/QR"), "QR"), "QR");
+    }
 }

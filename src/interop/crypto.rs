@@ -20,6 +20,11 @@ const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// The field prime of P-256, as it appears in explicit curve parameters.
+const P256_PRIME: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+];
 /// Signer certificates and JWK files larger than this are refused before parsing.
 const MAX_KEY_INPUT: usize = 16 * 1024;
 
@@ -266,14 +271,18 @@ fn material_of(info: &SubjectPublicKeyInfoOwned) -> Result<(ForeignAlg, KeyMater
     let key = info.subject_public_key.as_bytes().ok_or_else(|| Error::Key("SPKI: the key has unused bits".into()))?;
     let oid = info.algorithm.oid;
     if oid == OID_EC_PUBLIC_KEY {
-        let curve = info
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
-            .ok_or_else(|| Error::Key("SPKI: EC key without a named curve".into()))?;
-        if curve != OID_P256 {
-            return Err(Error::Key(format!("SPKI: EC curve {curve} is not supported (only P-256)")));
+        let parameters = info.algorithm.parameters.as_ref();
+        match parameters.and_then(|p| p.decode_as::<ObjectIdentifier>().ok()) {
+            Some(curve) if curve == OID_P256 => {}
+            Some(curve) => return Err(Error::Key(format!("SPKI: EC curve {curve} is not supported (only P-256)"))),
+            // Explicit curve parameters (RFC 3279 ECParameters), as some signer certificates
+            // carry: accepted when they name the P-256 field prime.
+            None => {
+                let explicit = parameters.and_then(|p| p.to_der().ok()).unwrap_or_default();
+                if !explicit.windows(P256_PRIME.len()).any(|w| w == P256_PRIME) {
+                    return Err(Error::Key("SPKI: EC key on a curve other than P-256".into()));
+                }
+            }
         }
         if key.len() != 65 || key.first() != Some(&4) {
             return Err(Error::Key("SPKI: the P-256 point is not an uncompressed point".into()));

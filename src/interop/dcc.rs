@@ -114,6 +114,15 @@ impl UnverifiedDcc {
         DccCwt::decode(self.message.payload(), limits)
     }
 
+    /// The CWT and the typed DCC payload, decoded **without** checking the signature (the fast
+    /// path the verifier takes once the signature holds).
+    ///
+    /// # Errors
+    /// [`Error::Foreign`] for a CWT or payload that does not decode, [`Error::TrailingBytes`].
+    pub fn payload_unverified(&self, limits: &Limits) -> Result<(DccCwt, DccPayload)> {
+        typed::decode(self.message.payload(), limits)
+    }
+
     /// The parsed COSE_Sign1 message.
     pub fn message(&self) -> &CoseMessage {
         &self.message
@@ -129,8 +138,8 @@ pub struct DccCwt {
     pub issued_at: Option<DateTime<Utc>>,
     /// CWT `exp` (4).
     pub expires_at: Option<DateTime<Utc>>,
-    /// The DCC payload (`-260` → `1`) as JSON, exactly as it came (CBOR mapped to JSON).
-    pub hcert_json: serde_json::Value,
+    /// The DCC payload (`-260` → `1`), as it came.
+    hcert: Value,
 }
 
 impl DccCwt {
@@ -143,14 +152,13 @@ impl DccCwt {
         let Value::Map(entries) = cbor::read_foreign(payload, "CWT", limits)? else {
             return Err(err("CWT", "the claims are not a CBOR map"));
         };
-        let mut cwt = DccCwt { issuer: None, issued_at: None, expires_at: None, hcert_json: serde_json::Value::Null };
-        let mut hcert = None;
-        for (key, value) in &entries {
+        let (mut issuer, mut issued_at, mut expires_at, mut hcert) = (None, None, None, None);
+        for (key, value) in entries {
             let Some(key) = key.as_integer().and_then(|k| i64::try_from(k).ok()) else { continue };
             match key {
-                1 => cwt.issuer = Some(value.as_text().ok_or_else(|| err("CWT", "iss is not text"))?.to_owned()),
-                4 => cwt.expires_at = Some(cwt_time(value, "exp")?),
-                6 => cwt.issued_at = Some(cwt_time(value, "iat")?),
+                1 => issuer = Some(value.into_text().map_err(|_| err("CWT", "iss is not text"))?),
+                4 => expires_at = Some(cwt_time(&value, "exp")?),
+                6 => issued_at = Some(cwt_time(&value, "iat")?),
                 HCERT_CLAIM => hcert = Some(value),
                 _ => {}
             }
@@ -158,13 +166,49 @@ impl DccCwt {
         let Some(Value::Map(versions)) = hcert else {
             return Err(err("CWT", "no hcert claim (-260) map"));
         };
-        let dcc = versions
-            .iter()
+        let hcert = versions
+            .into_iter()
             .find(|(k, _)| k.as_integer().is_some_and(|k| i128::from(k) == 1))
             .map(|(_, v)| v)
             .ok_or_else(|| err("CWT", "the hcert claim has no DCC (key 1)"))?;
-        cwt.hcert_json = cbor_to_json(dcc, 0)?;
-        Ok(cwt)
+        if !hcert.is_map() {
+            return Err(err("CWT", "the DCC is not a map"));
+        }
+        Ok(DccCwt { issuer, issued_at, expires_at, hcert })
+    }
+
+    /// The DCC payload as JSON, as the DCC tools map CBOR to JSON (for schema checks and
+    /// comparisons).
+    ///
+    /// # Errors
+    /// [`Error::Foreign`] for a map key that is neither text nor an integer, or nesting past 32.
+    pub fn hcert_json(&self) -> Result<serde_json::Value> {
+        cbor_to_json(&self.hcert, 0)
+    }
+
+    /// The DCC's type, from which of `v`, `t` and `r` it holds.
+    ///
+    /// # Errors
+    /// [`Error::Foreign`] unless exactly one of them is present, as a non-empty list.
+    pub fn usage(&self) -> Result<DccUsage> {
+        let entries = self.hcert.as_map().map(Vec::as_slice).unwrap_or_default();
+        let groups: Vec<(DccUsage, &Value)> = entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let usage = match k.as_text()? {
+                    "v" => DccUsage::Vaccination,
+                    "t" => DccUsage::Test,
+                    "r" => DccUsage::Recovery,
+                    _ => return None,
+                };
+                Some((usage, v))
+            })
+            .collect();
+        match groups.as_slice() {
+            [(usage, Value::Array(list))] if !list.is_empty() => Ok(*usage),
+            [(_, _)] => Err(err("hcert", "a DCC entry list must be a non-empty list")),
+            _ => Err(err("hcert", "a DCC must hold exactly one of v, t and r")),
+        }
     }
 
     /// The typed DCC payload.
@@ -173,8 +217,7 @@ impl DccCwt {
     /// [`Error::Foreign`] (step `hcert`) naming the field that breaks the DCC schema's required
     /// structure, or when the payload holds other than exactly one vaccination, test or recovery.
     pub fn payload(&self) -> Result<DccPayload> {
-        let payload: DccPayload =
-            serde_json::from_value(self.hcert_json.clone()).map_err(|e| err("hcert", e.to_string()))?;
+        let payload: DccPayload = self.hcert.deserialized().map_err(|e| err("hcert", e.to_string()))?;
         payload.entry()?;
         Ok(payload)
     }
@@ -392,34 +435,13 @@ pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(parsed.timestamp(), 0)
 }
 
-/// The type of a DCC payload (as JSON), from which of `v`, `t` and `r` it holds.
-///
-/// This only names the type; [`DccPayload::entry`] also insists on a single entry.
-///
-/// # Errors
-/// [`Error::Foreign`] unless exactly one of them is present, as a non-empty list.
-pub fn entry_usage(hcert: &serde_json::Value) -> Result<DccUsage> {
-    let groups: Vec<(DccUsage, &serde_json::Value)> =
-        [("v", DccUsage::Vaccination), ("t", DccUsage::Test), ("r", DccUsage::Recovery)]
-            .into_iter()
-            .filter_map(|(key, usage)| hcert.get(key).map(|v| (usage, v)))
-            .collect();
-    match groups.as_slice() {
-        [(usage, serde_json::Value::Array(entries))] if !entries.is_empty() => Ok(*usage),
-        [(_, _)] => Err(err("hcert", "a DCC entry list must be a non-empty list")),
-        _ => Err(err("hcert", "a DCC must hold exactly one of v, t and r")),
-    }
-}
-
-/// Checks that the signer certificate may sign this kind of DCC.
-///
-/// A certificate without any of the DCC extended-key-usage OIDs may sign every type; one with
-/// some of them may sign only those types. A key without a certificate is not restricted.
+/// Checks that the signer certificate may sign this kind of DCC ([`CertificateInfo::allows`]).
+/// A key without a certificate is not restricted.
 ///
 /// # Errors
-/// [`Error::KeyUsage`] naming the type, and those of [`entry_usage`].
-pub fn check_key_usage_json(certificate: Option<&CertificateInfo>, hcert: &serde_json::Value) -> Result<()> {
-    let usage = entry_usage(hcert)?;
+/// [`Error::KeyUsage`] naming the type, and those of [`DccCwt::usage`].
+pub fn check_key_usage(certificate: Option<&CertificateInfo>, cwt: &DccCwt) -> Result<()> {
+    let usage = cwt.usage()?;
     match certificate {
         Some(info) if !info.allows(usage) => Err(Error::KeyUsage(usage.name())),
         _ => Ok(()),
@@ -523,14 +545,16 @@ impl DccVerifier {
     /// The error of the first failed check.
     pub fn verify_code(&self, code: &UnverifiedDcc, now: DateTime<Utc>) -> Result<ForeignCode> {
         let key = self.verify_signature(code)?;
-        let cwt = code.cwt_unverified(&self.limits)?;
-        let payload = cwt.payload()?;
+        let (cwt, payload) = typed::decode(code.message().payload(), &self.limits)?;
         if let (Some(bound), Some(issuer)) = (key.issuer(), cwt.issuer.as_deref()) {
             if bound != issuer {
                 return Err(Error::IssuerMismatch);
             }
         }
-        check_key_usage_json(key.certificate(), &cwt.hcert_json)?;
+        let usage = payload.entry()?.usage();
+        if key.certificate().is_some_and(|info| !info.allows(usage)) {
+            return Err(Error::KeyUsage(usage.name()));
+        }
         check_validity(key.certificate(), &cwt, now, self.skew)?;
         let claims = to_claims(&cwt, &payload)?;
         claims.validate(self.limits.max_text_string_len)?;
@@ -541,6 +565,187 @@ impl DccVerifier {
             nzcp: None,
             shc: None,
         })
+    }
+}
+
+/// The CWT decoded straight into the typed payload, without an intermediate CBOR tree: the
+/// verifier's fast path once the signature holds. Depth is capped by the limits, the input
+/// size by the decompression cap, and duplicate claims or DCC fields are refused.
+mod typed {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    use super::{DccCwt, DccPayload, HCERT_CLAIM, err};
+    use crate::{Error, Limits, Result};
+
+    pub(super) fn decode(payload: &[u8], limits: &Limits) -> Result<(DccCwt, DccPayload)> {
+        let mut rest = payload;
+        let cwt: Cwt = ciborium::de::from_reader_with_recursion_limit(&mut rest, limits.max_cbor_depth)
+            .map_err(|e| err("CWT", describe(&e)))?;
+        if !rest.is_empty() {
+            return Err(Error::TrailingBytes { step: "CWT" });
+        }
+        let time = |t: Option<i64>, name: &str| {
+            t.map(|s| chrono::DateTime::from_timestamp(s, 0).ok_or_else(|| err("CWT", format!("{name} out of range"))))
+                .transpose()
+        };
+        let payload = cwt.hcert.ok_or_else(|| err("CWT", "no hcert claim (-260) with a DCC (key 1)"))?;
+        let header = DccCwt {
+            issuer: cwt.issuer,
+            issued_at: time(cwt.iat, "iat")?,
+            expires_at: time(cwt.exp, "exp")?,
+            hcert: ciborium::Value::Null,
+        };
+        Ok((header, payload))
+    }
+
+    fn describe<T: fmt::Debug>(e: &ciborium::de::Error<T>) -> String {
+        match e {
+            ciborium::de::Error::Io(_) => "unexpected end of input".into(),
+            ciborium::de::Error::Syntax(at) => format!("syntax error at byte {at}"),
+            ciborium::de::Error::Semantic(_, msg) => msg.clone(),
+            ciborium::de::Error::RecursionLimitExceeded => "nested too deeply".into(),
+        }
+    }
+
+    struct Cwt {
+        issuer: Option<String>,
+        iat: Option<i64>,
+        exp: Option<i64>,
+        hcert: Option<DccPayload>,
+    }
+
+    /// A map key: an integer, or anything else (skipped).
+    enum Key {
+        Int(i64),
+        Other,
+    }
+
+    impl<'de> de::Deserialize<'de> for Key {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = Key;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a map key")
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Key, E> {
+                    Ok(Key::Int(v))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Key, E> {
+                    Ok(i64::try_from(v).map_or(Key::Other, Key::Int))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Key, E> {
+                    Ok(Key::Other)
+                }
+                fn visit_bytes<E: de::Error>(self, _: &[u8]) -> std::result::Result<Key, E> {
+                    Ok(Key::Other)
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Key, E> {
+                    Ok(Key::Other)
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Key, E> {
+                    Ok(Key::Other)
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// A time in seconds: an integer, or a float kept to whole seconds.
+    struct Seconds(i64);
+
+    impl<'de> de::Deserialize<'de> for Seconds {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = Seconds;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a time in seconds")
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Seconds, E> {
+                    Ok(Seconds(v))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Seconds, E> {
+                    i64::try_from(v).map(Seconds).map_err(|_| E::custom("time out of range"))
+                }
+                fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Seconds, E> {
+                    if v.is_finite() && v.abs() < 1e15 {
+                        Ok(Seconds(v.trunc() as i64))
+                    } else {
+                        Err(E::custom("time out of range"))
+                    }
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// The hcert claim: a map whose key 1 is the DCC.
+    struct Hcert(Option<DccPayload>);
+
+    impl<'de> de::Deserialize<'de> for Hcert {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Hcert;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("the hcert map")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Hcert, A::Error> {
+                    let mut dcc = None;
+                    while let Some(key) = map.next_key::<Key>()? {
+                        match key {
+                            Key::Int(1) if dcc.is_some() => return Err(de::Error::custom("duplicate DCC")),
+                            Key::Int(1) => dcc = Some(map.next_value::<DccPayload>()?),
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Hcert(dcc))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    impl<'de> de::Deserialize<'de> for Cwt {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Cwt;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("the CWT claims map")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Cwt, A::Error> {
+                    let mut cwt = Cwt { issuer: None, iat: None, exp: None, hcert: None };
+                    let mut seen: Vec<i64> = Vec::new();
+                    while let Some(key) = map.next_key::<Key>()? {
+                        let Key::Int(key) = key else {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        };
+                        if seen.contains(&key) {
+                            return Err(de::Error::custom("duplicate claim"));
+                        }
+                        seen.push(key);
+                        match key {
+                            1 => cwt.issuer = Some(map.next_value::<String>()?),
+                            4 => cwt.exp = Some(map.next_value::<Seconds>()?.0),
+                            6 => cwt.iat = Some(map.next_value::<Seconds>()?.0),
+                            HCERT_CLAIM => cwt.hcert = map.next_value::<Hcert>()?.0,
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(cwt)
+                }
+            }
+            d.deserialize_map(V)
+        }
     }
 }
 

@@ -74,6 +74,37 @@ pub struct ForeignCode {
     pub shc: Option<shc::ShcCard>,
 }
 
+/// One entry point for every configured foreign format, chosen by the text's prefix.
+///
+/// A format without a verifier is refused; nothing is guessed.
+#[derive(Debug, Clone, Default)]
+pub struct ForeignVerifier {
+    /// The EU DCC verifier, if DCCs are accepted.
+    pub dcc: Option<dcc::DccVerifier>,
+    /// The NZ COVID Pass verifier, if passes are accepted.
+    pub nzcp: Option<nzcp::NzcpVerifier>,
+    /// The SMART Health Cards verifier, if cards are accepted.
+    pub shc: Option<shc::ShcVerifier>,
+}
+
+impl ForeignVerifier {
+    /// Verifies one code text at `now` with the verifier of its format (a SMART Health Card
+    /// split over several QR codes needs [`shc::ShcVerifier::verify_claims`] with every chunk).
+    ///
+    /// # Errors
+    /// [`Error::Prefix`] for text of no supported format, [`Error::Foreign`] (step `trust`) for
+    /// a format without a verifier, and the errors of that format's verifier.
+    pub fn verify(&self, text: &str, now: chrono::DateTime<chrono::Utc>) -> Result<ForeignCode> {
+        let format = Format::detect(text).ok_or(Error::Prefix { expected: "HC1:, NZCP:/ or shc:/" })?;
+        let unconfigured = || foreign(format.name(), "trust", "no verifier is configured for this format");
+        match format {
+            Format::Dcc => self.dcc.as_ref().ok_or_else(unconfigured)?.verify(text, now),
+            Format::Nzcp => self.nzcp.as_ref().ok_or_else(unconfigured)?.verify(text, now),
+            Format::Shc => self.shc.as_ref().ok_or_else(unconfigured)?.verify_claims(&[text], now),
+        }
+    }
+}
+
 pub(crate) fn foreign(format: &'static str, step: &'static str, detail: impl Into<String>) -> Error {
     Error::Foreign { format, step, detail: detail.into() }
 }
