@@ -9,6 +9,9 @@ use coset::{
 
 use crate::claims::cose_error;
 use crate::keys::{Kid, SigningKey};
+use std::ops::Range;
+
+use crate::cbor::{Key, Kind, Reader};
 use crate::{Error, Limits, Result, cbor};
 
 /// The CBOR tag of COSE_Sign1.
@@ -117,7 +120,7 @@ impl CoseMessage {
     }
 
     /// Whether the protected header names `alg`.
-    pub(crate) fn alg_is(alg: &coset::Algorithm, expected: iana::Algorithm) -> bool {
+    pub fn alg_is(alg: &coset::Algorithm, expected: iana::Algorithm) -> bool {
         *alg == RegisteredLabelWithPrivate::Assigned(expected)
     }
 }
@@ -127,4 +130,92 @@ impl CoseMessage {
 pub fn encode_untrusted(sign1: CoseSign1, tagged: bool) -> Vec<u8> {
     let result = if tagged { sign1.to_tagged_vec() } else { sign1.to_vec() };
     result.unwrap_or_default()
+}
+
+/// An `alg` value: COSE allows an integer or a text string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AlgValue {
+    Int(i128),
+    Text(String),
+}
+
+impl std::fmt::Display for AlgValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AlgValue::Int(n) => write!(f, "alg {n}"),
+            AlgValue::Text(t) => write!(f, "alg {t:?}"),
+        }
+    }
+}
+
+/// A native COSE_Sign1, read in one pass without copying: where each part lies in the bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct NativeSign1 {
+    pub(crate) protected: Range<usize>,
+    pub(crate) payload: Range<usize>,
+    pub(crate) signature: Range<usize>,
+    /// `alg` of the protected header.
+    pub(crate) alg: Option<AlgValue>,
+    /// Whether the unprotected header names an `alg` (never used, only reported).
+    pub(crate) unprotected_alg: bool,
+    /// `kid` of the protected header, as a range of the bytes.
+    pub(crate) kid: Option<Range<usize>>,
+}
+
+/// Reads a native COSE_Sign1 (FORMAT.md §3 and §4): tag 18, an array of four, the protected
+/// header's bytes kept as received and read under the same rules, any unprotected map, an
+/// embedded payload and a signature.
+///
+/// # Errors
+/// [`Error::Cbor`], [`Error::TrailingBytes`], [`Error::DuplicateKey`], [`Error::TooLarge`].
+pub(crate) fn decode_native(bytes: &[u8], limits: &Limits) -> Result<NativeSign1> {
+    let mut r = Reader::new(bytes, "COSE_Sign1", Kind::Structure, limits);
+    match r.tag()? {
+        Some(COSE_SIGN1_TAG) => {}
+        Some(other) => return Err(r.malformed(format!("unexpected CBOR tag {other}"))),
+        None => return Err(r.malformed("missing COSE_Sign1 tag 18")),
+    }
+    if r.array(2, "COSE_Sign1")? != 4 {
+        return Err(r.malformed("COSE_Sign1 must be an array of 4 items"));
+    }
+    let protected = r.bytes_range(3, "the protected header")?;
+    let mut unprotected_alg = false;
+    let mut seen = Vec::new();
+    for _ in 0..r.map(3, "the unprotected header")? {
+        if r.key(4, &mut seen)? == Key::Int(1) {
+            unprotected_alg = true;
+        }
+        r.skip(4)?;
+    }
+    let payload = r.bytes_range(3, "the payload (detached payloads are not supported)")?;
+    let signature = r.bytes_range(3, "the signature")?;
+    r.finish()?;
+    let (alg, kid) = decode_protected(bytes.get(protected.clone()).unwrap_or_default(), limits)?;
+    let kid = kid.map(|k| k.start + protected.start..k.end + protected.start);
+    Ok(NativeSign1 { protected, payload, signature, alg, unprotected_alg, kid })
+}
+
+/// The protected header: `alg` (1) and `kid` (4); `crit` (2) is refused, other labels skipped.
+fn decode_protected(bytes: &[u8], limits: &Limits) -> Result<(Option<AlgValue>, Option<Range<usize>>)> {
+    if bytes.is_empty() {
+        return Ok((None, None));
+    }
+    let mut r = Reader::new(bytes, "protected header", Kind::Structure, limits);
+    let (mut alg, mut kid) = (None, None);
+    let mut seen = Vec::new();
+    for _ in 0..r.map(1, "the protected header")? {
+        match r.key(2, &mut seen)? {
+            Key::Int(1) => {
+                alg = Some(match r.label(2)? {
+                    Key::Int(n) => AlgValue::Int(n),
+                    Key::Text(t) => AlgValue::Text(t.into()),
+                });
+            }
+            Key::Int(2) => return Err(r.malformed("critical header parameters are not supported")),
+            Key::Int(4) => kid = Some(r.bytes_range(2, "kid")?),
+            _ => r.skip(2)?,
+        }
+    }
+    r.finish()?;
+    Ok((alg, kid))
 }

@@ -109,6 +109,56 @@ pub enum Error {
     /// A random number could not be drawn from the operating system.
     #[error("random: the operating system's random source failed")]
     Random,
+    /// A code was signed by a trusted key outside that key's scope (a kind, colour or region the
+    /// trust list does not let the key sign), however good the signature.
+    #[error("out of scope: the signing key may not sign {0}")]
+    OutOfScope(String),
+    /// The credential, or the key that signed it, is on a revocation list.
+    #[error("revoked: {0}")]
+    Revoked(String),
+    /// The caller's clock is earlier, by more than the skew, than a signed time already seen.
+    #[error("clock: now ({now}) is before {newest}, a signed time already seen; the clock may have been wound back")]
+    ClockRollback {
+        /// The time the caller gave.
+        now: String,
+        /// The newest signed time seen.
+        newest: String,
+    },
+    /// A trust or revocation list is older, by sequence number, than the one already held.
+    #[error("{what}: sequence {got} is lower than {held}, the sequence of the list already held")]
+    ListRollback {
+        /// Which kind of list.
+        what: &'static str,
+        /// The held list's sequence number.
+        held: u64,
+        /// The offered list's sequence number.
+        got: u64,
+    },
+    /// A trust or revocation list is malformed or breaks the rules of its format.
+    #[error("{what}: {detail}")]
+    List {
+        /// Which kind of list (and, where known, which entry).
+        what: &'static str,
+        /// What was wrong, without any health data.
+        detail: String,
+    },
+    /// A signed list names a key id that is neither a pinned trust anchor nor an authorised signer.
+    #[error("anchor: no pinned trust anchor or authorised signer has kid {0}")]
+    UnknownAnchor(String),
+    /// A list is past its next-update time by more than the grace the policy allows.
+    #[error("{what}: past its next update ({next_update}) beyond the policy's grace period")]
+    StaleList {
+        /// Which kind of list.
+        what: &'static str,
+        /// When it should have been replaced.
+        next_update: String,
+    },
+    /// An acceptance policy is malformed or contradicts itself.
+    #[error("policy: {0}")]
+    Policy(String),
+    /// The signing key's trust-list entry was not valid when the code was issued.
+    #[error("key validity: the signing key was not valid at the code's issue time {0}")]
+    KeyNotValid(String),
 }
 
 impl Error {
@@ -139,6 +189,15 @@ impl Error {
             Error::Key(_) => "key",
             Error::Io { .. } => "io",
             Error::Random => "random",
+            Error::OutOfScope(_) => "out_of_scope",
+            Error::Revoked(_) => "revoked",
+            Error::ClockRollback { .. } => "clock_rollback",
+            Error::ListRollback { .. } => "list_rollback",
+            Error::List { .. } => "list",
+            Error::UnknownAnchor(_) => "unknown_anchor",
+            Error::StaleList { .. } => "stale_list",
+            Error::Policy(_) => "policy",
+            Error::KeyNotValid(_) => "key_not_valid",
         }
     }
 

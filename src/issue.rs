@@ -4,6 +4,15 @@ use crate::keys::{Kid, SigningKey};
 use crate::transport::{encode_base45, wrap_body};
 use crate::{Claims, Limits, PREFIX, Result, cose};
 
+/// zlib only finds repeated text: a code's other parts (signature, key id, random ids, times)
+/// never compress. Below this many bytes of text in the claims the attempt is not made: it costs
+/// about as much as the signature and saves a byte or two at most (see BENCHMARKS.md).
+const ZLIB_MIN_TEXT: usize = 24;
+
+/// The longest text an issuer makes: what a QR code of version 40 holds in alphanumeric mode at
+/// error-correction level M.
+pub const MAX_ISSUED_TEXT: usize = 3_391;
+
 /// Signs claims into code text with one secret key.
 ///
 /// ```
@@ -36,17 +45,21 @@ impl Issuer {
 
     /// Issues a code: the `HP1:` text that goes into a QR code.
     ///
-    /// Sub-second parts of the claims' times are dropped; the zlib form is used only when it is
-    /// shorter than the plain COSE bytes (see `docs/FORMAT.md`).
+    /// Sub-second parts of the claims' times are dropped. The zlib form is tried when the claims
+    /// carry at least 24 bytes of text, and used when it is shorter than the plain COSE bytes
+    /// (see `docs/FORMAT.md` §2).
     ///
     /// # Errors
     /// [`crate::Error::Claims`] or [`crate::Error::TooLarge`] if the claims break
     /// [`Claims::validate`], or if the text would not fit the limits a verifier applies.
     pub fn issue(&self, claims: &Claims) -> Result<String> {
         let cose = self.issue_cose(claims)?;
-        let text = format!("{PREFIX}{}", encode_base45(&wrap_body(cose)));
-        if text.len() > self.limits.max_text_len {
-            return Err(crate::Error::TooLarge { what: "code text", limit: self.limits.max_text_len });
+        let text_bytes: usize = claims.texts().map(str::len).sum();
+        let body = if text_bytes >= ZLIB_MIN_TEXT { wrap_body(cose) } else { cose };
+        let text = format!("{PREFIX}{}", encode_base45(&body));
+        let limit = self.limits.max_text_len.min(MAX_ISSUED_TEXT);
+        if text.len() > limit {
+            return Err(crate::Error::TooLarge { what: "code text", limit });
         }
         Ok(text)
     }

@@ -150,11 +150,18 @@ impl PublicKey {
     /// The key from its 32 raw bytes.
     ///
     /// # Errors
-    /// [`Error::Key`] if the bytes are not a valid curve point.
+    /// [`Error::Key`] if the bytes are not the canonical encoding of a curve point, or encode a
+    /// small-order (weak) point: no signature could verify under such a key.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self> {
-        ed25519_dalek::VerifyingKey::from_bytes(bytes)
-            .map(PublicKey)
-            .map_err(|_| Error::Key("not a valid Ed25519 public key".into()))
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .map_err(|_| Error::Key("not a valid Ed25519 public key".into()))?;
+        if key.to_edwards().compress().to_bytes() != *bytes {
+            return Err(Error::Key("not the canonical encoding of an Ed25519 public key".into()));
+        }
+        if key.is_weak() {
+            return Err(Error::Key("a small-order (weak) Ed25519 public key".into()));
+        }
+        Ok(PublicKey(key))
     }
 
     /// The 32 raw bytes.
@@ -190,9 +197,9 @@ impl PublicKey {
     /// # Errors
     /// [`Error::Key`] if the document is not an Ed25519 public key.
     pub fn from_pem(pem: &str) -> Result<Self> {
-        ed25519_dalek::VerifyingKey::from_public_key_pem(pem.trim())
-            .map(PublicKey)
-            .map_err(|_| Error::Key("not an Ed25519 SPKI public key (PEM)".into()))
+        let key = ed25519_dalek::VerifyingKey::from_public_key_pem(pem.trim())
+            .map_err(|_| Error::Key("not an Ed25519 SPKI public key (PEM)".into()))?;
+        Self::from_bytes(key.as_bytes())
     }
 
     /// Reads every public key in a PEM file (one or more `PUBLIC KEY` blocks).

@@ -27,6 +27,15 @@ pub struct Limits {
     pub max_image_bytes: usize,
     /// QR codes decoded from one image. Default 16.
     pub max_codes_per_image: usize,
+    /// Bytes of one signed trust or revocation list file. Default 32 MiB (a revocation list of
+    /// 1,000,000 credentials takes about 15.3 MiB).
+    pub max_list_bytes: usize,
+    /// Entries (keys) in one trust list. Default 10,000.
+    pub max_trust_entries: usize,
+    /// Revoked credential hashes in one revocation list. Default 2,000,000.
+    pub max_revoked_credentials: usize,
+    /// Revoked keys in one revocation list. Default 10,000.
+    pub max_revoked_keys: usize,
 }
 
 impl Limits {
@@ -41,6 +50,10 @@ impl Limits {
         max_image_pixels: 50_000_000,
         max_image_bytes: 64 * 1024 * 1024,
         max_codes_per_image: 16,
+        max_list_bytes: 32 * 1024 * 1024,
+        max_trust_entries: 10_000,
+        max_revoked_credentials: 2_000_000,
+        max_revoked_keys: 10_000,
     };
 }
 

@@ -3,18 +3,21 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use image::{GrayImage, ImageFormat, ImageReader, Luma};
-use qrcode::{Color, EcLevel, QrCode};
+use fast_qr::{ECL, QRBuilder, QRCode};
+use image::{GrayImage, ImageReader};
 
 use crate::{Error, Limits, Result};
 
 /// Modules of light margin around a rendered code (the QR standard asks for 4).
-const QUIET_ZONE: u32 = 4;
+const QUIET_ZONE: usize = 4;
 
 /// A QR code holding one code's text, at error-correction level M.
+///
+/// Encoded with the `fast_qr` crate: about ten times faster than the `qrcode` crate on a typical
+/// code, and every rendered code scans back (see BENCHMARKS.md, `cargo bench --bench render`).
 #[derive(Clone)]
 pub struct Qr {
-    code: QrCode,
+    code: QRCode,
 }
 
 impl std::fmt::Debug for Qr {
@@ -25,68 +28,116 @@ impl std::fmt::Debug for Qr {
 
 impl Qr {
     /// Encodes text at error-correction level M, in the smallest version that holds it. Base45
-    /// text is encoded in the QR alphanumeric mode, digits in numeric mode.
+    /// text is encoded in the QR alphanumeric mode, digits in numeric mode, anything else in byte mode.
     ///
     /// # Errors
     /// [`Error::Qr`] if the text does not fit any QR version.
     pub fn encode(text: &str) -> Result<Self> {
-        QrCode::with_error_correction_level(text, EcLevel::M)
-            .map(|code| Qr { code })
-            .map_err(|e| Error::Qr(format!("encode: {e}")))
+        QRBuilder::new(text).ecl(ECL::M).build().map(|code| Qr { code }).map_err(|e| Error::Qr(format!("encode: {e}")))
     }
 
     /// The QR version (1 to 40).
-    pub fn version(&self) -> i16 {
-        match self.code.version() {
-            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
-        }
+    pub fn version(&self) -> usize {
+        (self.code.size.saturating_sub(17)) / 4
     }
 
     /// Modules per side, without the quiet zone.
     pub fn width(&self) -> usize {
-        self.code.width()
+        self.code.size
+    }
+
+    /// Whether the module at column `x`, row `y` is dark (false outside the code).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        let size = self.code.size;
+        x < size && y < size && self.code.data.get(y * size + x).is_some_and(|m| m.value())
     }
 
     /// The code as a greyscale image, `module_px` pixels per module, with a 4-module quiet zone.
     pub fn to_image(&self, module_px: u32) -> GrayImage {
-        let module_px = module_px.max(1);
-        let modules = u32::try_from(self.code.width()).unwrap_or(0);
-        let side = (modules + 2 * QUIET_ZONE) * module_px;
-        let colors = self.code.to_colors();
-        GrayImage::from_fn(side, side, |x, y| {
-            let (mx, my) = ((x / module_px).checked_sub(QUIET_ZONE), (y / module_px).checked_sub(QUIET_ZONE));
-            let dark = match (mx, my) {
-                (Some(mx), Some(my)) if mx < modules && my < modules => {
-                    colors.get((my * modules + mx) as usize) == Some(&Color::Dark)
-                }
-                _ => false,
-            };
-            Luma([if dark { 0 } else { 255 }])
-        })
+        let (side, rows) = self.rows(module_px, 0, 255);
+        let side = u32::try_from(side).unwrap_or(0);
+        GrayImage::from_raw(side, side, rows.concat()).unwrap_or_default()
     }
 
-    /// The code as PNG bytes, `module_px` pixels per module.
+    /// One row of pixels per module row (`dark` and `light` values, `module_px` per module,
+    /// quiet zone included), and the side in pixels. Rows repeat `module_px` times in an image.
+    fn rows(&self, module_px: u32, dark: u8, light: u8) -> (usize, Vec<Vec<u8>>) {
+        let px = module_px.max(1) as usize;
+        let side = (self.width() + 2 * QUIET_ZONE) * px;
+        let mut rows = Vec::with_capacity(side);
+        for y in 0..self.width() + 2 * QUIET_ZONE {
+            let row: Vec<u8> = (0..side)
+                .map(|x| {
+                    let (mx, my) = ((x / px).wrapping_sub(QUIET_ZONE), y.wrapping_sub(QUIET_ZONE));
+                    if self.is_dark(mx, my) { dark } else { light }
+                })
+                .collect();
+            rows.extend(std::iter::repeat_n(row, px));
+        }
+        (side, rows)
+    }
+
+    /// The code as a 1-bit greyscale PNG, `module_px` pixels per module (a few kilobytes).
     ///
     /// # Errors
     /// [`Error::Qr`] if PNG encoding fails.
     pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>> {
-        let mut png = Vec::new();
-        self.to_image(module_px)
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .map_err(|e| Error::Qr(format!("PNG: {e}")))?;
+        let px = module_px.max(1) as usize;
+        let side = (self.width() + 2 * QUIET_ZONE) * px;
+        // One bit a pixel, most significant first, 1 for light: pack each module row once.
+        let mut packed = Vec::with_capacity(side.div_ceil(8) * side);
+        for y in 0..self.width() + 2 * QUIET_ZONE {
+            let mut row = vec![0u8; side.div_ceil(8)];
+            for x in 0..side {
+                let (mx, my) = ((x / px).wrapping_sub(QUIET_ZONE), y.wrapping_sub(QUIET_ZONE));
+                if !self.is_dark(mx, my) {
+                    if let Some(byte) = row.get_mut(x / 8) {
+                        *byte |= 0x80 >> (x % 8);
+                    }
+                }
+            }
+            for _ in 0..px {
+                packed.extend_from_slice(&row);
+            }
+        }
+        let side = u32::try_from(side).map_err(|_| Error::Qr("PNG: too large".into()))?;
+        let mut png = Vec::with_capacity(packed.len() / 4 + 128);
+        let mut encoder = png::Encoder::new(&mut png, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Fast);
+        let fail = |e: png::EncodingError| Error::Qr(format!("PNG: {e}"));
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&packed).map_err(fail)?;
+        writer.finish().map_err(fail)?;
         Ok(png)
     }
 
-    /// The code as an SVG document, at least `min_side` units per side.
-    pub fn to_svg(&self, min_side: u32) -> String {
-        self.code.render::<qrcode::render::svg::Color>().min_dimensions(min_side, min_side).quiet_zone(true).build()
+    /// The code as an SVG document (one path, a 4-module margin, scalable).
+    pub fn to_svg(&self) -> String {
+        fast_qr::convert::svg::SvgBuilder::default().to_str(&self.code)
     }
 
-    /// The code as Unicode half blocks for a terminal, two modules per character cell, drawn
-    /// light-on-dark so that it scans on dark and light terminals alike.
+    /// The code as Unicode half blocks for a terminal, two rows of modules per line of text,
+    /// drawn light-on-dark with a 2-module quiet zone so that it scans on any terminal theme.
     pub fn to_terminal(&self) -> String {
-        use qrcode::render::unicode::Dense1x2;
-        self.code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build()
+        const MARGIN: usize = 2;
+        let side = self.width() + 2 * MARGIN;
+        let light = |x: usize, y: usize| !self.is_dark(x.wrapping_sub(MARGIN), y.wrapping_sub(MARGIN));
+        let mut out = String::with_capacity((side + 1) * side.div_ceil(2) * 3);
+        for y in (0..side).step_by(2) {
+            for x in 0..side {
+                // A light module is drawn as ink, so the code shows light on the terminal's dark.
+                out.push(match (light(x, y), y + 1 < side && light(x, y + 1)) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                });
+            }
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -310,6 +361,8 @@ fn vertical_centre<P: PartialEq + Copy>(
 
 #[cfg(test)]
 mod tests {
+    use image::Luma;
+
     use super::*;
 
     #[test]
@@ -318,8 +371,27 @@ mod tests {
         let qr = Qr::encode(text).unwrap();
         let png = qr.to_png(4).unwrap();
         assert_eq!(scan(&png, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
-        assert!(qr.to_svg(200).starts_with("<?xml"));
-        assert!(qr.to_terminal().contains('▀') || qr.to_terminal().contains('▄'));
+        assert!(qr.to_svg().contains("<svg"));
+        let terminal = qr.to_terminal();
+        assert_eq!(terminal.lines().count(), (qr.width() + 4).div_ceil(2));
+        assert!(terminal.lines().all(|l| l.chars().count() == qr.width() + 4));
+    }
+
+    #[test]
+    fn the_terminal_rendering_scans_as_a_dark_terminal_shows_it() {
+        let text = "HP1:6BFOXN*TS0BI$ZDFRH";
+        let terminal = Qr::encode(text).unwrap().to_terminal();
+        let rows: Vec<Vec<char>> = terminal.lines().map(|l| l.chars().collect()).collect();
+        let (w, h) = (rows[0].len() as u32, rows.len() as u32 * 2);
+        let px = 4;
+        // Ink is light on a dark terminal: a full block is two light modules, a space two dark.
+        let image = GrayImage::from_fn(w * px, h * px, |x, y| {
+            let c = rows[(y / px / 2) as usize][(x / px) as usize];
+            let top = (y / px) % 2 == 0;
+            let light = matches!((c, top), ('█', _) | ('▀', true) | ('▄', false));
+            Luma([if light { 255 } else { 0 }])
+        });
+        assert_eq!(scan_image(&image, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
     }
 
     #[test]

@@ -92,8 +92,6 @@ fn verify(body: &[u8]) -> Error {
     verifier().verify(&text(body), now()).unwrap_err()
 }
 
-type Entries = Vec<(Value, Value)>;
-
 /// The example claims as a CBOR map value, to be edited.
 fn cwt_value() -> Vec<(Value, Value)> {
     match ciborium::de::from_reader::<Value, _>(payload().as_slice()).unwrap() {
@@ -141,7 +139,7 @@ fn alg_none_spelled_out_as_text() {
     let protected = Header { alg: Some(Algorithm::Text("none".into())), ..eddsa(&demo()) };
     assert_eq!(
         verify(&sign1(protected, Header::default(), payload(), &demo())),
-        Error::UnsupportedAlg(r#"Text("none")"#.into())
+        Error::UnsupportedAlg(r#"alg "none""#.into())
     );
 }
 
@@ -156,10 +154,7 @@ fn alg_only_in_the_unprotected_header() {
 fn an_eddsa_unprotected_alg_does_not_override_the_protected_one() {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(demo().kid().0).build();
     let unprotected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).build();
-    assert_eq!(
-        verify(&sign1(protected, unprotected, payload(), &demo())),
-        Error::UnsupportedAlg("Assigned(ES256)".into())
-    );
+    assert_eq!(verify(&sign1(protected, unprotected, payload(), &demo())), Error::UnsupportedAlg("alg -7".into()));
 }
 
 #[test]
@@ -168,17 +163,20 @@ fn es256_header_on_an_ed25519_kid() {
     let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(demo().kid().0).build();
     assert_eq!(
         verify(&sign1(protected, Header::default(), payload(), &demo())),
-        Error::UnsupportedAlg("Assigned(ES256)".into())
+        Error::UnsupportedAlg("alg -7".into())
     );
 }
 
 #[test]
 fn an_unknown_algorithm() {
-    for alg in [Algorithm::PrivateUse(-65_600), Algorithm::Text("Ed448-but-not-really".into())] {
+    for (alg, named) in [
+        (Algorithm::PrivateUse(-65_600), "alg -65600"),
+        (Algorithm::Text("Ed448-but-not-really".into()), r#"alg "Ed448-but-not-really""#),
+    ] {
         let protected = Header { alg: Some(alg.clone()), ..eddsa(&demo()) };
         assert_eq!(
             verify(&sign1(protected, Header::default(), payload(), &demo())),
-            Error::UnsupportedAlg(format!("{alg:?}"))
+            Error::UnsupportedAlg(named.into())
         );
     }
 }
@@ -279,20 +277,21 @@ const IDENTITY: [u8; 32] = {
 
 #[test]
 fn a_small_order_key_with_a_small_order_r_is_refused() {
-    let weak = PublicKey::from_bytes(&IDENTITY).unwrap();
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(weak.kid().0).build();
+    // Such a key is refused when it is loaded, so no verifier can ever hold it...
+    assert!(matches!(PublicKey::from_bytes(&IDENTITY), Err(Error::Key(_))));
+    let protected =
+        HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(healthpass::Kid::of_ed25519(&IDENTITY).0).build();
     let mut signature = IDENTITY.to_vec();
     signature.extend([0u8; 32]);
     let message = CoseSign1Builder::new().protected(protected).payload(payload()).signature(signature.clone()).build();
-    // The forgery is real: the lax check of the same library accepts it...
+    // ...and the forgery it would allow is real: the lax check of the same library accepts it,
     let lax = ed25519_dalek::VerifyingKey::from_bytes(&IDENTITY).unwrap();
     let sig = ed25519_dalek::Signature::from_slice(&signature).unwrap();
     assert!(lax.verify_strict(&message.tbs_data(&[]), &sig).is_err());
     assert!(ed25519_dalek::Verifier::verify(&lax, &message.tbs_data(&[]), &sig).is_ok());
-    // ...and the verifier, using verify_strict, refuses it.
-    let verifier = Verifier::new([weak].into_iter().collect());
+    // while a verifier that trusts only real keys refuses it by its kid.
     let body = message.to_tagged_vec().unwrap();
-    assert_eq!(verifier.verify(&text(&body), now()).unwrap_err(), Error::BadSignature);
+    assert!(matches!(verify(&body), Error::UnknownKid(_)));
 }
 
 #[test]
@@ -358,20 +357,21 @@ fn trailing_bytes_after_the_signed_cwt() {
 #[test]
 fn a_valid_code_with_bytes_appended_to_the_text() {
     // A code whose body has an even number of bytes, so that its base45 ends on a whole group.
-    let code = (0..=255u8)
-        .map(|id| {
+    // (The issuer's name is lengthened a character at a time until the body is even.)
+    let code = (0..4)
+        .map(|extra| {
             let mut claims = Claims::example(now());
-            claims.credential_id.0[0] = id;
+            claims.issuer.push_str(&"X".repeat(extra));
             Issuer::new(demo()).issue(&claims).unwrap()
         })
         .find(|code| (code.len() - 4) % 3 == 0)
         .unwrap();
     assert!(verifier().verify(&code, now()).is_ok());
-    // A whole base45 group decodes to two bytes after the zlib stream, a pair to one; a lone
+    // A whole base45 group decodes to two bytes after the COSE message, a pair to one; a lone
     // character, a lower-case letter or a newline is not base45 at all.
     let cases = [
-        ("000", Error::TrailingBytes { step: "zlib" }),
-        ("00", Error::TrailingBytes { step: "zlib" }),
+        ("000", Error::TrailingBytes { step: "COSE_Sign1" }),
+        ("00", Error::TrailingBytes { step: "COSE_Sign1" }),
         ("0", Error::Base45("the length leaves a single character")),
         ("a", Error::Base45("a character outside the base45 alphabet")),
         ("\n", Error::Base45("a character outside the base45 alphabet")),
@@ -467,14 +467,11 @@ fn other_outer_tags_are_not_a_body() {
 fn tags_inside_the_signed_cwt() {
     // The whole CWT in its own tag 61.
     let tagged_cwt = cbor(&Value::Tag(61, Box::new(Value::Map(cwt_value()))));
-    assert!(matches!(
-        verify(&sign1(eddsa(&demo()), Header::default(), tagged_cwt, &demo())),
-        Error::Cbor { step: "CWT", .. }
-    ));
+    assert!(matches!(verify(&sign1(eddsa(&demo()), Header::default(), tagged_cwt, &demo())), Error::Claims(_)));
     // exp as an epoch-time tag (1).
     let mut cwt = cwt_value();
     set(&mut cwt, 4, Value::Tag(1, Box::new(Value::Integer(now().timestamp().into()))));
-    assert!(matches!(verify(&signed_cwt(cwt)), Error::Cbor { step: "CWT", .. }));
+    assert!(matches!(verify(&signed_cwt(cwt)), Error::Claims(_)));
     // The colour as a tagged integer.
     let mut cwt = cwt_value();
     let status = cwt.iter_mut().find(|(k, _)| *k == Value::Integer((-65_537).into())).unwrap();
@@ -555,15 +552,24 @@ fn an_indefinite_length_string_in_the_claims() {
 fn exp_of_u64_max() {
     let mut cwt = cwt_value();
     set(&mut cwt, 4, Value::Integer(u64::MAX.into()));
-    assert!(matches!(verify(&signed_cwt(cwt)), Error::Cbor { step: "CWT", .. }));
+    assert!(matches!(verify(&signed_cwt(cwt)), Error::Claims(_)));
 }
 
 #[test]
 fn times_beyond_the_calendar() {
     let t = now().timestamp();
-    assert_eq!(verify(&with_times(t, None, i64::MAX)), Error::Claims("exp is out of range".into()));
-    assert_eq!(verify(&with_times(i64::MIN, None, t)), Error::Claims("iat is out of range".into()));
-    assert_eq!(verify(&with_times(t, Some(i64::MIN + 1), t + 60)), Error::Claims("nbf is out of range".into()));
+    assert_eq!(
+        verify(&with_times(t, None, i64::MAX)),
+        Error::Claims("exp is out of range (years 0001 to 9999)".into())
+    );
+    assert_eq!(
+        verify(&with_times(i64::MIN, None, t)),
+        Error::Claims("iat is out of range (years 0001 to 9999)".into())
+    );
+    assert_eq!(
+        verify(&with_times(t, Some(i64::MIN + 1), t + 60)),
+        Error::Claims("nbf is out of range (years 0001 to 9999)".into())
+    );
 }
 
 #[test]
@@ -580,6 +586,7 @@ fn negative_times() {
 
 #[test]
 fn evidence_times_and_dates_that_overflow() {
+    type Entries = Vec<(Value, Value)>;
     let edit = |f: &dyn Fn(&mut Entries)| {
         let mut cwt = cwt_value();
         let status = cwt.iter_mut().find(|(k, _)| *k == Value::Integer((-65_537).into())).unwrap();
@@ -596,7 +603,7 @@ fn evidence_times_and_dates_that_overflow() {
     };
     assert_eq!(
         edit(&subject_birth(Value::Integer(i64::MAX.into()))),
-        Error::Claims("birth date is out of range".into())
+        Error::Claims("birth date is out of range (years 0001 to 9999)".into())
     );
     assert_eq!(
         edit(&subject_birth(Value::Integer(u64::MAX.into()))),
@@ -611,7 +618,10 @@ fn evidence_times_and_dates_that_overflow() {
             test.iter_mut().find(|(k, _)| *k == Value::Integer(3.into())).unwrap().1 = secs.clone();
         }
     };
-    assert_eq!(edit(&test_time(Value::Integer(i64::MIN.into()))), Error::Claims("sample time is out of range".into()));
+    assert_eq!(
+        edit(&test_time(Value::Integer(i64::MIN.into()))),
+        Error::Claims("sample time is out of range (years 0001 to 9999)".into())
+    );
     assert_eq!(
         edit(&test_time(Value::Integer(u64::MAX.into()))),
         Error::Claims("sample time must be an integer in the 64-bit signed range".into())
@@ -622,7 +632,7 @@ fn evidence_times_and_dates_that_overflow() {
 fn fractional_times_are_refused() {
     let mut cwt = cwt_value();
     set(&mut cwt, 4, Value::Float(now().timestamp() as f64 + 0.5));
-    assert_eq!(verify(&signed_cwt(cwt)), Error::Claims("exp must be whole seconds".into()));
+    assert_eq!(verify(&signed_cwt(cwt)), Error::Claims("exp must be an integer in the 64-bit signed range".into()));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! small integer keys that travels inside the signed CWT (see `docs/FORMAT.md`).
 
 mod cbor;
+mod decode;
 
 pub use cbor::STATUS_CLAIM_KEY;
 pub(crate) use cbor::cose_error;
@@ -307,8 +308,29 @@ impl Claims {
         if self.reasons.is_empty() {
             return Err(Error::claims("a code must give at least one reason for its colour"));
         }
+        for (i, reason) in self.reasons.iter().enumerate() {
+            if self.reasons.iter().skip(i + 1).any(|r| r == reason) {
+                return Err(Error::claims("a reason must not be given twice"));
+            }
+        }
+        if ![self.issued_at, self.not_before, self.expires_at].iter().all(|t| in_year_range(t.date_naive())) {
+            return Err(Error::claims("times must lie in the years 0001 to 9999"));
+        }
         if self.expires_at <= self.not_before {
             return Err(Error::claims("expires_at must be after not_before"));
+        }
+        // The decoder refuses every time and date outside these years, so the issuer must too,
+        // or it would sign codes that no verifier can read.
+        let e = &self.evidence;
+        let times = e.tests.iter().map(|t| t.sampled_at).chain(e.temperatures.iter().map(|t| t.at));
+        let mut dates = times
+            .chain(e.decisions.iter().map(|d| d.at))
+            .map(|t| t.date_naive())
+            .chain(self.subject.birth_date)
+            .chain(e.vaccinations.iter().map(|v| v.date))
+            .chain(e.travel.iter().flat_map(|t| [Some(t.from), t.until]).flatten());
+        if !dates.all(in_year_range) {
+            return Err(Error::claims("evidence and birth dates must lie in the years 0001 to 9999"));
         }
         for v in &self.evidence.vaccinations {
             if v.dose == 0 || v.dose > v.doses {
@@ -328,7 +350,8 @@ impl Claims {
         Ok(())
     }
 
-    fn texts(&self) -> impl Iterator<Item = &str> {
+    /// Every text string the claims carry.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
         let kind: Vec<&str> = match &self.kind {
             CredentialKind::Personal | CredentialKind::CrossBorder { .. } => vec![],
             CredentialKind::Student { school, class } => vec![school, class],
@@ -348,6 +371,11 @@ impl Claims {
             .chain(e.residency.as_deref())
             .chain(e.decisions.iter().flat_map(|d| [d.officer.as_str(), d.basis.as_str()]))
     }
+}
+
+/// Whether a date lies in the years 0001 to 9999, the range every time and date must keep.
+pub(crate) fn in_year_range(date: NaiveDate) -> bool {
+    (1..=9999).contains(&chrono::Datelike::year(&date))
 }
 
 #[cfg(test)]

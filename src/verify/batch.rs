@@ -47,7 +47,7 @@ impl Verifier {
         let mut good = vec![false; pending.len()];
         settle(&pending, &mut good);
         for (p, ok) in pending.into_iter().zip(good) {
-            let result = if ok { self.finish(&p.code, p.key, p.kid, now) } else { Err(Error::BadSignature) };
+            let result = if ok { self.finish(&p.code, &[p.key], p.kid, now) } else { Err(Error::BadSignature) };
             if let Some(slot) = results.get_mut(p.index) {
                 *slot = Some(result);
             }
@@ -60,12 +60,11 @@ impl Verifier {
         let code = UnverifiedCode::parse(text, &self.limits)?;
         let (kid, candidates) = self.candidates(&code)?;
         let [key] = candidates else { return Ok(None) };
-        let signature =
-            ed25519_dalek::Signature::from_slice(code.message().signature()).map_err(|_| Error::BadSignature)?;
+        let signature = ed25519_dalek::Signature::from_slice(code.signature()).map_err(|_| Error::BadSignature)?;
         if key.key.dalek().is_weak() {
             return Err(Error::BadSignature);
         }
-        let signed = code.message().signed_bytes();
+        let signed = code.signed_bytes();
         Ok(Some(Pending { index, code, kid, key, signed, signature }))
     }
 }

@@ -1,14 +1,33 @@
 //! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
+//!
+//! [`Verifier`] checks a code against a plain [`KeySet`]. [`Checkpoint`] makes a checkpoint's
+//! whole decision offline: a signed [`TrustList`] with scoped keys, signed [`RevocationList`]s,
+//! an acceptance [`Policy`] and the anti-rollback [`ClockGuard`], giving a [`Verdict`] that lists
+//! every reason a code is refused (`docs/TRUST.md`, `docs/POLICY.md`).
 
 mod batch;
+mod checkpoint;
+mod clock;
+mod envelope;
 mod keyset;
+pub mod policy;
+mod revocation;
+mod trust_list;
+mod verdict;
+
+use std::ops::Range;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use coset::iana;
 
+pub use checkpoint::Checkpoint;
+pub use clock::ClockGuard;
 pub use keyset::{KeySet, TrustedKey};
+pub use policy::Policy;
+pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
+pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
+pub use verdict::{Finding, Summary, Verdict, mask_name};
 
-use crate::cose::CoseMessage;
+use crate::cose::{AlgValue, NativeSign1, decode_native};
 use crate::keys::Kid;
 use crate::transport::{decode_base45, strip_prefix, unwrap_body};
 use crate::{Claims, Error, Limits, PREFIX, Result, qr};
@@ -50,7 +69,8 @@ impl<T> std::ops::Deref for Verified<T> {
 /// nobody has vouched for.
 #[derive(Debug, Clone)]
 pub struct UnverifiedCode {
-    message: CoseMessage,
+    cose: Vec<u8>,
+    parts: NativeSign1,
 }
 
 impl UnverifiedCode {
@@ -63,15 +83,59 @@ impl UnverifiedCode {
     pub fn parse(text: &str, limits: &Limits) -> Result<Self> {
         let body = decode_base45(strip_prefix(text, PREFIX, limits)?)?;
         let cose = unwrap_body(body, limits)?;
-        Ok(UnverifiedCode { message: CoseMessage::decode(&cose, true, limits)? })
+        let parts = decode_native(&cose, limits)?;
+        Ok(UnverifiedCode { cose, parts })
+    }
+
+    fn part(&self, range: &Range<usize>) -> &[u8] {
+        self.cose.get(range.clone()).unwrap_or_default()
+    }
+
+    /// Checks that the protected header names EdDSA, the only algorithm of native codes. An
+    /// `alg` in the unprotected header is never used.
+    ///
+    /// # Errors
+    /// [`Error::MissingAlg`] or [`Error::UnsupportedAlg`].
+    pub fn check_alg(&self) -> Result<()> {
+        match &self.parts.alg {
+            None => Err(Error::MissingAlg { in_unprotected: self.parts.unprotected_alg }),
+            Some(AlgValue::Int(EDDSA)) => Ok(()),
+            Some(other) => Err(Error::UnsupportedAlg(other.to_string())),
+        }
     }
 
     /// The kid in the protected header.
     ///
     /// # Errors
-    /// [`Error::MissingKid`].
+    /// [`Error::MissingKid`] if there is none or it is empty.
     pub fn kid(&self) -> Result<Kid> {
-        self.message.protected_kid().ok_or(Error::MissingKid)
+        match &self.parts.kid {
+            Some(range) if !range.is_empty() => Ok(Kid(self.part(range).to_vec())),
+            _ => Err(Error::MissingKid),
+        }
+    }
+
+    /// The bytes the signature covers: `["Signature1", protected header bytes as received,
+    /// h'' (empty external AAD), payload]` (RFC 9052 §4.4).
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let (protected, payload) = (self.part(&self.parts.protected), self.part(&self.parts.payload));
+        let mut out = Vec::with_capacity(protected.len() + payload.len() + 24);
+        out.extend_from_slice(&[0x84, 0x6a]);
+        out.extend_from_slice(b"Signature1");
+        byte_string(&mut out, protected);
+        out.push(0x40);
+        byte_string(&mut out, payload);
+        out
+    }
+
+    /// The signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        self.part(&self.parts.signature)
+    }
+
+    /// The payload bytes: the CWT, not yet vouched for.
+    pub fn payload(&self) -> &[u8] {
+        self.part(&self.parts.payload)
     }
 
     /// The claims, decoded **without** checking the signature or the validity window. For
@@ -80,13 +144,33 @@ impl UnverifiedCode {
     /// # Errors
     /// The errors of [`Claims::from_cbor`].
     pub fn claims_unverified(&self, limits: &Limits) -> Result<Claims> {
-        Claims::from_cbor(self.message.payload(), limits)
+        Claims::from_cbor(self.payload(), limits)
     }
+}
 
-    /// The parsed COSE_Sign1 message.
-    pub fn message(&self) -> &CoseMessage {
-        &self.message
+/// The COSE algorithm id of EdDSA.
+const EDDSA: i128 = -8;
+
+/// Appends a CBOR byte string (RFC 8949 §3.1, major type 2, shortest length form).
+fn byte_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = bytes.len();
+    match u32::try_from(len) {
+        Ok(n) if n < 24 => out.push(0x40 | n as u8),
+        Ok(n) if n <= 0xff => out.extend_from_slice(&[0x58, n as u8]),
+        Ok(n) if n <= 0xffff => {
+            out.push(0x59);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        Ok(n) => {
+            out.push(0x5a);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+        Err(_) => {
+            out.push(0x5b);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
     }
+    out.extend_from_slice(bytes);
 }
 
 /// Checks native codes against a set of trusted keys and a clock the caller passes in.
@@ -145,21 +229,19 @@ impl Verifier {
     /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`].
     pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
         let (kid, candidates) = self.candidates(code)?;
-        let message = code.message();
+        let message = code;
         let signed = message.signed_bytes();
-        let key = candidates
-            .iter()
-            .find(|k| k.key.verify_strict(&signed, message.signature()).is_ok())
-            .ok_or(Error::BadSignature)?;
-        self.finish(code, key, kid, now)
+        let signers: Vec<&TrustedKey> =
+            candidates.iter().filter(|k| k.key.verify_strict(&signed, message.signature()).is_ok()).collect();
+        if signers.is_empty() {
+            return Err(Error::BadSignature);
+        }
+        self.finish(code, &signers, kid, now)
     }
 
     /// Steps 5 and 6: the algorithm from the protected header, and the trusted keys with the kid.
     fn candidates(&self, code: &UnverifiedCode) -> Result<(Kid, &[TrustedKey])> {
-        let alg = code.message().protected_alg()?;
-        if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
-            return Err(Error::UnsupportedAlg(format!("{alg:?}")));
-        }
+        code.check_alg()?;
         let kid = code.kid()?;
         let candidates = self.keys.get(&kid);
         if candidates.is_empty() {
@@ -168,16 +250,17 @@ impl Verifier {
         Ok((kid, candidates))
     }
 
-    /// Steps 8 to 10, after the signature has verified under `key`: the claims, the issuer, the times.
+    /// Steps 8 to 10, after the signature has verified under each of `signers`: the claims, the
+    /// issuer (one signer must be unbound or bound to the code's issuer), the times.
     fn finish(
         &self,
         code: &UnverifiedCode,
-        key: &TrustedKey,
+        signers: &[&TrustedKey],
         kid: Kid,
         now: DateTime<Utc>,
     ) -> Result<Verified<Claims>> {
-        let claims = Claims::from_cbor(code.message().payload(), &self.limits)?;
-        if key.issuer.as_ref().is_some_and(|issuer| *issuer != claims.issuer) {
+        let claims = Claims::from_cbor(code.payload(), &self.limits)?;
+        if !signers.iter().any(|k| k.issuer.as_ref().is_none_or(|issuer| *issuer == claims.issuer)) {
             return Err(Error::IssuerMismatch);
         }
         check_times(&claims, now, self.skew)?;

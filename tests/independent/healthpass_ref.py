@@ -106,7 +106,7 @@ def inflate_bounded(body: bytes) -> bytes:
 
 def body_to_cose(body: bytes) -> bytes:
     if not body:
-        raise HPError("body", "empty body")
+        raise HPError("cbor", "empty body")  # section 2
     if body[0] == 0xD2:
         return body
     if body[0] == 0x78:
@@ -269,6 +269,8 @@ class _Decoder:
             m = CMap()
             for _ in range(n):
                 k = self.item(depth + 1)
+                if isinstance(k, Simple) or not isinstance(k, (int, str)):
+                    raise HPError("cbor", "a map key must be an integer or a text string")  # section 4
                 v = self.item(depth + 1)
                 if not m.add(k, v):
                     raise HPError("duplicate_key", f"duplicate map key {k!r}")
@@ -462,28 +464,28 @@ def sig_structure(protected: bytes, payload: bytes) -> bytes:
 # because FORMAT.md section 11 does not list them (see FINDINGS.md).
 
 COLOURS = {1: "green", 2: "yellow", 3: "orange", 4: "red"}  # green*, red*
-REASONS = {
-    1: "negative_test",  # *
-    2: "positive_test",  # *
+REASONS = {  # FORMAT.md section 8.2, JSON names
+    1: "negative_test",
+    2: "positive_test",
     3: "close_contact",
-    4: "risk_area",
+    4: "risk_area_visit",
     5: "quarantine_completed",
-    6: "fever",
-    7: "symptoms",
+    6: "fever_at_check",
+    7: "self_reported_symptoms",
     8: "vaccinated",
     9: "officer_decision",
     10: "recovered",
-    11: "in_quarantine",  # *
-    12: "missing_reports",
-    13: "normal_reports",  # *
-    14: "converted",
+    11: "in_quarantine",
+    12: "incomplete_reports",
+    13: "normal_reports",
+    14: "converted_code",
 }
 KIND_TYPES = {1: "personal", 2: "student", 3: "cross_border", 4: "venue"}  # all given in s11
 TEST_KINDS = {1: "nucleic_acid", 2: "antigen", 3: "antibody"}  # nucleic_acid*, antigen*
 TEST_RESULTS = {1: "negative", 2: "positive", 3: "inconclusive"}  # negative*, positive*
 DOCUMENTS = {1: "national_id", 2: "passport", 3: "residence_permit", 4: "travel_permit", 5: "other"}  # national_id*
 RELATIONS = {1: "parent", 2: "child", 3: "spouse", 4: "family", 5: "guardian", 6: "carer"}  # child*
-CATEGORIES = {1: "traveller", 2: "truck_driver", 3: "commuter", 4: "crew"}
+CATEGORIES = {1: "individual", 2: "truck_driver", 3: "commuter", 4: "crew"}
 
 
 def _inv(d):
@@ -609,6 +611,7 @@ def cwt_to_claims(payload) -> dict:
     st = _map(m.get(-65537), "status", {1, 2, 3, 4, 5, 6}, {1, 2, 4})
     out["colour"] = _code(st.get(1), COLOURS, "colour")
     out["reasons"] = [_code(r, REASONS, "reason") for r in _list(st.get(2), "reasons")]
+    _c(len(set(out["reasons"])) == len(out["reasons"]), "a reason is given twice")
 
     kind = st.get(3)
     if kind is None:
@@ -851,6 +854,9 @@ def _norm_keys(trusted_keys):
             pk = k
         if isinstance(pk, str):
             pk = bytes.fromhex(pk)
+        A = _pdecode_strict(bytes(pk)) if len(pk) == 32 else None
+        if A is None or _is_small_order(A):
+            raise HPError("key", "not a canonical, non-small-order Ed25519 public key")  # section 3
         out.append((bytes(pk), issuer))
     return out
 
@@ -879,8 +885,8 @@ def parse_cose(cose: bytes):
         raise HPError("cbor", "unprotected header must be a map")
     if not isinstance(payload, bytes):
         raise HPError("cbor", "payload must be a byte string (detached payloads are refused)")
-    if not isinstance(sig, bytes) or len(sig) != 64:
-        raise HPError("cbor", "signature must be a 64-byte string")
+    if not isinstance(sig, bytes):
+        raise HPError("cbor", "signature must be a byte string")  # length: bad_signature, step 7
     if protected == b"":
         pmap = CMap()  # RFC 9052: zero-length protected header is the empty map
     else:
@@ -890,8 +896,7 @@ def parse_cose(cose: bytes):
     for k in pmap.keys():
         if k == 2:
             raise HPError("cbor", "crit in the protected header")
-        if k not in (1, 4) or isinstance(k, bool):
-            raise HPError("cbor", f"unknown protected header label {k!r}")
+        # other labels are allowed and ignored (section 3)
     return protected, pmap, payload, sig
 
 
@@ -915,10 +920,10 @@ def verify(text: str, trusted_keys, now, skew: int = 300) -> dict:
         raise HPError("unsupported_alg", f"alg {alg!r}")
     # 6. kid (protected header only)
     kid = pmap.get(4)
-    if kid is None:
+    if kid is not None and not isinstance(kid, bytes):
+        raise HPError("cbor", "kid is not a byte string")
+    if not kid:
         raise HPError("missing_kid")
-    if not isinstance(kid, bytes):
-        raise HPError("missing_kid", "kid is not a byte string")
     keys = [(pk, iss) for pk, iss in _norm_keys(trusted_keys) if kid_of(pk) == kid]
     if not keys:
         raise HPError("unknown_kid", kid.hex())

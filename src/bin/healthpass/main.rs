@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod trust;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,6 +88,8 @@ enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        checkpoint: trust::CheckpointArgs,
     },
     /// Print the text of every QR code found in each image, one per line.
     Scan {
@@ -99,6 +103,11 @@ enum Command {
         #[arg(long, default_value = "healthpass-demo.png")]
         png: PathBuf,
     },
+    /// Edit, sign and show trust lists (which keys may sign which codes).
+    #[command(subcommand)]
+    TrustList(trust::TrustListCommand),
+    /// Sign a revocation list (revoked credentials and keys).
+    Revoke(trust::RevokeArgs),
 }
 
 #[derive(clap::Args)]
@@ -160,7 +169,10 @@ fn run(command: Command) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             Ok(())
         }
-        Command::Verify { code, image, keys, demo_key, at, skew, json } => {
+        Command::Verify { code, image, checkpoint, at, skew, json, .. } if checkpoint.is_set() => {
+            trust::verify(&checkpoint, code, image.as_deref(), at, skew, json)
+        }
+        Command::Verify { code, image, keys, demo_key, at, skew, json, .. } => {
             let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
             let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(skew);
             let now = at.unwrap_or_else(Utc::now);
@@ -173,6 +185,8 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Scan { images } => scan(&images),
         Command::Demo { png } => demo(&png),
+        Command::TrustList(command) => trust::trust_list(command),
+        Command::Revoke(args) => trust::revoke(&args),
     }
 }
 
@@ -246,7 +260,7 @@ fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, terminal: bool) ->
         write_atomic(path, &qr.to_png(6)?, Mode::Public)?;
     }
     if let Some(path) = svg {
-        write_atomic(path, qr.to_svg(400).as_bytes(), Mode::Public)?;
+        write_atomic(path, qr.to_svg().as_bytes(), Mode::Public)?;
     }
     if terminal {
         println!("{}", qr.to_terminal());

@@ -1,0 +1,72 @@
+//! Verification against its physical floor: one strict Ed25519 check of the same bytes.
+//!
+//! Each group holds the baseline and our path, so their ratio is taken in the same run:
+//! `cargo bench --bench verify && cargo run --release --example bench_report`.
+
+use std::hint::black_box;
+
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use healthpass::{Claims, Issuer, KeySet, Limits, SigningKey, UnverifiedCode, Verifier};
+
+fn typical() -> (String, Verifier) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    let text = Issuer::new(SigningKey::demo()).issue(&Claims::example(now)).unwrap();
+    // 1,000 trusted keys, the issuer's among them.
+    let mut keys: KeySet = (0..999u32)
+        .map(|i| {
+            let mut seed = [0u8; 32];
+            seed[..4].copy_from_slice(&i.to_le_bytes());
+            SigningKey::from_seed(&seed).public_key()
+        })
+        .collect();
+    keys.add(SigningKey::demo().public_key());
+    (text, Verifier::new(keys))
+}
+
+fn verify(c: &mut Criterion) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
+    let (text, verifier) = typical();
+    let code = UnverifiedCode::parse(&text, &Limits::DEFAULT).unwrap();
+    let signed = code.signed_bytes();
+    let signature = code.signature().to_vec();
+    let key = SigningKey::demo().public_key();
+    assert!(verifier.verify(&text, now).is_ok());
+
+    let mut group = c.benchmark_group("verify");
+    group.bench_function("baseline: verify_strict of the Sig_structure", |b| {
+        b.iter(|| key.verify_strict(black_box(&signed), black_box(&signature)).unwrap())
+    });
+    group.bench_function("text to Verified<Claims>, 1000 keys", |b| {
+        b.iter(|| verifier.verify(black_box(&text), now).unwrap())
+    });
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
+    let (_, verifier) = typical();
+    for n in [64usize, 256] {
+        let texts: Vec<String> = (0..n)
+            .map(|i| {
+                let mut claims = Claims::example(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+                claims.credential_id.0[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                Issuer::new(SigningKey::demo()).issue(&claims).unwrap()
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        assert!(verifier.verify_batch(&refs, now).iter().all(Result::is_ok));
+        let mut group = c.benchmark_group(format!("batch {n}"));
+        group.sample_size(20);
+        group.bench_function("baseline: one by one", |b| {
+            b.iter(|| refs.iter().map(|t| verifier.verify(t, now).is_ok()).filter(|ok| *ok).count())
+        });
+        group.bench_function("verify_batch", |b| {
+            b.iter(|| verifier.verify_batch(black_box(&refs), now).iter().filter(|r| r.is_ok()).count())
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, verify, batch);
+criterion_main!(benches);

@@ -1,0 +1,242 @@
+//! A strict, zero-copy CBOR reader for the fixed shapes of native codes.
+//!
+//! It reads one item header at a time straight from the input and hands out borrowed slices, so
+//! a native code is checked without building a tree of values: definite lengths only, strings
+//! within the input, collections under [`Limits::max_cbor_items`], nesting under
+//! [`Limits::max_cbor_depth`], map keys that are integers or text and never repeat, and no bytes
+//! after the end.
+
+use std::ops::Range;
+
+use ciborium_ll::{Decoder, Header};
+
+use crate::{Error, Limits, Result};
+
+/// What a reader is reading: a wrong type is a CBOR error in a COSE structure, a claims error
+/// in the payload (FORMAT.md §5).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Structure,
+    Claims,
+}
+
+/// A map key: COSE labels and claim keys are integers or text strings.
+#[derive(PartialEq, Eq)]
+pub(crate) enum Key<'b> {
+    Int(i128),
+    Text(&'b str),
+}
+
+pub(crate) struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+    /// Where the last header read began, for messages.
+    header_at: usize,
+    step: &'static str,
+    kind: Kind,
+    limits: &'b Limits,
+}
+
+impl<'b> Reader<'b> {
+    pub(crate) fn new(bytes: &'b [u8], step: &'static str, kind: Kind, limits: &'b Limits) -> Self {
+        Reader { bytes, at: 0, header_at: 0, step, kind, limits }
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        self.limits
+    }
+
+    pub(crate) fn malformed(&self, detail: impl Into<String>) -> Error {
+        Error::Cbor { step: self.step, detail: detail.into() }
+    }
+
+    /// A value of the wrong type (or out of range) where `what` was expected.
+    pub(crate) fn wrong(&self, what: &str, expected: &str) -> Error {
+        match self.kind {
+            Kind::Structure => self.malformed(format!("{what} must be {expected}")),
+            Kind::Claims => Error::claims(format!("{what} must be {expected}")),
+        }
+    }
+
+    fn header(&mut self, depth: usize) -> Result<Header> {
+        if depth > self.limits.max_cbor_depth {
+            return Err(self.malformed("nested too deeply"));
+        }
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let mut decoder = Decoder::from(rest);
+        let at = self.at;
+        self.header_at = at;
+        let header = decoder.pull().map_err(|e| match e {
+            ciborium_ll::Error::Io(_) => self.malformed("unexpected end of input"),
+            ciborium_ll::Error::Syntax(_) => self.malformed(format!("syntax error at byte {at}")),
+        })?;
+        self.at = self.at.saturating_add(decoder.offset());
+        match header {
+            Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None) => {
+                Err(self.malformed(format!("indefinite length at byte {at}")))
+            }
+            Header::Break => Err(self.malformed(format!("unexpected break at byte {at}"))),
+            Header::Array(Some(n)) | Header::Map(Some(n)) if n > self.limits.max_cbor_items => {
+                Err(Error::TooLarge { what: "CBOR collection", limit: self.limits.max_cbor_items })
+            }
+            header => Ok(header),
+        }
+    }
+
+    /// The next `len` bytes of the input, for a string whose header has just been read.
+    fn take(&mut self, len: usize) -> Result<Range<usize>> {
+        let end = self.at.checked_add(len).filter(|end| *end <= self.bytes.len());
+        let header_at = self.header_at;
+        let end =
+            end.ok_or_else(|| self.malformed(format!("a string at byte {header_at} is longer than the input")))?;
+        let range = self.at..end;
+        self.at = end;
+        Ok(range)
+    }
+
+    pub(crate) fn uint(&mut self, depth: usize, what: &str) -> Result<u64> {
+        match self.header(depth)? {
+            Header::Positive(n) => Ok(n),
+            _ => Err(self.wrong(what, "an unsigned integer")),
+        }
+    }
+
+    pub(crate) fn int(&mut self, depth: usize, what: &str) -> Result<i64> {
+        let expected = "an integer in the 64-bit signed range";
+        match self.header(depth)? {
+            Header::Positive(n) => i64::try_from(n).map_err(|_| self.wrong(what, expected)),
+            Header::Negative(n) => i64::try_from(n).map(|n| -1 - n).map_err(|_| self.wrong(what, expected)),
+            _ => Err(self.wrong(what, expected)),
+        }
+    }
+
+    /// A byte string, as the range of the input it occupies.
+    pub(crate) fn bytes_range(&mut self, depth: usize, what: &str) -> Result<Range<usize>> {
+        match self.header(depth)? {
+            Header::Bytes(Some(len)) => self.take(len),
+            _ => Err(self.wrong(what, "a byte string")),
+        }
+    }
+
+    pub(crate) fn bytes(&mut self, depth: usize, what: &str) -> Result<&'b [u8]> {
+        let range = self.bytes_range(depth, what)?;
+        Ok(self.bytes.get(range).unwrap_or_default())
+    }
+
+    pub(crate) fn text(&mut self, depth: usize, what: &str) -> Result<&'b str> {
+        match self.header(depth)? {
+            Header::Text(Some(len)) => self.text_of(len),
+            _ => Err(self.wrong(what, "a text string")),
+        }
+    }
+
+    fn text_of(&mut self, len: usize) -> Result<&'b str> {
+        let range = self.take(len)?;
+        std::str::from_utf8(self.bytes.get(range).unwrap_or_default())
+            .map_err(|_| self.malformed("invalid UTF-8 in a text string"))
+    }
+
+    pub(crate) fn array(&mut self, depth: usize, what: &str) -> Result<usize> {
+        match self.header(depth)? {
+            Header::Array(Some(n)) => Ok(n),
+            _ => Err(self.wrong(what, "an array")),
+        }
+    }
+
+    pub(crate) fn map(&mut self, depth: usize, what: &str) -> Result<usize> {
+        match self.header(depth)? {
+            Header::Map(Some(n)) => Ok(n),
+            _ => Err(self.wrong(what, "a map")),
+        }
+    }
+
+    /// A tag number, if the next item is a tag (the tagged item follows).
+    pub(crate) fn tag(&mut self) -> Result<Option<u64>> {
+        let before = self.at;
+        match self.header(1)? {
+            Header::Tag(tag) => Ok(Some(tag)),
+            _ => {
+                self.at = before;
+                Ok(None)
+            }
+        }
+    }
+
+    /// A map key at `depth`, which must not repeat one in `seen`.
+    pub(crate) fn key(&mut self, depth: usize, seen: &mut Vec<Key<'b>>) -> Result<Key<'b>> {
+        let key = self.label(depth)?;
+        if seen.contains(&key) {
+            return Err(Error::DuplicateKey { step: self.step });
+        }
+        seen.push(match &key {
+            Key::Int(n) => Key::Int(*n),
+            Key::Text(t) => Key::Text(t),
+        });
+        Ok(key)
+    }
+
+    /// An integer or a text string (a COSE label, or a value that may be either).
+    pub(crate) fn label(&mut self, depth: usize) -> Result<Key<'b>> {
+        Ok(match self.header(depth)? {
+            Header::Positive(n) => Key::Int(i128::from(n)),
+            Header::Negative(n) => Key::Int(-1 - i128::from(n)),
+            Header::Text(Some(len)) => Key::Text(self.text_of(len)?),
+            _ => return Err(self.malformed("a map key or label must be an integer or a text string")),
+        })
+    }
+
+    /// Skips one whole item at `depth`, under every rule of the reader.
+    pub(crate) fn skip(&mut self, depth: usize) -> Result<()> {
+        let header = self.header(depth)?;
+        self.skip_rest(header, depth)
+    }
+
+    /// Skips what follows a header already read at `depth`.
+    fn skip_rest(&mut self, header: Header, depth: usize) -> Result<()> {
+        match header {
+            Header::Bytes(Some(len)) => self.take(len).map(drop),
+            Header::Text(Some(len)) => self.text_of(len).map(drop),
+            Header::Array(Some(n)) => (0..n).try_for_each(|_| self.skip(depth + 1)),
+            Header::Map(Some(n)) => {
+                let mut seen = Vec::new();
+                (0..n).try_for_each(|_| {
+                    self.key(depth + 1, &mut seen)?;
+                    self.skip(depth + 1)
+                })
+            }
+            Header::Tag(_) => self.skip(depth + 1),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the whole input has been read.
+    pub(crate) fn finish(&self) -> Result<()> {
+        if self.at == self.bytes.len() { Ok(()) } else { Err(Error::TrailingBytes { step: self.step }) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(bytes: &[u8]) -> Result<()> {
+        let limits = Limits::DEFAULT;
+        let mut r = Reader::new(bytes, "test", Kind::Structure, &limits);
+        r.skip(1)?;
+        r.finish()
+    }
+
+    #[test]
+    fn the_rules_of_section_4() {
+        assert!(skip(&[0xa2, 0x01, 0x80, 0x61, 0x61, 0xa0]).is_ok());
+        assert_eq!(skip(&[0xa2, 0x01, 0x00, 0x18, 0x01, 0x00]), Err(Error::DuplicateKey { step: "test" }));
+        assert!(matches!(skip(&[0xa1, 0x40, 0x00]), Err(Error::Cbor { .. })), "a byte-string key");
+        assert!(matches!(skip(&[0x9f, 0xff]), Err(Error::Cbor { .. })), "indefinite");
+        assert!(matches!(skip(&[0x5b, 0x80, 0, 0, 0, 0, 0, 0, 0]), Err(Error::Cbor { .. })), "huge string");
+        assert_eq!(skip(&[0x00, 0x00]), Err(Error::TrailingBytes { step: "test" }));
+        assert!(skip(&[vec![0x81; 15], vec![0x00]].concat()).is_ok());
+        assert!(matches!(skip(&[vec![0x81; 16], vec![0x00]].concat()), Err(Error::Cbor { .. })));
+        assert!(matches!(skip(&[0x9a, 0xff, 0xff, 0xff, 0xff]), Err(Error::TooLarge { .. })));
+        assert!(matches!(skip(&[0x62, 0xff, 0xfe]), Err(Error::Cbor { .. })), "invalid UTF-8");
+    }
+}

@@ -1,0 +1,153 @@
+//! The verdict a checkpoint shows: accepted or refused, the colour, a minimal summary, and
+//! every failed rule with a stable code and a sentence.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::trust_list::KindName;
+use crate::{Claims, Colour, Error};
+
+/// One failed rule (or one warning): a stable machine code and a sentence for people.
+///
+/// Codes are stable: those of [`Error::code`] for verification failures, and the `POLICY_*`
+/// codes of [`super::policy`] for policy rules (listed in `docs/POLICY.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable code, such as `expired`, `out_of_scope` or `test_too_old`.
+    pub code: &'static str,
+    /// A sentence for the person at the checkpoint.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with this code and sentence.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Finding { code, message: message.into() }
+    }
+}
+
+impl From<Error> for Finding {
+    fn from(err: Error) -> Self {
+        Finding { code: err.code(), message: err.to_string() }
+    }
+}
+
+impl From<&Error> for Finding {
+    fn from(err: &Error) -> Self {
+        Finding { code: err.code(), message: err.to_string() }
+    }
+}
+
+/// What a checkpoint screen shows of an authentic code: no more than it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The colour.
+    pub colour: Colour,
+    /// The issuing authority.
+    pub issuer: String,
+    /// The kind of credential.
+    pub kind: KindName,
+    /// Valid from.
+    pub valid_from: DateTime<Utc>,
+    /// Valid until.
+    pub valid_until: DateTime<Utc>,
+    /// The subject's name, masked ([`mask_name`]), when the code carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Summary {
+    /// The summary of claims whose signature has been checked.
+    pub fn of(claims: &Claims) -> Self {
+        Summary {
+            colour: claims.colour,
+            issuer: claims.issuer.clone(),
+            kind: KindName::of(&claims.kind),
+            valid_from: claims.not_before,
+            valid_until: claims.expires_at,
+            name: claims.subject.name.as_deref().map(mask_name),
+        }
+    }
+}
+
+/// Masks a name for display: the first character of each word, then `**` whatever the word's
+/// length (`Chan Tai Man` → `C** T** M**`, `陳大文` → `陳**`).
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .map(|first| format!("{first}**"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A checkpoint's whole decision about one code.
+///
+/// A refused code lists **every** failed rule, not only the first. Only when the code's
+/// signature verified under a trusted key are the colour and summary filled in: an unverified
+/// code shows nothing of what it claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Whether the code is accepted: authentic, in scope, valid now, not revoked, and meeting
+    /// every rule of the policy.
+    pub accepted: bool,
+    /// The colour of an authentic code.
+    pub colour: Option<Colour>,
+    /// What to show of an authentic code.
+    pub summary: Option<Summary>,
+    /// Every failed rule; empty exactly when accepted.
+    pub refusals: Vec<Finding>,
+    /// Things the operator should know that do not refuse the code (a list past its next
+    /// update but within the policy's grace period).
+    pub warnings: Vec<Finding>,
+}
+
+impl Verdict {
+    /// A refusal with no authentic code to show (it could not be read or verified).
+    pub fn refused(refusals: Vec<Finding>, warnings: Vec<Finding>) -> Self {
+        Verdict { accepted: false, colour: None, summary: None, refusals, warnings }
+    }
+
+    /// The codes of every refusal, in order.
+    pub fn refusal_codes(&self) -> Vec<&'static str> {
+        self.refusals.iter().map(|f| f.code).collect()
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    /// One line: `ACCEPTED`/`REFUSED`, the colour and summary when known, then every reason.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.accepted { "ACCEPTED" } else { "REFUSED" })?;
+        if let Some(s) = &self.summary {
+            write!(
+                f,
+                " {} {} code from {}, valid until {}",
+                s.colour.describe().to_uppercase(),
+                s.kind.as_str(),
+                s.issuer,
+                s.valid_until.format("%Y-%m-%d %H:%M UTC")
+            )?;
+            if let Some(name) = &s.name {
+                write!(f, ", {name}")?;
+            }
+        }
+        for finding in &self.refusals {
+            write!(f, "; [{}] {}", finding.code, finding.message)?;
+        }
+        for finding in &self.warnings {
+            write!(f, "; warning [{}] {}", finding.code, finding.message)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_without_revealing_their_length() {
+        assert_eq!(mask_name("Chan Tai Man"), "C** T** M**");
+        assert_eq!(mask_name("陳大文"), "陳**");
+        assert_eq!(mask_name("  "), "");
+    }
+}

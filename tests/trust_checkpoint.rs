@@ -1,0 +1,320 @@
+//! The checkpoint's whole decision from the public API: scope, revocation, clock, list updates,
+//! policy, and verdicts that list every reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod trust_support;
+
+use chrono::TimeDelta;
+use healthpass::claims::{TestKind, TestOutcome, TestResult};
+use healthpass::verify::{Checkpoint, ClockGuard, Policy, RevocationList};
+use healthpass::{Colour, CredentialKind, Error, Limits, Reason};
+use trust_support::*;
+
+fn checkpoint(policy: Policy) -> Checkpoint {
+    Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(5), policy).unwrap()
+}
+
+fn green_only() -> Policy {
+    Policy::from_json(r#"{ "accept_colours": ["green"] }"#).unwrap()
+}
+
+#[test]
+fn an_authentic_in_scope_code_is_accepted_with_a_summary() {
+    let mut cp = checkpoint(green_only());
+    let mut claims = claims(1);
+    claims.subject.name = Some("Chan Tai Man".into());
+    let verdict = cp.check(&issue(office(), &claims), t0());
+    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.refusals.is_empty());
+    let summary = verdict.summary.unwrap();
+    assert_eq!(summary.colour, Colour::Green);
+    assert_eq!(summary.name.as_deref(), Some("C** T** M**"));
+    assert_eq!(summary.valid_until, claims.expires_at);
+}
+
+#[test]
+fn a_red_code_from_an_office_key_is_out_of_scope_though_its_signature_is_good() {
+    let mut cp = checkpoint(Policy::permissive());
+    let mut red = claims(2);
+    red.colour = Colour::Red;
+    red.reasons = vec![Reason::PositiveTest];
+    let verdict = cp.check(&issue(office(), &red), t0());
+    assert!(!verdict.accepted);
+    assert_eq!(verdict.refusal_codes(), vec!["out_of_scope"]);
+    assert_eq!(verdict.colour, Some(Colour::Red), "the signature verified, so the colour is known");
+    // The same code from the health authority's key is in scope.
+    assert!(cp.check(&issue(authority(), &red), t0()).accepted);
+}
+
+#[test]
+fn a_school_key_may_sign_student_codes_only() {
+    let mut cp = checkpoint(Policy::permissive());
+    let mut student = claims(3);
+    student.issuer = "CN-GD-SCHOOL-7".into();
+    student.kind = CredentialKind::Student { school: "7".into(), class: "3B".into() };
+    assert!(cp.check(&issue(school(), &student), t0()).accepted);
+    student.kind = CredentialKind::Personal;
+    let verdict = cp.check(&issue(school(), &student), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["out_of_scope"]);
+    assert!(verdict.refusals[0].message.contains("personal"), "{verdict}");
+}
+
+#[test]
+fn an_issuer_not_bound_to_the_key_is_refused() {
+    let mut cp = checkpoint(Policy::permissive());
+    let mut claims = claims(4);
+    claims.issuer = "HK-DH".into();
+    assert_eq!(cp.check(&issue(office(), &claims), t0()).refusal_codes(), vec!["issuer_mismatch"]);
+}
+
+#[test]
+fn unknown_keys_and_garbage_are_refused_without_a_colour() {
+    let mut cp = checkpoint(Policy::permissive());
+    let verdict = cp.check(&issue(healthpass::SigningKey::from_seed(&[8; 32]), &claims(5)), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["unknown_kid"]);
+    assert_eq!(verdict.colour, None);
+    assert_eq!(cp.check("HP1:NOT BASE45!", t0()).refusal_codes(), vec!["base45"]);
+    assert_eq!(cp.check("HC1:xyz", t0()).refusal_codes(), vec!["prefix"]);
+}
+
+#[test]
+fn a_revoked_code_is_refused_and_others_are_not() {
+    let mut cp = checkpoint(Policy::permissive());
+    let revoked = claims(6);
+    let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.revoke_credentials([&revoked.credential_id]);
+    cp.add_revocation_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+    let verdict = cp.check(&issue(office(), &revoked), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["revoked"]);
+    assert!(cp.check(&issue(office(), &claims(7)), t0()).accepted);
+}
+
+#[test]
+fn a_revoked_key_refuses_codes_issued_from_the_given_time_only() {
+    let mut cp = checkpoint(Policy::permissive());
+    let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.revoke_key(office().kid(), t0() - TimeDelta::hours(2));
+    cp.add_revocation_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+    assert_eq!(cp.check(&issue(office(), &claims(8)), t0()).refusal_codes(), vec!["revoked"]);
+    let mut before = claims(9);
+    before.issued_at = t0() - TimeDelta::hours(3);
+    before.not_before = before.issued_at;
+    assert!(cp.check(&issue(office(), &before), t0()).accepted);
+}
+
+#[test]
+fn issuers_may_revoke_only_their_own_codes_and_only_when_authorised() {
+    let mut cp = checkpoint(Policy::permissive());
+    let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.revoke_credentials([&claims(10).credential_id]);
+    // The school may revoke, but only for itself.
+    let err = cp.add_revocation_list(&list.sign(&school(), &Limits::DEFAULT).unwrap()).unwrap_err();
+    assert_eq!(err.code(), "out_of_scope");
+    list.issuer = Some("CN-GD-SCHOOL-7".into());
+    cp.add_revocation_list(&list.sign(&school(), &Limits::DEFAULT).unwrap()).unwrap();
+    // The school's list does not touch the office's codes.
+    assert!(cp.check(&issue(office(), &claims(10)), t0()).accepted);
+    // The office's key is not authorised to revoke at all.
+    list.issuer = Some("CN-GD".into());
+    let err = cp.add_revocation_list(&list.sign(&office(), &Limits::DEFAULT).unwrap()).unwrap_err();
+    assert_eq!(err, Error::UnknownAnchor(office().kid().to_string()));
+}
+
+#[test]
+fn a_rolled_back_clock_is_refused() {
+    let mut cp = checkpoint(Policy::permissive());
+    let code = issue(office(), &claims(11));
+    // The trust list was signed an hour before t0: a clock a day behind that is wound back.
+    let verdict = cp.check(&code, t0() - TimeDelta::days(1));
+    assert!(verdict.refusal_codes().contains(&"clock_rollback"), "{verdict}");
+    // An accepted code moves the guard to its issue time.
+    assert!(cp.check(&code, t0() + TimeDelta::hours(2)).accepted);
+    assert_eq!(cp.clock().newest(), Some(t0()));
+    let verdict = cp.check(&code, t0() - TimeDelta::minutes(30));
+    assert_eq!(verdict.refusal_codes(), vec!["clock_rollback", "issued_in_future", "not_yet_valid"]);
+    // A guard restored from storage is honoured too.
+    let mut restored = checkpoint(Policy::permissive())
+        .with_clock(ClockGuard::new(TimeDelta::minutes(5)).with_newest(t0() + TimeDelta::days(3)));
+    assert_eq!(restored.check(&code, t0()).refusal_codes(), vec!["clock_rollback"]);
+}
+
+#[test]
+fn an_old_trust_list_is_refused_and_the_held_one_kept() {
+    let mut cp = checkpoint(Policy::permissive());
+    let err = cp.update_trust_list(&signed_trust_list(4)).unwrap_err();
+    assert_eq!(err, Error::ListRollback { what: "trust list", held: 5, got: 4 });
+    assert_eq!(cp.trust_list().sequence, 5);
+    cp.update_trust_list(&signed_trust_list(5)).unwrap(); // the same list again is harmless
+    let mut changed = trust_list(5);
+    changed.entries.pop();
+    let err = cp.update_trust_list(&changed.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap_err();
+    assert_eq!(err.code(), "list");
+    cp.update_trust_list(&signed_trust_list(6)).unwrap();
+    assert_eq!(cp.trust_list().sequence, 6);
+}
+
+#[test]
+fn an_old_revocation_list_is_refused() {
+    let mut cp = checkpoint(Policy::permissive());
+    let sign = |seq| {
+        let mut list = RevocationList::new(seq, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+        list.revoke_credentials([&claims(12).credential_id]);
+        list.sign(&anchor(), &Limits::DEFAULT).unwrap()
+    };
+    cp.add_revocation_list(&sign(3)).unwrap();
+    assert_eq!(cp.add_revocation_list(&sign(2)).unwrap_err().code(), "list_rollback");
+    assert_eq!(cp.revocation_lists()[0].sequence, 3);
+}
+
+#[test]
+fn a_stale_trust_list_refuses_unless_the_policy_grants_grace() {
+    let code = issue(office(), &claims(13));
+    let late = t0() + TimeDelta::days(8);
+    let mut long = claims(13);
+    long.expires_at = t0() + TimeDelta::days(30);
+    let long_code = issue(office(), &long);
+    let mut strict = checkpoint(Policy::permissive());
+    assert_eq!(strict.check(&long_code, late).refusal_codes(), vec!["stale_list"]);
+    let mut lenient = Policy::permissive();
+    lenient.stale_list_grace_hours = 48;
+    let mut cp = checkpoint(lenient);
+    let verdict = cp.check(&long_code, late);
+    assert!(verdict.accepted, "{verdict}");
+    assert_eq!(verdict.warnings[0].code, "list_past_next_update");
+    assert_eq!(cp.check(&code, late).refusal_codes(), vec!["expired"]);
+}
+
+#[test]
+fn a_refusal_lists_every_failed_rule() {
+    let policy = Policy::from_json(
+        r#"{ "accept_colours": ["green"], "accept_regions": ["HK", "MO"], "accept_kinds": ["cross_border"],
+             "negative_test_max_age_hours": 48, "test_kinds": ["nucleic_acid"], "max_code_age_hours": 12,
+             "min_vaccination_doses": 2, "max_temperature_decicelsius": 373 }"#,
+    )
+    .unwrap();
+    let mut cp = checkpoint(policy);
+    let mut orange = claims(14);
+    orange.colour = Colour::Orange;
+    orange.reasons = vec![Reason::CloseContact];
+    orange.expires_at = t0() + TimeDelta::days(10);
+    orange.evidence.tests = vec![TestResult {
+        kind: TestKind::NucleicAcid,
+        result: TestOutcome::Negative,
+        sampled_at: t0() - TimeDelta::days(3),
+        facility: None,
+    }];
+    let verdict = cp.check(&issue(office(), &orange), t0() + TimeDelta::days(1));
+    assert!(!verdict.accepted);
+    assert_eq!(
+        verdict.refusal_codes(),
+        vec![
+            "colour_not_accepted",
+            "kind_not_accepted",
+            "issuer_not_accepted",
+            "test_too_old",
+            "code_too_old",
+            "too_few_doses",
+            "no_temperature"
+        ]
+    );
+    assert!(verdict.refusals.iter().all(|f| !f.message.is_empty()));
+    assert_eq!(verdict.colour, Some(Colour::Orange));
+    let line = verdict.to_string();
+    assert!(line.starts_with("REFUSED ORANGE personal code from CN-GD"), "{line}");
+}
+
+#[test]
+fn the_macau_and_hospital_test_rules() {
+    let macau = Policy::from_json(r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#).unwrap();
+    let hospital = Policy::from_json(r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 48 }"#).unwrap();
+    let mut five_days = claims(15);
+    five_days.evidence.tests[0].sampled_at = t0() - TimeDelta::days(5);
+    let code = issue(office(), &five_days);
+    assert!(checkpoint(macau).check(&code, t0()).accepted);
+    assert_eq!(checkpoint(hospital.clone()).check(&code, t0()).refusal_codes(), vec!["test_too_old"]);
+    let mut positive = claims(16);
+    positive.evidence.tests[0].result = TestOutcome::Positive;
+    assert_eq!(
+        checkpoint(hospital).check(&issue(office(), &positive), t0()).refusal_codes(),
+        vec!["test_not_negative"]
+    );
+}
+
+#[test]
+fn rotation_with_overlapping_keys_and_several_entries_per_kid() {
+    let mut list = trust_list(7);
+    // The office's key is listed twice: an old entry (expired before t0) and the current one.
+    let mut old = list.entries[0].clone();
+    old.valid_from = t0() - TimeDelta::days(400);
+    old.valid_until = t0() - TimeDelta::days(31);
+    list.entries.insert(0, old);
+    let mut cp =
+        Checkpoint::new(vec![anchor().public_key()], &list.sign(&anchor(), &Limits::DEFAULT).unwrap(), green_only())
+            .unwrap();
+    assert!(cp.check(&issue(office(), &claims(17)), t0()).accepted);
+    // A code issued in the gap between the two entries fits neither.
+    let mut gap = claims(18);
+    gap.issued_at = t0() - TimeDelta::days(30) - TimeDelta::hours(1);
+    gap.not_before = gap.issued_at;
+    gap.expires_at = t0() + TimeDelta::days(1);
+    assert_eq!(cp.check(&issue(office(), &gap), t0()).refusal_codes(), vec!["key_not_valid"]);
+    // Withdrawing a key is removing its entries from the next list.
+    list.sequence = 8;
+    list.entries.retain(|e| e.kid != office().kid());
+    cp.update_trust_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+    assert_eq!(cp.check(&issue(office(), &claims(17)), t0()).refusal_codes(), vec!["unknown_kid"]);
+}
+
+#[test]
+fn images_are_checked_code_by_code() {
+    let mut cp = checkpoint(green_only());
+    let png = healthpass::Qr::encode(&issue(office(), &claims(19))).unwrap().to_png(4).unwrap();
+    let verdicts = cp.check_image(&png, t0());
+    assert_eq!(verdicts.len(), 1);
+    assert!(verdicts[0].accepted, "{}", verdicts[0]);
+    assert_eq!(cp.check_image(b"not an image", t0())[0].refusal_codes(), vec!["image"]);
+}
+
+#[test]
+fn claims_verified_elsewhere_get_the_same_decision() {
+    // Stands in for an interop verifier: it checks signatures only, then hands over Verified<Claims>.
+    let mut keys = trust_list(5).to_key_set(t0());
+    let stranger = healthpass::SigningKey::from_seed(&[8; 32]);
+    keys.add(stranger.public_key());
+    let plain = healthpass::Verifier::new(keys);
+    let mut cp = checkpoint(green_only());
+
+    let green = plain.verify(&issue(office(), &claims(20)), t0()).unwrap();
+    assert!(cp.check_verified(&green, t0()).accepted);
+
+    let mut red = claims(21);
+    red.colour = Colour::Red;
+    red.reasons = vec![Reason::PositiveTest];
+    let red = plain.verify(&issue(office(), &red), t0()).unwrap();
+    assert_eq!(cp.check_verified(&red, t0()).refusal_codes(), vec!["out_of_scope", "colour_not_accepted"]);
+
+    let unlisted = plain.verify(&issue(stranger, &claims(22)), t0()).unwrap();
+    assert_eq!(cp.check_verified(&unlisted, t0()).refusal_codes(), vec!["unknown_kid"]);
+
+    let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.revoke_credentials([&claims(20).credential_id]);
+    cp.add_revocation_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+    assert_eq!(cp.check_verified(&green, t0()).refusal_codes(), vec!["revoked"]);
+    assert_eq!(cp.check_verified(&green, t0() - TimeDelta::days(2)).refusal_codes()[0], "clock_rollback");
+}
+
+#[test]
+fn the_trust_list_fixes_each_keys_algorithm() {
+    let mut list = trust_list(5);
+    list.entries.retain(|e| e.kid != office().kid());
+    let mut p256 = trust_support::entry(&office(), "CN-GD", Default::default());
+    p256.algorithm = healthpass::verify::KeyAlgorithm::Es256;
+    p256.public_key = vec![0x30, 0x03, 0x02, 0x01, 0x00];
+    list.entries.push(p256);
+    let mut cp =
+        Checkpoint::new(vec![anchor().public_key()], &list.sign(&anchor(), &Limits::DEFAULT).unwrap(), green_only())
+            .unwrap();
+    let verdict = cp.check(&issue(office(), &claims(23)), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["unsupported_alg"]);
+    assert_eq!(verdict.colour, None);
+}
