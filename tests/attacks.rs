@@ -955,7 +955,6 @@ fn clock_skew_abuse_on_the_command_line() {
 // ---------------------------------------------------------------------------------------------
 // Trust lists, revocation and scope, through the checkpoint (fixtures shared with the trust tests)
 
-#[allow(dead_code, clippy::duplicate_mod)]
 mod trust_support;
 
 mod trust {
