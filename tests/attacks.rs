@@ -785,6 +785,9 @@ fn a_png_header_claiming_100000_by_100000() {
         qr::scan(&png_claiming(100_000, 100_000), &Limits::DEFAULT).unwrap_err(),
         Error::TooLarge { what: "image side (pixels)", limit: 12_000 }
     );
+    // Nothing but the signature and the header: refused too, before any pixel.
+    let header_only = &png_claiming(100_000, 100_000)[..8 + 25];
+    assert!(matches!(qr::scan(header_only, &Limits::DEFAULT), Err(Error::Image(_) | Error::TooLarge { .. })));
     // Within the side limit but over the pixel count.
     assert_eq!(
         qr::scan(&png_claiming(11_000, 11_000), &Limits::DEFAULT).unwrap_err(),
