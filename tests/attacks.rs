@@ -1002,7 +1002,8 @@ mod trust {
         let verdict = cp.check(&code, t0());
         assert_eq!(verdict.refusal_codes(), vec!["revoked"]);
         assert!(!verdict.accepted);
-        // A code the same key signed before the revocation time still passes.
+        // A code dated before the revocation time still passes: one the key really signed then,
+        // or one its thief backdated. Hence SECURITY.md: revoke from when the key was last safe.
         let mut earlier = claims(45);
         earlier.issued_at = t0() - TimeDelta::hours(2);
         earlier.not_before = earlier.issued_at;
