@@ -5,9 +5,10 @@
 
 use std::hint::black_box;
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthpass::{Claims, Issuer, KeySet, Limits, SigningKey, UnverifiedCode, Verifier};
+use healthpass::verify::{Checkpoint, CredentialHash, Policy, RevocationList, TrustEntry, TrustList};
+use healthpass::{Claims, CredentialId, Issuer, KeySet, Limits, SigningKey, UnverifiedCode, Verifier};
 
 fn typical() -> (String, Verifier) {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
@@ -43,6 +44,54 @@ fn verify(c: &mut Criterion) {
     group.finish();
 }
 
+/// The whole decision of a checkpoint: a trust list of 1,000 keys, a revocation list of
+/// 1,000,000 credentials and a policy, against the same signature check alone.
+fn checkpoint(c: &mut Criterion) {
+    let issued = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    let now = issued + TimeDelta::minutes(30);
+    let anchor = SigningKey::from_seed(&[1; 32]);
+    let issuer = SigningKey::demo();
+    let mut trust = TrustList::new(1, issued, issued + TimeDelta::days(7));
+    for i in 0..999u32 {
+        let mut seed = [2u8; 32];
+        seed[..4].copy_from_slice(&i.to_le_bytes());
+        let key = SigningKey::from_seed(&seed).public_key();
+        trust.entries.push(TrustEntry::ed25519(&key, "CN-GD", "CN", issued - TimeDelta::days(1), TimeDelta::days(365)));
+    }
+    trust.entries.push(TrustEntry::ed25519(
+        &issuer.public_key(),
+        "CN-GD",
+        "CN",
+        issued - TimeDelta::days(1),
+        TimeDelta::days(365),
+    ));
+    let trust_bytes = trust.sign(&anchor, &Limits::DEFAULT).unwrap();
+    let mut revoked = RevocationList::new(1, issued, issued + TimeDelta::days(1));
+    revoked.revoke_hashes((0..1_000_000u32).map(|i| {
+        let mut id = [0u8; 16];
+        id[..4].copy_from_slice(&i.to_be_bytes());
+        CredentialHash::of(&CredentialId(id))
+    }));
+    let revoked_bytes = revoked.sign(&anchor, &Limits::DEFAULT).unwrap();
+    let policy = Policy::from_json(r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 48 }"#).unwrap();
+    let mut checkpoint = Checkpoint::new(vec![anchor.public_key()], &trust_bytes, policy).unwrap();
+    checkpoint.add_revocation_list(&revoked_bytes).unwrap();
+    let text = Issuer::new(SigningKey::demo()).issue(&Claims::example(issued)).unwrap();
+    let verdict = checkpoint.check(&text, now);
+    assert!(verdict.accepted, "{verdict}");
+    let code = UnverifiedCode::parse(&text, &Limits::DEFAULT).unwrap();
+    let (signed, signature, key) = (code.signed_bytes(), code.signature().to_vec(), issuer.public_key());
+
+    let mut group = c.benchmark_group("checkpoint");
+    group.bench_function("baseline: verify_strict of the Sig_structure", |b| {
+        b.iter(|| key.verify_strict(black_box(&signed), black_box(&signature)).unwrap())
+    });
+    group.bench_function("text to Verdict: 1000 keys, 1M revoked, policy", |b| {
+        b.iter(|| assert!(checkpoint.check(black_box(&text), now).accepted))
+    });
+    group.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap();
     let (_, verifier) = typical();
@@ -68,5 +117,5 @@ fn batch(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, verify, batch);
+criterion_group!(benches, verify, checkpoint, batch);
 criterion_main!(benches);

@@ -43,7 +43,7 @@ impl CoseMessage {
     /// [`Error::DuplicateKey`] and [`Error::TooLarge`] as [`crate::Limits`] sets.
     pub fn decode(bytes: &[u8], require_tag: bool, limits: &Limits) -> Result<Self> {
         let step = "COSE_Sign1";
-        let value = match cbor::read(bytes, step, limits)? {
+        let value = match cbor::read_foreign(bytes, step, limits)? {
             Value::Tag(COSE_SIGN1_TAG, inner) => *inner,
             Value::Tag(other, _) => {
                 return Err(Error::Cbor { step, detail: format!("unexpected CBOR tag {other}") });
@@ -56,7 +56,7 @@ impl CoseMessage {
         if let Value::Array(items) = &value {
             if let Some(Value::Bytes(protected)) = items.first() {
                 if !protected.is_empty() {
-                    cbor::read(protected, "protected header", limits)?;
+                    cbor::read_foreign(protected, "protected header", limits)?;
                 }
             }
         }

@@ -159,6 +159,22 @@ pub enum Error {
     /// The signing key's trust-list entry was not valid when the code was issued.
     #[error("key validity: the signing key was not valid at the code's issue time {0}")]
     KeyNotValid(String),
+    /// Another system's code (EU DCC, NZ COVID Pass, SMART Health Card) is malformed at the named step.
+    #[error("{format} {step}: {detail}")]
+    Foreign {
+        /// The format: `DCC`, `NZCP` or `SHC`.
+        format: &'static str,
+        /// The step: `base32`, `chunks`, `JWS`, `payload`, `hcert`, ...
+        step: &'static str,
+        /// What was wrong, without any of the data.
+        detail: String,
+    },
+    /// The signing certificate's extended key usage does not allow this kind of certificate.
+    #[error("key usage: the signing certificate may not sign {0} certificates")]
+    KeyUsage(&'static str),
+    /// The code names an issuer that is not trusted.
+    #[error("issuer: {0} is not a trusted issuer")]
+    UntrustedIssuer(String),
 }
 
 impl Error {
@@ -198,6 +214,9 @@ impl Error {
             Error::StaleList { .. } => "stale_list",
             Error::Policy(_) => "policy",
             Error::KeyNotValid(_) => "key_not_valid",
+            Error::Foreign { .. } => "foreign",
+            Error::KeyUsage(_) => "key_usage",
+            Error::UntrustedIssuer(_) => "untrusted_issuer",
         }
     }
 

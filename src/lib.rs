@@ -46,6 +46,7 @@ pub mod claims;
 pub mod cose;
 mod error;
 pub mod fs;
+pub mod interop;
 mod issue;
 pub mod keys;
 mod limits;

@@ -8,14 +8,35 @@ pub(crate) use reader::{Key, Kind, Reader};
 
 use crate::{Error, Limits, Result};
 
-/// Reads exactly one CBOR item from `bytes` under the nesting, count and duplicate-key rules.
+/// Reads exactly one CBOR item of one of our own formats from `bytes` under the nesting, count
+/// and duplicate-key rules, refusing indefinite lengths.
 ///
 /// # Errors
-/// [`Error::Cbor`] for malformed input or nesting past the limit, [`Error::TrailingBytes`] for
-/// bytes after the item, [`Error::TooLarge`] for a collection over the item limit, and
-/// [`Error::DuplicateKey`] for a map holding a key twice.
+/// [`Error::Cbor`] for malformed input, indefinite lengths or nesting past the limit,
+/// [`Error::TrailingBytes`] for bytes after the item, [`Error::TooLarge`] for a collection over
+/// the item limit, and [`Error::DuplicateKey`] for a map holding a key twice.
 pub(crate) fn read(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<Value> {
-    if scan(bytes, step, limits)? != bytes.len() {
+    read_with(bytes, step, limits, Lengths::Definite)
+}
+
+/// As [`read`], for other systems' codes, whose issuers may use indefinite lengths (the DCC
+/// vectors of several countries do); every other rule still applies.
+///
+/// # Errors
+/// As [`read`], but for indefinite lengths.
+pub(crate) fn read_foreign(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<Value> {
+    read_with(bytes, step, limits, Lengths::AnyWellFormed)
+}
+
+/// Whether indefinite-length strings, arrays and maps are allowed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lengths {
+    Definite,
+    AnyWellFormed,
+}
+
+fn read_with(bytes: &[u8], step: &'static str, limits: &Limits, lengths: Lengths) -> Result<Value> {
+    if scan(bytes, step, limits, lengths)? != bytes.len() {
         return Err(Error::TrailingBytes { step });
     }
     let mut rest = bytes;
@@ -31,27 +52,35 @@ pub(crate) fn read(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<
     Ok(value)
 }
 
+/// A container the scan is inside.
+enum Open {
+    /// A definite-length container (or the top level) with this many items still to come; a
+    /// map's pairs count twice.
+    Counted(u64),
+    /// An indefinite-length array or map, with the items seen so far.
+    UntilBreak { items: usize, map: bool },
+    /// An indefinite-length byte or text string: definite chunks of its own type until a break.
+    Chunks { text: bool },
+}
+
 /// Walks the item headers of `bytes` before anything is built from them, without recursion and
-/// without allocating per item: refuses indefinite lengths (native codes use the deterministic
-/// encoding of RFC 8949 §4.2.1, and no published code of a supported format uses them), a
-/// string longer than the bytes that remain, a collection over [`Limits::max_cbor_items`] and
-/// nesting past [`Limits::max_cbor_depth`]. Returns the offset where the first item ends.
-fn scan(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<usize> {
+/// without allocating per item: refuses a string longer than the bytes that remain, a collection
+/// over [`Limits::max_cbor_items`], nesting past [`Limits::max_cbor_depth`] and, unless allowed,
+/// indefinite lengths. Returns the offset where the first item ends.
+fn scan(bytes: &[u8], step: &'static str, limits: &Limits, lengths: Lengths) -> Result<usize> {
     let malformed = |detail: String| Error::Cbor { step, detail };
-    // Items still expected in each open container, outermost first; the bottom entry is the one
-    // top-level item. A map's pairs count twice.
-    let mut open: Vec<u64> = vec![1];
+    let too_many = || Error::TooLarge { what: "CBOR collection", limit: limits.max_cbor_items };
+    let mut open: Vec<Open> = vec![Open::Counted(1)];
     let mut at = 0usize;
     loop {
-        while open.last() == Some(&0) {
+        while matches!(open.last(), Some(Open::Counted(0))) {
             open.pop();
         }
         // The item about to be read sits at depth open.len(): the outermost item at depth 1.
         if open.len() > limits.max_cbor_depth {
             return Err(malformed("nested too deeply".into()));
         }
-        let Some(left) = open.last_mut() else { return Ok(at) };
-        *left -= 1;
+        let Some(top) = open.last_mut() else { return Ok(at) };
         let rest = bytes.get(at..).unwrap_or_default();
         let mut decoder = Decoder::from(rest);
         let header = decoder.pull().map_err(|e| match e {
@@ -60,32 +89,64 @@ fn scan(bytes: &[u8], step: &'static str, limits: &Limits) -> Result<usize> {
         })?;
         let header_len = decoder.offset();
         let after_header = rest.len().saturating_sub(header_len);
-        let children = match header {
-            Header::Positive(_) | Header::Negative(_) | Header::Float(_) | Header::Simple(_) => 0,
-            Header::Break => return Err(malformed(format!("unexpected break at byte {at}"))),
-            Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None) => {
-                return Err(malformed(format!("indefinite length at byte {at}")));
+        match (&mut *top, &header) {
+            (Open::UntilBreak { items, map }, Header::Break) => {
+                if *map && *items % 2 == 1 {
+                    return Err(malformed(format!("a map ends after a key at byte {at}")));
+                }
+                open.pop();
+                at = at.saturating_add(header_len);
+                continue;
             }
+            (Open::Chunks { .. }, Header::Break) => {
+                open.pop();
+                at = at.saturating_add(header_len);
+                continue;
+            }
+            (Open::Chunks { text }, Header::Text(Some(_)) | Header::Bytes(Some(_)))
+                if *text == matches!(header, Header::Text(_)) => {}
+            (Open::Chunks { .. }, _) => {
+                return Err(malformed(format!("a bad chunk in an indefinite-length string at byte {at}")));
+            }
+            (Open::Counted(left), _) => *left -= 1,
+            (Open::UntilBreak { items, map }, _) => {
+                *items += 1;
+                let cap = if *map { limits.max_cbor_items.saturating_mul(2) } else { limits.max_cbor_items };
+                if *items > cap {
+                    return Err(too_many());
+                }
+            }
+        }
+        if lengths == Lengths::Definite
+            && matches!(header, Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None))
+        {
+            return Err(malformed(format!("indefinite length at byte {at}")));
+        }
+        let child = match header {
+            Header::Positive(_) | Header::Negative(_) | Header::Float(_) | Header::Simple(_) => None,
+            Header::Break => return Err(malformed(format!("unexpected break at byte {at}"))),
+            Header::Bytes(None) => Some(Open::Chunks { text: false }),
+            Header::Text(None) => Some(Open::Chunks { text: true }),
+            Header::Array(None) => Some(Open::UntilBreak { items: 0, map: false }),
+            Header::Map(None) => Some(Open::UntilBreak { items: 0, map: true }),
             Header::Bytes(Some(len)) | Header::Text(Some(len)) => {
                 if len > after_header {
                     return Err(malformed(format!("a string at byte {at} is longer than the input")));
                 }
                 at = at.saturating_add(len);
-                0
+                None
             }
-            Header::Tag(_) => 1,
+            Header::Tag(_) => Some(Open::Counted(1)),
             Header::Array(Some(n)) | Header::Map(Some(n)) => {
                 if n > limits.max_cbor_items {
-                    return Err(Error::TooLarge { what: "CBOR collection", limit: limits.max_cbor_items });
+                    return Err(too_many());
                 }
                 let n = u64::try_from(n).unwrap_or(u64::MAX);
-                if matches!(header, Header::Map(_)) { n.saturating_mul(2) } else { n }
+                Some(Open::Counted(if matches!(header, Header::Map(_)) { n.saturating_mul(2) } else { n }))
             }
         };
         at = at.saturating_add(header_len);
-        if matches!(header, Header::Tag(_) | Header::Array(_) | Header::Map(_)) {
-            open.push(children);
-        }
+        open.extend(child);
     }
 }
 
@@ -219,6 +280,24 @@ mod tests {
         assert_eq!(err(&[0x82, 0x01]), Error::Cbor { step: "test", detail: "unexpected end of input".into() });
         assert_eq!(err(&[0x01, 0x02]), Error::TrailingBytes { step: "test" });
         assert_eq!(err(&[0xa2, 0x01, 0x00, 0x01, 0x00]), Error::DuplicateKey { step: "test" });
+    }
+
+    #[test]
+    fn foreign_codes_may_use_indefinite_lengths() {
+        let limits = Limits::DEFAULT;
+        // [_ 1, {_ 1: (_ h'01', h'02')}] reads as [1, {1: h'0102'}].
+        let bytes = [0x9f, 0x01, 0xbf, 0x01, 0x5f, 0x41, 0x01, 0x41, 0x02, 0xff, 0xff, 0xff];
+        let value = read_foreign(&bytes, "test", &limits).unwrap();
+        let expected = Value::Array(vec![1.into(), Value::Map(vec![(1.into(), Value::Bytes(vec![1, 2]))])]);
+        assert_eq!(value, expected);
+        assert!(matches!(read(&bytes, "test", &limits), Err(Error::Cbor { .. })));
+        // A map that ends after a key, a text chunk in a byte string, a missing break.
+        assert!(matches!(read_foreign(&[0xbf, 0x01, 0xff], "test", &limits), Err(Error::Cbor { .. })));
+        assert!(matches!(read_foreign(&[0x5f, 0x61, 0x61, 0xff], "test", &limits), Err(Error::Cbor { .. })));
+        assert!(matches!(read_foreign(&[0x9f, 0x01], "test", &limits), Err(Error::Cbor { .. })));
+        // The item cap holds for indefinite arrays too.
+        let long = [vec![0x9f], vec![0x01; 600], vec![0xff]].concat();
+        assert!(matches!(read_foreign(&long, "test", &limits), Err(Error::TooLarge { .. })));
     }
 
     #[test]

@@ -313,24 +313,11 @@ impl Claims {
                 return Err(Error::claims("a reason must not be given twice"));
             }
         }
-        if ![self.issued_at, self.not_before, self.expires_at].iter().all(|t| in_year_range(t.date_naive())) {
-            return Err(Error::claims("times must lie in the years 0001 to 9999"));
+        if !self.dates().all(in_year_range) {
+            return Err(Error::claims("times and dates must lie in the years 0001 to 9999"));
         }
         if self.expires_at <= self.not_before {
             return Err(Error::claims("expires_at must be after not_before"));
-        }
-        // The decoder refuses every time and date outside these years, so the issuer must too,
-        // or it would sign codes that no verifier can read.
-        let e = &self.evidence;
-        let times = e.tests.iter().map(|t| t.sampled_at).chain(e.temperatures.iter().map(|t| t.at));
-        let mut dates = times
-            .chain(e.decisions.iter().map(|d| d.at))
-            .map(|t| t.date_naive())
-            .chain(self.subject.birth_date)
-            .chain(e.vaccinations.iter().map(|v| v.date))
-            .chain(e.travel.iter().flat_map(|t| [Some(t.from), t.until]).flatten());
-        if !dates.all(in_year_range) {
-            return Err(Error::claims("evidence and birth dates must lie in the years 0001 to 9999"));
         }
         for v in &self.evidence.vaccinations {
             if v.dose == 0 || v.dose > v.doses {
@@ -348,6 +335,20 @@ impl Claims {
             }
         }
         Ok(())
+    }
+
+    /// The day of every time and date the claims carry.
+    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        let e = &self.evidence;
+        [self.issued_at, self.not_before, self.expires_at]
+            .into_iter()
+            .chain(e.tests.iter().map(|t| t.sampled_at))
+            .chain(e.temperatures.iter().map(|t| t.at))
+            .chain(e.decisions.iter().map(|d| d.at))
+            .map(|t| t.date_naive())
+            .chain(self.subject.birth_date)
+            .chain(e.vaccinations.iter().map(|v| v.date))
+            .chain(e.travel.iter().flat_map(|t| std::iter::once(t.from).chain(t.until)))
     }
 
     /// Every text string the claims carry.

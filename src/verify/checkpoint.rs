@@ -1,5 +1,7 @@
 //! The checkpoint: trust list + revocation lists + policy + clock guard → a [`Verdict`] per code.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::clock::ClockGuard;
@@ -42,6 +44,8 @@ use crate::{Claims, Error, Limits, Result, qr};
 pub struct Checkpoint {
     anchors: Vec<PublicKey>,
     trust: TrustList,
+    /// The trust list's entries by kid, with each Ed25519 key parsed once when the list loads.
+    keys: KeyIndex,
     revocations: Vec<RevocationList>,
     policy: Policy,
     clock: ClockGuard,
@@ -66,7 +70,8 @@ impl Checkpoint {
         let trust = TrustList::decode_signed(trust_list, &anchors, &limits)?;
         let mut clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
         clock.observe(trust.issued_at);
-        Ok(Checkpoint { anchors, trust, revocations: Vec::new(), policy, clock, limits })
+        let keys = index(&trust);
+        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits })
     }
 
     /// The same checkpoint with this clock guard (for example one restored from storage); the
@@ -89,6 +94,7 @@ impl Checkpoint {
         let offered = TrustList::decode_signed(bytes, &self.anchors, &self.limits)?;
         self.trust.check_update(&offered)?;
         self.clock.observe(offered.issued_at);
+        self.keys = index(&offered);
         self.trust = offered;
         Ok(())
     }
@@ -172,13 +178,7 @@ impl Checkpoint {
     pub fn check_verified(&mut self, verified: &Verified<Claims>, now: DateTime<Utc>) -> Verdict {
         let (mut refusals, warnings) = self.preconditions(now);
         let kid = verified.kid();
-        let best = self
-            .trust
-            .entries
-            .iter()
-            .filter(|e| e.kid == *kid)
-            .map(|e| entry_failures(e, verified))
-            .min_by_key(Vec::len);
+        let best = self.entries(kid).map(|(e, _)| entry_failures(e, verified)).min_by_key(Vec::len);
         let Some(best) = best else {
             refusals.push(Error::UnknownKid(kid.to_string()).into());
             return Verdict::refused(refusals, warnings);
@@ -259,11 +259,11 @@ impl Checkpoint {
         let code = UnverifiedCode::parse(text, &self.limits)?;
         code.check_alg()?;
         let kid = code.kid()?;
-        let candidates: Vec<&TrustEntry> = self.trust.entries.iter().filter(|e| e.kid == kid).collect();
+        let candidates: Vec<(&TrustEntry, Option<&PublicKey>)> = self.entries(&kid).collect();
         if candidates.is_empty() {
             return Err(Error::UnknownKid(kid.to_string()));
         }
-        if candidates.iter().all(|e| e.algorithm != KeyAlgorithm::Ed25519) {
+        if candidates.iter().all(|(e, _)| e.algorithm != KeyAlgorithm::Ed25519) {
             return Err(Error::UnsupportedAlg(
                 "EdDSA, where the trust list fixes another algorithm for this kid".into(),
             ));
@@ -271,13 +271,37 @@ impl Checkpoint {
         let signed = code.signed_bytes();
         let verifying: Vec<&TrustEntry> = candidates
             .into_iter()
-            .filter(|e| e.ed25519_key().is_ok_and(|k| k.verify_strict(&signed, code.signature()).is_ok()))
+            .filter(|(_, key)| key.is_some_and(|k| k.verify_strict(&signed, code.signature()).is_ok()))
+            .map(|(e, _)| e)
             .collect();
         if verifying.is_empty() {
             return Err(Error::BadSignature);
         }
         let claims = Claims::from_cbor(code.payload(), &self.limits)?;
         Ok((claims, kid, verifying))
+    }
+}
+
+/// Trust-list entries by kid: each entry's index, with its key parsed if it is a valid Ed25519 key.
+type KeyIndex = HashMap<Kid, Vec<(usize, Option<PublicKey>)>>;
+
+fn index(trust: &TrustList) -> KeyIndex {
+    let mut keys = KeyIndex::new();
+    for (i, entry) in trust.entries.iter().enumerate() {
+        keys.entry(entry.kid.clone()).or_default().push((i, entry.ed25519_key().ok()));
+    }
+    keys
+}
+
+impl Checkpoint {
+    /// The trust-list entries with this kid, with their parsed Ed25519 keys.
+    fn entries<'a>(&'a self, kid: &Kid) -> impl Iterator<Item = (&'a TrustEntry, Option<&'a PublicKey>)> + 'a {
+        self.keys
+            .get(kid)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(i, key)| self.trust.entries.get(*i).map(|e| (e, key.as_ref())))
     }
 }
 

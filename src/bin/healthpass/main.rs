@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod conformance;
 mod trust;
 
 use std::io::Read;
@@ -108,6 +109,12 @@ enum Command {
     TrustList(trust::TrustListCommand),
     /// Sign a revocation list (revoked credentials and keys).
     Revoke(trust::RevokeArgs),
+    /// Run a foreign format's published test vectors (EU DCC, NZ COVID Pass, SMART Health Cards).
+    Conformance {
+        /// The format and its vectors.
+        #[command(subcommand)]
+        suite: conformance::Suite,
+    },
 }
 
 #[derive(clap::Args)]
@@ -187,6 +194,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Demo { png } => demo(&png),
         Command::TrustList(command) => trust::trust_list(command),
         Command::Revoke(args) => trust::revoke(&args),
+        Command::Conformance { suite } => conformance::run(suite),
     }
 }
 

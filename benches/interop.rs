@@ -1,0 +1,2 @@
+//! Placeholder: the interop bench is added in a later commit.
+fn main() {}
