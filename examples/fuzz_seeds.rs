@@ -47,6 +47,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let header = [0u8, u8::try_from(image.width() - 1)?, u8::try_from(image.height() - 1)?];
         put(&dir, "image", 2 * i + 1, &[&header[..], image.as_raw()].concat())?;
     }
+    // Trust lists, revocation lists (after their trust list and its length) and policies, from
+    // test-vectors/trust.
+    let mut m = 0;
+    for vector in json_files(Path::new("test-vectors/trust")) {
+        m += 1;
+        let hex = |key: &str| vector.get(key).and_then(|v| v.as_str()).and_then(|h| hex::decode(h).ok());
+        match vector.get("kind").and_then(|k| k.as_str()) {
+            Some("trust_list") => {
+                if let Some(list) = hex("list_hex") {
+                    put(&dir, "trust_list", m, &list)?;
+                }
+            }
+            Some("revocation_list") => {
+                if let (Some(trust), Some(list)) = (hex("trust_list_hex"), hex("list_hex")) {
+                    let len = u16::try_from(trust.len())?.to_be_bytes();
+                    put(&dir, "revocation", m, &[&len[..], &trust, &list].concat())?;
+                    put(&dir, "trust_list", m, &trust)?;
+                }
+            }
+            _ => {}
+        }
+        if let Some(policy) = vector.get("policy") {
+            put(&dir, "policy", m, serde_json::to_string_pretty(policy)?.as_bytes())?;
+        }
+    }
     // The round-trip target builds claims from raw bytes: deterministic pseudo-random seeds.
     let mut block = Sha256::digest(b"healthpass fuzz seeds").to_vec();
     for i in 0..16 {
@@ -65,6 +90,17 @@ fn put(dir: &Path, target: &str, n: usize, bytes: &[u8]) -> std::io::Result<()> 
     let dir = dir.join(target);
     fs::create_dir_all(&dir)?;
     fs::write(dir.join(format!("seed-{n:03}")), bytes)
+}
+
+/// The JSON files directly in `dir`, parsed, in name order (none if it does not exist).
+fn json_files(dir: &Path) -> Vec<serde_json::Value> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    paths.iter().filter_map(|p| serde_json::from_str(&fs::read_to_string(p).ok()?).ok()).collect()
 }
 
 /// Every `HP1:` string value in the JSON files under `dir`, if it exists.

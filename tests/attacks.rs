@@ -92,8 +92,6 @@ fn verify(body: &[u8]) -> Error {
     verifier().verify(&text(body), now()).unwrap_err()
 }
 
-type Entries = Vec<(Value, Value)>;
-
 /// The example claims as a CBOR map value, to be edited.
 fn cwt_value() -> Vec<(Value, Value)> {
     match ciborium::de::from_reader::<Value, _>(payload().as_slice()).unwrap() {
@@ -588,6 +586,7 @@ fn negative_times() {
 
 #[test]
 fn evidence_times_and_dates_that_overflow() {
+    type Entries = Vec<(Value, Value)>;
     let edit = |f: &dyn Fn(&mut Entries)| {
         let mut cwt = cwt_value();
         let status = cwt.iter_mut().find(|(k, _)| *k == Value::Integer((-65_537).into())).unwrap();
@@ -786,6 +785,9 @@ fn a_png_header_claiming_100000_by_100000() {
         qr::scan(&png_claiming(100_000, 100_000), &Limits::DEFAULT).unwrap_err(),
         Error::TooLarge { what: "image side (pixels)", limit: 12_000 }
     );
+    // Nothing but the signature and the header: refused too, before any pixel.
+    let header_only = &png_claiming(100_000, 100_000)[..8 + 25];
+    assert!(matches!(qr::scan(header_only, &Limits::DEFAULT), Err(Error::Image(_) | Error::TooLarge { .. })));
     // Within the side limit but over the pixel count.
     assert_eq!(
         qr::scan(&png_claiming(11_000, 11_000), &Limits::DEFAULT).unwrap_err(),
@@ -931,4 +933,121 @@ fn an_image_tiled_with_finder_patterns_is_refused_at_once() {
         qr::scan_image(&tiled_with_finder_patterns(200, 2), &limits).unwrap_err(),
         Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: 12 }
     );
+}
+
+#[test]
+fn clock_skew_abuse_on_the_command_line() {
+    // A skew too large for a time delta used to panic the CLI; now it is a usage error (exit 2).
+    let code = Issuer::new(demo()).issue(&Claims::example(now())).unwrap();
+    for skew in ["9223372036854775807", "-9223372036854775808"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+            .args(["verify", "--demo-key", "--at", "2026-11-23T09:00:00Z", &format!("--skew={skew}"), &code])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--skew is out of range"));
+    }
+    // A negative skew within range is accepted and counts as zero.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+        .args(["verify", "--demo-key", "--at", "2026-11-23T09:00:00Z", "--skew=-3600", &code])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust lists, revocation and scope, through the checkpoint (fixtures shared with the trust tests)
+
+mod trust_support;
+
+mod trust {
+    use super::trust_support::*;
+    use super::{eddsa, sign1, text};
+    use chrono::TimeDelta;
+    use coset::{Header, HeaderBuilder, iana};
+    use healthpass::verify::{Checkpoint, KeyAlgorithm, Policy, RevocationList};
+    use healthpass::{CredentialKind, Error, Limits};
+
+    fn checkpoint() -> Checkpoint {
+        Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(5), Policy::permissive()).unwrap()
+    }
+
+    #[test]
+    fn a_trust_list_replayed_at_an_older_sequence() {
+        let mut cp = checkpoint();
+        assert_eq!(
+            cp.update_trust_list(&signed_trust_list(4)).unwrap_err(),
+            Error::ListRollback { what: "trust list", held: 5, got: 4 }
+        );
+        assert_eq!(cp.trust_list().sequence, 5);
+    }
+
+    #[test]
+    fn an_expired_trust_list() {
+        // Past the list's next update (7 days), a code still within its own validity is refused.
+        let mut long = claims(40);
+        long.expires_at = t0() + TimeDelta::days(30);
+        let code = issue(office(), &long);
+        assert!(checkpoint().check(&code, t0()).accepted);
+        assert_eq!(checkpoint().check(&code, t0() + TimeDelta::days(8)).refusal_codes(), vec!["stale_list"]);
+    }
+
+    #[test]
+    fn a_revoked_key() {
+        let code = issue(office(), &claims(41));
+        let mut cp = checkpoint();
+        let mut list = RevocationList::new(1, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+        list.revoke_key(office().kid(), t0() - TimeDelta::hours(1));
+        cp.add_revocation_list(&list.sign(&anchor(), &Limits::DEFAULT).unwrap()).unwrap();
+        let verdict = cp.check(&code, t0());
+        assert_eq!(verdict.refusal_codes(), vec!["revoked"]);
+        assert!(!verdict.accepted);
+        // A code dated before the revocation time still passes: one the key really signed then,
+        // or one its thief backdated. Hence SECURITY.md: revoke from when the key was last safe.
+        let mut earlier = claims(45);
+        earlier.issued_at = t0() - TimeDelta::hours(2);
+        earlier.not_before = earlier.issued_at;
+        assert!(cp.check(&issue(office(), &earlier), t0()).accepted);
+    }
+
+    #[test]
+    fn a_key_signing_outside_its_scope() {
+        // The school's key may sign student codes only; a personal code from it is refused
+        // although its signature is good.
+        let mut personal = claims(42);
+        personal.issuer = "CN-GD-SCHOOL-7".into();
+        let verdict = checkpoint().check(&issue(school(), &personal), t0());
+        assert_eq!(verdict.refusal_codes(), vec!["out_of_scope"]);
+        let mut student = claims(43);
+        student.issuer = "CN-GD-SCHOOL-7".into();
+        student.kind = CredentialKind::Student { school: "7".into(), class: "1".into() };
+        assert!(checkpoint().check(&issue(school(), &student), t0()).accepted);
+    }
+
+    #[test]
+    fn an_rsa_key_offered_for_an_ec_kid() {
+        // The list fixes the office's kid to an ES256 key; a code naming that kid with an RSA
+        // algorithm (PS256) in its protected header is refused for its algorithm.
+        let mut list = trust_list(5);
+        list.entries.retain(|e| e.kid != office().kid());
+        let mut ec = entry(&office(), "CN-GD", Default::default());
+        ec.algorithm = KeyAlgorithm::Es256;
+        ec.public_key = vec![0x30, 0x03, 0x02, 0x01, 0x00];
+        list.entries.push(ec);
+        let mut cp = Checkpoint::new(
+            vec![anchor().public_key()],
+            &list.sign(&anchor(), &Limits::DEFAULT).unwrap(),
+            Policy::permissive(),
+        )
+        .unwrap();
+        let protected = HeaderBuilder::new().algorithm(iana::Algorithm::PS256).key_id(office().kid().0).build();
+        let payload = claims(44).to_cbor();
+        let rsa = text(&sign1(protected, Header::default(), payload.clone(), &office()));
+        let verdict = cp.check(&rsa, t0());
+        assert_eq!(verdict.refusal_codes(), vec!["unsupported_alg"]);
+        assert_eq!(verdict.colour, None);
+        // And the Ed25519 signature the office really made does not pass under the EC entry.
+        let eddsa_code = text(&sign1(eddsa(&office()), Header::default(), payload, &office()));
+        assert_eq!(cp.check(&eddsa_code, t0()).refusal_codes(), vec!["unsupported_alg"]);
+    }
 }
