@@ -1,7 +1,7 @@
 //! The degraded-image corpus for the scanner: real issued codes, drawn through the distortions a
 //! camera adds. Deterministic (a fixed-seed generator), so every run draws the same images.
 //! Shared by `examples/scan_corpus.rs`, `examples/scan_compare.rs` and `benches/scan.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop, dead_code)]
 
 use std::f64::consts::PI;
 use std::io::Cursor;
