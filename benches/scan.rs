@@ -28,6 +28,9 @@ fn scan(c: &mut Criterion) {
     for (name, image) in [("clean", &clean), ("frame", &frame)] {
         assert_eq!(qr::scan_image(image, &Limits::DEFAULT).unwrap(), vec![Ok(text.clone())], "{name}");
     }
+    for (name, image) in [("clean", &clean), ("frame", &frame)] {
+        eprintln!("rqrr alone reads the {name} image: {}", rqrr_alone(image).contains(&text));
+    }
     let mut group = c.benchmark_group("scan clean 244x244 (4 px/module)");
     group.sample_size(20);
     group.bench_function("baseline: rqrr alone", |b| b.iter(|| rqrr_alone(black_box(&clean))));
