@@ -215,6 +215,22 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
     if image.width() == 0 || image.height() == 0 {
         return Err(empty_image());
     }
+    #[cfg(feature = "rxing")]
+    {
+        // The fast decoder first (rxing, a port of ZXing's C++ QR reader): on the original, then
+        // on a contrast-stretched copy (grey-on-grey codes under uneven light). rqrr follows for
+        // what it misses (strong perspective) and to report codes found but not decodable.
+        let found = rxing_texts(image, limits);
+        if !found.is_empty() {
+            return Ok(found.into_iter().map(Ok).collect());
+        }
+        if let Some(stretched) = stretch_contrast(image) {
+            let found = rxing_texts(&stretched, limits);
+            if !found.is_empty() {
+                return Ok(found.into_iter().map(Ok).collect());
+            }
+        }
+    }
     let (width, height) = (image.width() as usize, image.height() as usize);
     // rqrr asserts on some images (found by fuzzing: a perspective mapping past i32 in
     // `find_alignment_pattern`). Contain its panics: the image, or the one code, is refused and
@@ -246,6 +262,66 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
         return Err(Error::NoCode);
     }
     Ok(codes)
+}
+
+/// The QR codes rxing reads in the image (at most [`Limits::max_codes_per_image`]); none if it
+/// finds none or fails (its panics are contained as rqrr's are).
+#[cfg(feature = "rxing")]
+fn rxing_texts(image: &GrayImage, limits: &Limits) -> Vec<String> {
+    use rxing::multi::MultipleBarcodeReader;
+    let Ok(source) = rxing::Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height()) else {
+        return Vec::new();
+    };
+    let mut bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
+    let hints = rxing::DecodeHints {
+        PossibleFormats: Some([rxing::BarcodeFormat::QR_CODE].into_iter().collect()),
+        ..rxing::DecodeHints::default()
+    };
+    let found = catch_unwind(AssertUnwindSafe(|| {
+        rxing::qrcode::cpp_port::QrReader.decode_multiple_with_hints(&mut bitmap, &hints)
+    }));
+    match found {
+        Ok(Ok(codes)) => codes
+            .iter()
+            .filter(|code| *code.getBarcodeFormat() == rxing::BarcodeFormat::QR_CODE)
+            .take(limits.max_codes_per_image)
+            .map(|code| code.getText().to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The image with its grey levels stretched so that the darkest 1 % map to black and the
+/// lightest 1 % to white, or `None` if it already spans most of the range (or is flat).
+#[cfg(feature = "rxing")]
+fn stretch_contrast(image: &GrayImage) -> Option<GrayImage> {
+    let mut histogram = [0usize; 256];
+    for pixel in image.as_raw() {
+        if let Some(count) = histogram.get_mut(usize::from(*pixel)) {
+            *count += 1;
+        }
+    }
+    let cut = image.as_raw().len() / 100;
+    let level = |order: &[usize]| {
+        let mut seen = 0;
+        order.iter().copied().find(|&v| {
+            seen += histogram.get(v).copied().unwrap_or(0);
+            seen > cut
+        })
+    };
+    let up: Vec<usize> = (0..256).collect();
+    let down: Vec<usize> = (0..256).rev().collect();
+    let low = level(&up)?;
+    let high = level(&down)?;
+    if high <= low + 8 || high - low > 160 {
+        return None;
+    }
+    let (low, span) = (low as u32, (high - low) as u32);
+    let map: Vec<u8> = (0..256u32)
+        .map(|v| u8::try_from(v.saturating_sub(low).saturating_mul(255) / span).unwrap_or(u8::MAX))
+        .collect();
+    let pixels = image.as_raw().iter().map(|&v| map.get(usize::from(v)).copied().unwrap_or(v)).collect();
+    GrayImage::from_raw(image.width(), image.height(), pixels)
 }
 
 /// Finder-pattern candidates (see [`finder_candidates`]) allowed per QR code an image may hold.
