@@ -20,7 +20,8 @@ pub fn run(out: &mut String) -> Result<Vec<Colour>, healthpass::Error> {
     let key = SigningKey::demo();
     let issuer = Issuer::new(SigningKey::demo());
     let verifier = Verifier::new([key.public_key()].into_iter().collect::<KeySet>());
-    let subject = Subject { id: SubjectId([1; 16]), name: Some("Chan Tai Man".into()), birth_date: None, document: None };
+    let subject =
+        Subject { id: SubjectId([1; 16]), name: Some("Chan Tai Man".into()), birth_date: None, document: None };
     let mut facts = Facts::default();
     let mut colours = Vec::new();
 

@@ -23,7 +23,8 @@ pub fn claims(now: DateTime<Utc>) -> Claims {
     claims.credential_id = CredentialId([0x42; 16]);
     claims.colour = Colour::Green;
     claims.reasons = vec![Reason::NegativeTest, Reason::Vaccinated];
-    claims.subject = Subject { id: SubjectId([5; 16]), name: Some("Chan Tai Man".into()), birth_date: None, document: None };
+    claims.subject =
+        Subject { id: SubjectId([5; 16]), name: Some("Chan Tai Man".into()), birth_date: None, document: None };
     claims.holder = Some(Holder { relation: Relation::Child, name: Some("Chan Mei Ling".into()), id: None });
     claims.evidence.tests = vec![TestResult {
         kind: TestKind::Antigen,

@@ -9,7 +9,12 @@ use healthpass::scenarios::school::{ClassSummary, DailyReport, Pupil, Term};
 use healthpass::verify::{Checkpoint, KindName, Policy, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, CredentialId, Issuer, Limits, SigningKey, Subject, SubjectId};
 
-fn reports(from: NaiveDate, until: NaiveDate, skip: Option<NaiveDate>, fever_on: Option<NaiveDate>) -> Vec<DailyReport> {
+fn reports(
+    from: NaiveDate,
+    until: NaiveDate,
+    skip: Option<NaiveDate>,
+    fever_on: Option<NaiveDate>,
+) -> Vec<DailyReport> {
     from.iter_days()
         .take_while(|d| *d <= until)
         .filter(|d| Some(*d) != skip)
@@ -31,7 +36,13 @@ pub fn run(now: DateTime<Utc>) -> healthpass::Result<Day> {
     let anchor = SigningKey::from_seed(&[1; 32]);
     let school_key = SigningKey::from_seed(&[2; 32]);
     let mut list = TrustList::new(1, now - TimeDelta::days(1), now + TimeDelta::days(7));
-    let mut entry = TrustEntry::ed25519(&school_key.public_key(), "HK-PUI-CHING", "HK", now - TimeDelta::days(60), TimeDelta::days(365));
+    let mut entry = TrustEntry::ed25519(
+        &school_key.public_key(),
+        "HK-PUI-CHING",
+        "HK",
+        now - TimeDelta::days(60),
+        TimeDelta::days(365),
+    );
     entry.scope = Scope { kinds: Some(vec![KindName::Student]), ..Scope::default() };
     list.entries.push(entry);
     let signed = list.sign(&anchor, &Limits::DEFAULT)?;
@@ -39,7 +50,11 @@ pub fn run(now: DateTime<Utc>) -> healthpass::Result<Day> {
     let keys = list.to_key_set(now);
     let verifier = healthpass::Verifier::new(keys);
 
-    let term = Term { issuer: "HK-PUI-CHING".into(), school: "Pui Ching".into(), starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default() };
+    let term = Term {
+        issuer: "HK-PUI-CHING".into(),
+        school: "Pui Ching".into(),
+        starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
+    };
     let (first, _) = term.window();
     let today = now.date_naive();
     let roster = vec![
@@ -49,9 +64,9 @@ pub fn run(now: DateTime<Utc>) -> healthpass::Result<Day> {
         Pupil { name: "Ho Wing Yan".into(), id: SubjectId([14; 16]) },
     ];
     let days = [
-        reports(first, today, None, None),                         // complete and normal
+        reports(first, today, None, None),                             // complete and normal
         reports(first, today, Some(today - TimeDelta::days(3)), None), // missed a day
-        Vec::new(),                                                // Wai: no code shown at all
+        Vec::new(),                                                    // Wai: no code shown at all
         reports(first, today, None, Some(today - TimeDelta::days(1))), // a fever yesterday
     ];
     let issuer = Issuer::new(school_key);

@@ -31,14 +31,27 @@ pub fn run(checkins: &Path, now: DateTime<Utc>) -> healthpass::Result<Door> {
     let venue_key = SigningKey::from_seed(&[3; 32]);
     let health_key = SigningKey::demo();
     let mut list = TrustList::new(1, now - TimeDelta::days(1), now + TimeDelta::days(7));
-    let mut venues = TrustEntry::ed25519(&venue_key.public_key(), "CN-GD-VENUES", "CN-GD", now - TimeDelta::days(30), TimeDelta::days(365));
+    let mut venues = TrustEntry::ed25519(
+        &venue_key.public_key(),
+        "CN-GD-VENUES",
+        "CN-GD",
+        now - TimeDelta::days(30),
+        TimeDelta::days(365),
+    );
     venues.scope = Scope { kinds: Some(vec![KindName::Venue]), ..Scope::default() };
-    let mut health = TrustEntry::ed25519(&health_key.public_key(), "CN-GD", "CN-GD", now - TimeDelta::days(30), TimeDelta::days(365));
+    let mut health = TrustEntry::ed25519(
+        &health_key.public_key(),
+        "CN-GD",
+        "CN-GD",
+        now - TimeDelta::days(30),
+        TimeDelta::days(365),
+    );
     health.scope = Scope { kinds: Some(vec![KindName::Personal]), ..Scope::default() };
     list.entries.extend([venues, health]);
     let signed = list.sign(&anchor, &Limits::DEFAULT)?;
 
-    let policy = Policy::from_json(r#"{ "name": "library", "accept_colours": ["green"], "negative_test_max_age_hours": 72 }"#)?;
+    let policy =
+        Policy::from_json(r#"{ "name": "library", "accept_colours": ["green"], "negative_test_max_age_hours": 72 }"#)?;
     let library = Venue {
         venue_id: "GZ-TH-LIB-01".into(),
         name: Some("Tianhe Library".into()),
@@ -50,10 +63,16 @@ pub fn run(checkins: &Path, now: DateTime<Utc>) -> healthpass::Result<Door> {
 
     let mut scanner = VenueScanner::new(vec![anchor.public_key()], &signed)?;
     let lax = Venue { policy: Policy::permissive(), ..library.clone() };
-    let fake = Issuer::new(SigningKey::from_seed(&[66; 32])).issue(&lax.claims("nobody", CredentialId([2; 16]), now, 365)?)?;
+    let fake = Issuer::new(SigningKey::from_seed(&[66; 32])).issue(&lax.claims(
+        "nobody",
+        CredentialId([2; 16]),
+        now,
+        365,
+    )?)?;
     let fake_poster = scanner.enter_venue(&fake, now).err().map(|e| e.to_string()).unwrap_or_default();
     let misuse = Venue { issuer: "CN-GD".into(), ..lax };
-    let misused = Issuer::new(SigningKey::demo()).issue(&misuse.claims("nobody", CredentialId([3; 16]), now, 365)?)?;
+    let misused =
+        Issuer::new(SigningKey::demo()).issue(&misuse.claims("nobody", CredentialId([3; 16]), now, 365)?)?;
     let misused_key = scanner.enter_venue(&misused, now).err().map(|e| e.to_string()).unwrap_or_default();
     let venue = scanner.enter_venue(&poster, now)?;
 
@@ -86,7 +105,10 @@ fn main() {
             println!("poster signed with a personal-code key: {}", door.misused_key);
             println!("entered {} ({})", door.venue.name.as_deref().unwrap_or("?"), door.venue.venue_id);
             for (label, accepted, codes) in &door.visitors {
-                println!("  {label}: {}", if *accepted { "ACCEPTED".to_string() } else { format!("REFUSED ({})", codes.join(", ")) });
+                println!(
+                    "  {label}: {}",
+                    if *accepted { "ACCEPTED".to_string() } else { format!("REFUSED ({})", codes.join(", ")) }
+                );
             }
             println!("check-ins kept on this device only, in {}: {}", path.display(), door.checkins.entries.len());
         }

@@ -63,8 +63,11 @@ fn red_needs_the_quarantine_period_and_two_negatives_a_day_apart() {
     assert_eq!((a.colour, a.reasons), (Colour::Green, vec![Reason::QuarantineCompleted, Reason::NegativeTest]));
     // Two good negatives before the quarantine period ends do not release early.
     let mut early = Facts::default();
-    early.evidence.tests =
-        vec![test(TestOutcome::Positive, t0()), test(TestOutcome::Negative, at(3, 0)), test(TestOutcome::Negative, at(4, 0))];
+    early.evidence.tests = vec![
+        test(TestOutcome::Positive, t0()),
+        test(TestOutcome::Negative, at(3, 0)),
+        test(TestOutcome::Negative, at(4, 0)),
+    ];
     let a = rules.evaluate(&early, at(5, 0)).unwrap();
     assert_eq!(a.colour, Colour::Red);
     assert_eq!(a.to_green.len(), 1, "only the wait is left: {:?}", a.to_green);
@@ -111,7 +114,11 @@ fn a_fever_is_yellow_until_a_later_negative_test() {
     let rules = RuleSet::default();
     let mut facts = Facts::default();
     facts.evidence.tests.push(test(TestOutcome::Negative, t0()));
-    facts.evidence.temperatures.push(TemperatureCheck { decicelsius: 373, at: t0() + TimeDelta::hours(2), place: None });
+    facts.evidence.temperatures.push(TemperatureCheck {
+        decicelsius: 373,
+        at: t0() + TimeDelta::hours(2),
+        place: None,
+    });
     let a = rules.evaluate(&facts, t0() + TimeDelta::hours(3)).unwrap();
     assert_eq!((a.colour, a.reasons), (Colour::Yellow, vec![Reason::FeverAtCheck]));
     facts.evidence.temperatures[0].decicelsius = 372;
@@ -194,14 +201,12 @@ fn rasterise_qr_path(svg: &str) -> image::GrayImage {
     assert_eq!(root.tag_name().name(), "svg");
     assert_eq!(root.attribute("viewBox"), Some("0 0 1240 1748"));
     assert!(doc.descendants().any(|n| n.attribute("id") == Some("band")));
-    let path = doc.descendants().find(|n| n.attribute("id") == Some("qr")).expect("the QR path").attribute("d").unwrap();
+    let path =
+        doc.descendants().find(|n| n.attribute("id") == Some("qr")).expect("the QR path").attribute("d").unwrap();
     let mut image = image::GrayImage::from_pixel(1240, 1748, image::Luma([255]));
     for square in path.split('M').filter(|s| !s.is_empty()) {
-        let nums: Vec<u32> = square
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().unwrap())
-            .collect();
+        let nums: Vec<u32> =
+            square.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
         let (x0, y0, side) = (nums[0], nums[1], nums[2]);
         for y in y0..y0 + side {
             for x in x0..x0 + side {
@@ -335,7 +340,10 @@ fn the_wallet_commands_add_list_show_and_remove() {
     let out = cli(&["wallet", "list", "--wallet", wallet, "--demo-key"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("Dad: GREEN personal, code of C** T** M**, carried by C** M** L** (the subject's child)"), "{text}");
+    assert!(
+        text.contains("Dad: GREEN personal, code of C** T** M**, carried by C** M** L** (the subject's child)"),
+        "{text}"
+    );
     assert!(text.contains("[verified]"), "{text}");
     let out = cli(&["wallet", "show", "--wallet", wallet, "DAD"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), code);
@@ -353,9 +361,13 @@ mod school_day;
 fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
     use chrono::NaiveDate;
     use healthpass::scenarios::school::{DailyReport, Term};
-    let term = Term { issuer: "S".into(), school: "Pui Ching".into(), starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() };
+    let term =
+        Term { issuer: "S".into(), school: "Pui Ching".into(), starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() };
     let (first, last) = term.window();
-    assert_eq!((first, last), (NaiveDate::from_ymd_opt(2026, 8, 18).unwrap(), NaiveDate::from_ymd_opt(2026, 9, 15).unwrap()));
+    assert_eq!(
+        (first, last),
+        (NaiveDate::from_ymd_opt(2026, 8, 18).unwrap(), NaiveDate::from_ymd_opt(2026, 9, 15).unwrap())
+    );
     let normal = |d: NaiveDate| DailyReport { date: d, decicelsius: 366, symptoms: false };
     let all: Vec<_> = first.iter_days().take_while(|d| *d <= last).map(normal).collect();
     let day = NaiveDate::from_ymd_opt(2026, 9, 2).unwrap();

@@ -152,7 +152,12 @@ impl RuleSet {
     /// # Errors
     /// [`Error::Scenario`] (step `rules`) for malformed JSON, an unknown field or a broken rule.
     pub fn from_json(json: &str) -> Result<Self> {
-        let rules: RuleSet = serde_json::from_str(json).map_err(|e| rules_error(format!("rule set JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| rules_error(format!("rule set JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(rules_error("a rule set must be a JSON object"));
+        }
+        let rules: RuleSet = serde_json::from_value(value).map_err(|e| rules_error(format!("rule set JSON: {e}")))?;
         rules.validate()?;
         Ok(rules)
     }
@@ -249,7 +254,13 @@ impl RuleSet {
     }
 
     /// Red after a positive test, unless released; returns whether the code is red.
-    fn positive(&self, tests: &[&TestResult], positive: DateTime<Utc>, now: DateTime<Utc>, out: &mut Assessment) -> bool {
+    fn positive(
+        &self,
+        tests: &[&TestResult],
+        positive: DateTime<Utc>,
+        now: DateTime<Utc>,
+        out: &mut Assessment,
+    ) -> bool {
         let quarantine_end = positive + days(self.quarantine_days);
         let negatives = self.release_streak(tests.iter().copied().filter(|t| t.sampled_at > positive));
         let needed = usize::from(self.release_negative_tests);
@@ -340,7 +351,8 @@ impl RuleSet {
         if !cleared {
             out.colour = out.colour.max(Colour::Yellow);
             out.reasons.push(Reason::FeverAtCheck);
-            out.to_green.push(format!("have a negative test sampled after the fever reading of {}", day_text(reading.at)));
+            out.to_green
+                .push(format!("have a negative test sampled after the fever reading of {}", day_text(reading.at)));
         }
     }
 

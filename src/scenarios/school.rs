@@ -161,10 +161,9 @@ impl ClassSummary {
     /// or a checkpoint whose trust list scopes the school's key to student codes).
     pub fn of(school: &str, class: &str, roster: &[Pupil], codes: &[Claims], day: NaiveDate) -> Self {
         let mut out = ClassSummary::default();
-        let in_class = |c: &Claims| {
-            matches!(&c.kind, CredentialKind::Student { school: s, class: k } if s == school && k == class)
-        };
-        out.not_in_class = codes.iter().filter(|c| !in_class(c) || !roster.iter().any(|p| p.id == c.subject.id)).count();
+        let in_class = |c: &Claims| matches!(&c.kind, CredentialKind::Student { school: s, class: k } if s == school && k == class);
+        out.not_in_class =
+            codes.iter().filter(|c| !in_class(c) || !roster.iter().any(|p| p.id == c.subject.id)).count();
         for pupil in roster {
             let today = codes
                 .iter()

@@ -56,7 +56,13 @@ impl Venue {
     /// # Errors
     /// [`Error::Policy`] for a policy that fails [`Policy::validate`]; [`Error::Scenario`]
     /// (step `venue`) for a policy whose JSON exceeds the 1,024-byte text limit.
-    pub fn claims(&self, officer: &str, credential_id: CredentialId, now: DateTime<Utc>, valid_days: u32) -> Result<Claims> {
+    pub fn claims(
+        &self,
+        officer: &str,
+        credential_id: CredentialId,
+        now: DateTime<Utc>,
+        valid_days: u32,
+    ) -> Result<Claims> {
         self.policy.validate()?;
         let json = serde_json::to_string(&self.policy).map_err(|e| venue_error(e.to_string()))?;
         let basis = format!("{POLICY_BASIS_PREFIX}{json}");
@@ -77,7 +83,12 @@ impl Venue {
                 name: self.name.clone(),
                 region: self.region.clone(),
             },
-            subject: Subject { id: SubjectId::derive(b"venue", crate::claims::DocumentKind::Other, &self.venue_id), name: None, birth_date: None, document: None },
+            subject: Subject {
+                id: SubjectId::derive(b"venue", crate::claims::DocumentKind::Other, &self.venue_id),
+                name: None,
+                birth_date: None,
+                document: None,
+            },
             holder: None,
             evidence: Evidence {
                 decisions: vec![OfficerDecision { officer: officer.to_string(), at: now, basis }],
