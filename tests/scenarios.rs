@@ -463,3 +463,38 @@ fn a_venue_code_must_carry_one_policy() {
     });
     assert_eq!(Venue::from_claims(&claims).unwrap_err().code(), "policy", "an empty colour list is refused");
 }
+
+// ---- 6. cross-border conversion ----
+
+#[test]
+fn a_verified_code_of_another_region_converts_under_a_seven_day_policy() {
+    use healthpass::claims::{DeclarationCategory, SourceHash};
+    use healthpass::scenarios::border::Converter;
+    let now = t0();
+    let macau = SigningKey::from_seed(&[4; 32]);
+    let mut source = healthpass::Claims::example(now - TimeDelta::hours(1));
+    source.issuer = "MO".into();
+    let text = Issuer::new(SigningKey::from_seed(&[4; 32])).issue(&source).unwrap();
+    let verified = healthpass::Verifier::new([macau.public_key()].into_iter().collect()).verify(&text, now).unwrap();
+    let converter = Converter {
+        issuer: "CN-GD".into(),
+        policy: healthpass::verify::Policy::from_json(
+            r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#,
+        )
+        .unwrap(),
+        category: DeclarationCategory::Individual,
+        valid_hours: 24,
+    };
+    let converted = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now).unwrap();
+    assert_eq!(converted.reasons, vec![Reason::ConvertedCode, Reason::NegativeTest]);
+    let from = converted.evidence.converted_from.clone().unwrap();
+    assert_eq!((from.format.as_str(), from.region.as_str(), from.hash), ("HP1", "MO", SourceHash::of(&text)));
+    let native = Issuer::new(SigningKey::demo()).issue(&converted).unwrap();
+    let back = healthpass::Verifier::new([SigningKey::demo().public_key()].into_iter().collect())
+        .verify(&native, now)
+        .unwrap();
+    assert_eq!(*back, converted, "key 7 survives the wire");
+    // Eight days later the test is too old: refused, and the refusal says why.
+    let err = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now + TimeDelta::days(7)).unwrap_err();
+    assert!(err.to_string().contains("test_too_old"), "{err}");
+}

@@ -3,6 +3,7 @@
 //! conversion. `docs/SCENARIOS.md` walks through each flow; every one has an example in
 //! `examples/`.
 
+pub mod border;
 pub mod card;
 pub mod rules;
 pub mod school;
