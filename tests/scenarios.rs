@@ -498,3 +498,15 @@ fn a_verified_code_of_another_region_converts_under_a_seven_day_policy() {
     let err = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now + TimeDelta::days(7)).unwrap_err();
     assert!(err.to_string().contains("test_too_old"), "{err}");
 }
+
+#[allow(dead_code)]
+#[path = "../examples/border_conversion.rs"]
+mod border_conversion;
+
+#[test]
+fn the_border_conversion_example_converts_then_refuses() {
+    let (claims, later) = border_conversion::run(t0()).unwrap();
+    assert_eq!(claims.reasons[0], Reason::ConvertedCode);
+    assert_eq!(claims.evidence.converted_from.unwrap().region, "MO");
+    assert!(later.contains("test_too_old"), "{later}");
+}
