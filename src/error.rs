@@ -175,6 +175,15 @@ pub enum Error {
     /// The code names an issuer that is not trusted.
     #[error("issuer: {0} is not a trusted issuer")]
     UntrustedIssuer(String),
+    /// A scenario step refused its input: a colour rule set, a wallet file, a school report
+    /// streak, a venue check or a cross-border conversion (`docs/SCENARIOS.md`).
+    #[error("{step}: {detail}")]
+    Scenario {
+        /// The step: `rules`, `wallet`, `school`, `venue`, `conversion`, `card`.
+        step: &'static str,
+        /// What was wrong, without health data.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -217,6 +226,7 @@ impl Error {
             Error::Foreign { .. } => "foreign",
             Error::KeyUsage(_) => "key_usage",
             Error::UntrustedIssuer(_) => "untrusted_issuer",
+            Error::Scenario { .. } => "scenario",
         }
     }
 

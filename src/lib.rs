@@ -51,6 +51,7 @@ mod issue;
 pub mod keys;
 mod limits;
 pub mod qr;
+pub mod scenarios;
 pub mod transport;
 pub mod verify;
 

@@ -91,6 +91,7 @@ fn evidence() -> impl Strategy<Value = Evidence> {
             travel,
             residency,
             decisions,
+            converted_from: None,
         })
 }
 

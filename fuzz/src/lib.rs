@@ -107,6 +107,7 @@ pub fn claims(u: &mut Unstructured) -> Result<Claims> {
             travel: list(u, |u| Ok(TravelRecord { region: text(u)?, from: date(u)?, until: opt(u, date)? }))?,
             residency: opt(u, text)?,
             decisions: list(u, |u| Ok(OfficerDecision { officer: text(u)?, at: time(u)?, basis: text(u)? }))?,
+            converted_from: None,
         },
     })
 }

@@ -125,5 +125,15 @@ fn evidence_to_value(e: &Evidence) -> Value {
         .list(6, &e.decisions, |d| {
             MapBuilder::default().put(1, d.officer.as_str()).put(2, d.at.timestamp()).put(3, d.basis.as_str()).build()
         })
+        .opt(
+            7,
+            e.converted_from.as_ref().map(|c| {
+                MapBuilder::default()
+                    .put(1, c.format.as_str())
+                    .put(2, c.region.as_str())
+                    .put(3, c.hash.0.to_vec())
+                    .build()
+            }),
+        )
         .build()
 }

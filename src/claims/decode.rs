@@ -161,6 +161,7 @@ fn read_evidence(r: &mut Reader<'_>) -> Result<Evidence> {
             4 => e.travel = list(r, 4, "travel", stay)?,
             5 => e.residency = Some(text(r, 4, "residency")?),
             6 => e.decisions = list(r, 4, "officer decisions", decision)?,
+            7 => e.converted_from = Some(source_code(r)?),
             _ => return Ok(false),
         }
         Ok(true)
@@ -247,6 +248,27 @@ fn stay(r: &mut Reader<'_>) -> Result<TravelRecord> {
         region: need(region, "travel record", "region")?,
         from: need(from, "travel record", "from")?,
         until,
+    })
+}
+
+fn source_code(r: &mut Reader<'_>) -> Result<SourceCode> {
+    let (mut format, mut region, mut hash) = (None, None, None);
+    fields(r, 4, "converted from", |r, key| {
+        match key {
+            1 => format = Some(text(r, 5, "source format")?),
+            2 => region = Some(text(r, 5, "source region")?),
+            3 => {
+                let bytes = r.bytes(5, "source hash")?;
+                hash = Some(SourceHash(bytes.try_into().map_err(|_| Error::claims("source hash must be 32 bytes"))?));
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(SourceCode {
+        format: need(format, "converted from", "format")?,
+        region: need(region, "converted from", "region")?,
+        hash: need(hash, "converted from", "hash")?,
     })
 }
 

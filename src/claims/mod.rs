@@ -148,6 +148,56 @@ pub struct Evidence {
     /// Manual decisions by authorised officers, each with who decided and on what basis.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<OfficerDecision>,
+    /// The verified code this one was converted from (reason `converted_code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_from: Option<SourceCode>,
+}
+
+/// The code a converted code was issued from: its format, its issuing region and a hash of its
+/// text, so that the conversion can be audited against the source without carrying it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceCode {
+    /// The source's format, by its prefix without the colon: `HP1`, `HC1`, `NZCP`, `SHC`.
+    pub format: String,
+    /// The source's issuer or region (its CWT `iss` or country), such as `DE` or `MO`.
+    pub region: String,
+    /// SHA-256 of the source code's text exactly as scanned (UTF-8); hex in JSON.
+    pub hash: SourceHash,
+}
+
+/// A SHA-256 digest of a source code's text; hex in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SourceHash(pub [u8; 32]);
+
+impl SourceHash {
+    /// The SHA-256 of `text`'s UTF-8 bytes.
+    pub fn of(text: &str) -> Self {
+        use sha2::Digest;
+        SourceHash(Sha256::digest(text.as_bytes()).into())
+    }
+}
+
+impl TryFrom<String> for SourceHash {
+    type Error = String;
+    fn try_from(text: String) -> std::result::Result<Self, String> {
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&text, &mut hash).map_err(|_| "SourceHash must be 64 hex digits".to_string())?;
+        Ok(SourceHash(hash))
+    }
+}
+
+impl From<SourceHash> for String {
+    fn from(hash: SourceHash) -> String {
+        hex::encode(hash.0)
+    }
+}
+
+impl std::fmt::Display for SourceHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
 }
 
 impl Evidence {
@@ -371,6 +421,7 @@ impl Claims {
             .chain(e.travel.iter().map(|t| t.region.as_str()))
             .chain(e.residency.as_deref())
             .chain(e.decisions.iter().flat_map(|d| [d.officer.as_str(), d.basis.as_str()]))
+            .chain(e.converted_from.iter().flat_map(|c| [c.format.as_str(), c.region.as_str()]))
     }
 }
 

@@ -658,7 +658,7 @@ def cwt_to_claims(payload) -> dict:
         out["holder"] = hj
 
     if st.get(6) is not None:
-        ev = _map(st.get(6), "evidence", {1, 2, 3, 4, 5, 6})
+        ev = _map(st.get(6), "evidence", {1, 2, 3, 4, 5, 6, 7})
         e: dict[str, Any] = {}
         if ev.get(1) is not None:
             e["tests"] = [_test(x) for x in _list(ev.get(1), "tests")]
@@ -672,6 +672,13 @@ def cwt_to_claims(payload) -> dict:
             e["residency"] = _tstr(ev.get(5), "residency")
         if ev.get(6) is not None:
             e["decisions"] = [_decision(x) for x in _list(ev.get(6), "decisions")]
+        if ev.get(7) is not None:
+            src = _map(ev.get(7), "converted from", {1, 2, 3}, {1, 2, 3})
+            digest = src.get(3)
+            _c(isinstance(digest, bytes) and len(digest) == 32, "converted from: hash must be 32 bytes")
+            e["converted_from"] = {"format": _tstr(src.get(1), "source format"),
+                                   "region": _tstr(src.get(2), "source region"),
+                                   "hash": digest.hex()}
         if e:  # an empty evidence map is read as "no evidence" (FINDINGS.md)
             out["evidence"] = e
     return out
@@ -806,6 +813,9 @@ def claims_to_cwt(c: dict) -> dict:
     if ej.get("decisions"):
         e[6] = [{1: d["officer"], 2: rfc3339_to_secs(d["at"]), 3: d["basis"]}
                 for d in ej["decisions"]]
+    if ej.get("converted_from") is not None:
+        c = ej["converted_from"]
+        e[7] = {1: c["format"], 2: c["region"], 3: bytes.fromhex(c["hash"])}
     if e:
         st[6] = e
     cwt[-65537] = st

@@ -3,6 +3,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod conformance;
+mod scenarios;
 mod trust;
 
 use std::io::Read;
@@ -115,6 +116,9 @@ enum Command {
         #[command(subcommand)]
         suite: conformance::Suite,
     },
+    /// Scenario commands: explain, card, wallet.
+    #[command(flatten)]
+    Scenario(scenarios::Command),
 }
 
 #[derive(clap::Args)]
@@ -195,6 +199,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::TrustList(command) => trust::trust_list(command),
         Command::Revoke(args) => trust::revoke(&args),
         Command::Conformance { suite } => conformance::run(suite),
+        Command::Scenario(command) => scenarios::run(command),
     }
 }
 

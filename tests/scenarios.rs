@@ -1,0 +1,512 @@
+//! The scenarios through the public API, the CLI and the examples (docs/SCENARIOS.md).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use healthpass::claims::{TemperatureCheck, TestKind, TestOutcome, TestResult, TravelRecord};
+use healthpass::scenarios::rules::{Facts, RuleSet};
+use healthpass::{Colour, CredentialId, Issuer, Reason, SigningKey, Subject, SubjectId};
+
+#[allow(dead_code)]
+#[path = "../examples/colour_rules.rs"]
+mod colour_rules;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap()
+}
+
+fn test(result: TestOutcome, sampled_at: DateTime<Utc>) -> TestResult {
+    TestResult { kind: TestKind::Antigen, result, sampled_at, facility: None }
+}
+
+fn subject() -> Subject {
+    Subject { id: SubjectId([1; 16]), name: Some("Chan Tai Man".into()), birth_date: None, document: None }
+}
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_healthpass")).args(args).output().unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("healthpass-scenarios-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+// ---- 1. colour rules ----
+
+#[test]
+fn red_needs_the_quarantine_period_and_two_negatives_a_day_apart() {
+    let rules = RuleSet::default();
+    let mut facts = Facts::default();
+    facts.evidence.tests.push(test(TestOutcome::Positive, t0()));
+    let at = |d: i64, h: i64| t0() + TimeDelta::days(d) + TimeDelta::hours(h);
+    let a = rules.evaluate(&facts, at(1, 0)).unwrap();
+    assert_eq!((a.colour, a.reasons.clone()), (Colour::Red, vec![Reason::PositiveTest, Reason::InQuarantine]));
+    assert_eq!(a.to_green.len(), 2, "{:?}", a.to_green);
+    assert!(a.valid_until <= at(2, 0));
+    // Two negatives 23 hours apart count as one.
+    facts.evidence.tests.push(test(TestOutcome::Negative, at(14, 0)));
+    facts.evidence.tests.push(test(TestOutcome::Negative, at(14, 23)));
+    let a = rules.evaluate(&facts, at(15, 0)).unwrap();
+    assert_eq!(a.colour, Colour::Red);
+    assert_eq!(a.reasons, vec![Reason::PositiveTest]);
+    assert!(a.to_green[0].contains("(1 so far)"), "{:?}", a.to_green);
+    // An inconclusive test breaks the streak.
+    facts.evidence.tests.push(test(TestOutcome::Inconclusive, at(15, 1)));
+    facts.evidence.tests.push(test(TestOutcome::Negative, at(16, 0)));
+    assert_eq!(rules.evaluate(&facts, at(16, 1)).unwrap().colour, Colour::Red);
+    facts.evidence.tests.push(test(TestOutcome::Negative, at(17, 0)));
+    let a = rules.evaluate(&facts, at(17, 1)).unwrap();
+    assert_eq!((a.colour, a.reasons), (Colour::Green, vec![Reason::QuarantineCompleted, Reason::NegativeTest]));
+    // Two good negatives before the quarantine period ends do not release early.
+    let mut early = Facts::default();
+    early.evidence.tests = vec![
+        test(TestOutcome::Positive, t0()),
+        test(TestOutcome::Negative, at(3, 0)),
+        test(TestOutcome::Negative, at(4, 0)),
+    ];
+    let a = rules.evaluate(&early, at(5, 0)).unwrap();
+    assert_eq!(a.colour, Colour::Red);
+    assert_eq!(a.to_green.len(), 1, "only the wait is left: {:?}", a.to_green);
+    assert_eq!(rules.evaluate(&early, at(14, 0)).unwrap().colour, Colour::Green);
+}
+
+#[test]
+fn contact_and_risk_area_last_fourteen_days_in_the_configured_colour() {
+    let mut facts = Facts::default();
+    facts.evidence.tests.push(test(TestOutcome::Negative, t0()));
+    facts.close_contact_at = Some(t0());
+    let yellow = RuleSet::default();
+    let orange = RuleSet::from_json(r#"{ "contact_colour": "orange" }"#).unwrap();
+    let a = yellow.evaluate(&facts, t0() + TimeDelta::days(13)).unwrap();
+    assert_eq!((a.colour, a.reasons.clone()), (Colour::Yellow, vec![Reason::CloseContact]));
+    assert_eq!(a.valid_until, t0() + TimeDelta::days(14), "the code ends with the contact period");
+    assert_eq!(orange.evaluate(&facts, t0() + TimeDelta::days(1)).unwrap().colour, Colour::Orange);
+    // After 14 days the negative test (7 days' support) is too old: no colour without a fresh one.
+    assert!(yellow.evaluate(&facts, t0() + TimeDelta::days(14)).is_err());
+    facts.evidence.tests.push(test(TestOutcome::Negative, t0() + TimeDelta::days(13)));
+    assert_eq!(yellow.evaluate(&facts, t0() + TimeDelta::days(14)).unwrap().colour, Colour::Green);
+
+    let rules = RuleSet::from_json(r#"{ "risk_areas": ["CN-GD"], "risk_area_colour": "orange" }"#).unwrap();
+    let mut facts = Facts::default();
+    facts.evidence.vaccinations.push(healthpass::claims::Vaccination {
+        product: "X".into(),
+        dose: 2,
+        doses: 2,
+        date: t0().date_naive(),
+    });
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    facts.evidence.travel.push(TravelRecord { region: "CN-GD-SZ".into(), from: day(2), until: Some(day(3)) });
+    facts.evidence.travel.push(TravelRecord { region: "CN-GX".into(), from: day(4), until: Some(day(5)) });
+    let a = rules.evaluate(&facts, t0() + TimeDelta::days(10)).unwrap();
+    assert_eq!((a.colour, a.reasons), (Colour::Orange, vec![Reason::RiskAreaVisit]));
+    let end = Utc.with_ymd_and_hms(2026, 11, 18, 0, 0, 0).unwrap();
+    assert_eq!(rules.evaluate(&facts, end - TimeDelta::seconds(1)).unwrap().colour, Colour::Orange);
+    let a = rules.evaluate(&facts, end).unwrap();
+    assert_eq!((a.colour, a.reasons), (Colour::Green, vec![Reason::Vaccinated]));
+}
+
+#[test]
+fn a_fever_is_yellow_until_a_later_negative_test() {
+    let rules = RuleSet::default();
+    let mut facts = Facts::default();
+    facts.evidence.tests.push(test(TestOutcome::Negative, t0()));
+    facts.evidence.temperatures.push(TemperatureCheck {
+        decicelsius: 373,
+        at: t0() + TimeDelta::hours(2),
+        place: None,
+    });
+    let a = rules.evaluate(&facts, t0() + TimeDelta::hours(3)).unwrap();
+    assert_eq!((a.colour, a.reasons), (Colour::Yellow, vec![Reason::FeverAtCheck]));
+    facts.evidence.temperatures[0].decicelsius = 372;
+    assert_eq!(rules.evaluate(&facts, t0() + TimeDelta::hours(3)).unwrap().colour, Colour::Green);
+    facts.evidence.temperatures[0].decicelsius = 390;
+    facts.evidence.tests.push(test(TestOutcome::Negative, t0() + TimeDelta::hours(4)));
+    assert_eq!(rules.evaluate(&facts, t0() + TimeDelta::hours(3)).unwrap().colour, Colour::Yellow, "not yet sampled");
+    assert_eq!(rules.evaluate(&facts, t0() + TimeDelta::hours(5)).unwrap().colour, Colour::Green);
+}
+
+#[test]
+fn rule_sets_are_checked() {
+    for bad in [
+        r#"{ "contact_colour": "red" }"#,
+        r#"{ "contact_days": 0 }"#,
+        r#"{ "release_negative_tests": 0 }"#,
+        r#"{ "fever_decicelsius": 20 }"#,
+        r#"{ "code_valid_hours": 0 }"#,
+        r#"{ "quarantine": 14 }"#,
+        "[]",
+    ] {
+        let err = RuleSet::from_json(bad).unwrap_err();
+        assert_eq!(err.code(), "scenario", "{bad}: {err}");
+    }
+    let rules = RuleSet::default();
+    assert_eq!(RuleSet::from_json(&rules.to_json()).unwrap(), rules);
+    assert_eq!(RuleSet::from_json("{}").unwrap(), rules);
+}
+
+#[test]
+fn the_colour_rules_example_runs_its_story() {
+    let mut out = String::new();
+    let colours = colour_rules::run(&mut out).unwrap();
+    use Colour::*;
+    assert_eq!(colours, vec![Green, Orange, Red, Red, Green, Yellow, Green]);
+    assert!(out.contains("What would turn it green:"), "{out}");
+}
+
+#[test]
+fn explain_prints_why_and_what_would_turn_it_green() {
+    let now = Utc::now();
+    let mut facts = Facts::default();
+    facts.evidence.tests.push(test(TestOutcome::Positive, now - TimeDelta::days(2)));
+    let claims = RuleSet::default().claims("HK-DH", CredentialId([2; 16]), subject(), &facts, now).unwrap();
+    let code = Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+
+    let out = cli(&["explain", &code]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.starts_with("UNVERIFIED"), "{text}");
+    assert!(text.contains("This code is RED."), "{text}");
+    assert!(text.contains("a test was positive"), "{text}");
+    assert!(text.contains("wait until the quarantine period ends on"), "{text}");
+    assert!(text.contains("2 consecutive negative tests"), "{text}");
+
+    let out = cli(&["explain", &code, "--demo-key"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("VERIFIED"));
+
+    let dir = temp_dir("explain");
+    let other = dir.join("other.pub");
+    std::fs::write(&other, SigningKey::from_seed(&[9; 32]).public_key().to_pem().unwrap()).unwrap();
+    let out = cli(&["explain", &code, "--keys", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("NOT VERIFIED"), "{text}");
+    assert!(text.contains("This code is RED."), "the explanation is still printed: {text}");
+}
+
+// ---- 2. printable card ----
+
+#[allow(dead_code)]
+#[path = "../examples/paper_card.rs"]
+mod paper_card;
+
+/// Rasterises the QR path of a card SVG (`M x y h n v n h -n z` squares) onto white.
+fn rasterise_qr_path(svg: &str) -> image::GrayImage {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("viewBox"), Some("0 0 1240 1748"));
+    assert!(doc.descendants().any(|n| n.attribute("id") == Some("band")));
+    let path =
+        doc.descendants().find(|n| n.attribute("id") == Some("qr")).expect("the QR path").attribute("d").unwrap();
+    let mut image = image::GrayImage::from_pixel(1240, 1748, image::Luma([255]));
+    for square in path.split('M').filter(|s| !s.is_empty()) {
+        let nums: Vec<u32> =
+            square.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+        let (x0, y0, side) = (nums[0], nums[1], nums[2]);
+        for y in y0..y0 + side {
+            for x in x0..x0 + side {
+                image.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+    }
+    image
+}
+
+#[test]
+fn the_card_prints_scans_back_and_verifies() {
+    let now = Utc::now();
+    let dir = temp_dir("card");
+    let (png, svg, verified) = paper_card::run(&dir, now).unwrap();
+    assert_eq!(*verified, paper_card::claims(now));
+    let bytes = std::fs::read(&png).unwrap();
+    let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!((image.width(), image.height()), (1240, 1748));
+    // The band is the colour: a green band at the top.
+    let band = image.get_pixel(10, 10).0;
+    assert!(band[1] > band[0] && band[1] > band[2], "{band:?}");
+    // The QR code is at least 0.8 mm (9.4 px at 300 dpi) a module, and at least 60 mm wide.
+    let card = healthpass::scenarios::card::Card::new(
+        &healthpass::Issuer::new(SigningKey::demo()).issue(&paper_card::claims(now)).unwrap(),
+        &paper_card::claims(now),
+    )
+    .unwrap();
+    assert_eq!(card.word(), "GREEN");
+    assert!(card.lines.iter().any(|l| l == "Name: C** T** M**"), "{:?}", card.lines);
+    assert!(card.lines.iter().any(|l| l.contains("Carried by: child C** M** L**")), "{:?}", card.lines);
+    assert!(card.lines.iter().any(|l| l.starts_with("Valid until ")));
+    assert!(card.reasons.iter().any(|l| l.contains("a recent test was negative")));
+
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(svg.contains(">GREEN</text>"), "the colour is a word, not only a band");
+    assert!(svg.contains("C** T** M**") && !svg.contains("Chan"), "names are masked");
+    let raster = rasterise_qr_path(&svg);
+    let texts = healthpass::qr::scan_image(&raster, &healthpass::Limits::DEFAULT).unwrap();
+    let verifier = healthpass::Verifier::new([SigningKey::demo().public_key()].into_iter().collect());
+    let from_svg = verifier.verify(texts[0].as_ref().unwrap(), now).unwrap();
+    assert_eq!(*from_svg, *verified);
+}
+
+#[test]
+fn the_card_command_writes_png_and_svg() {
+    let now = Utc::now();
+    let code = Issuer::new(SigningKey::demo()).issue(&paper_card::claims(now)).unwrap();
+    let dir = temp_dir("card-cli");
+    let (png, svg) = (dir.join("c.png"), dir.join("c.svg"));
+    let out = cli(&["card", &code, "--png", png.to_str().unwrap(), "--svg", svg.to_str().unwrap(), "--demo-key"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let texts = healthpass::qr::scan(&std::fs::read(&png).unwrap(), &healthpass::Limits::DEFAULT).unwrap();
+    assert_eq!(texts[0].as_deref().unwrap(), code);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<path id=\"qr\""));
+    // A code that does not verify under the given keys gets no card.
+    let other = dir.join("other.pub");
+    std::fs::write(&other, SigningKey::from_seed(&[9; 32]).public_key().to_pem().unwrap()).unwrap();
+    let bad = dir.join("bad.png");
+    let out = cli(&["card", &code, "--png", bad.to_str().unwrap(), "--keys", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!bad.exists());
+}
+
+// ---- 3. proxy holders ----
+
+#[allow(dead_code)]
+#[path = "../examples/family_wallet.rs"]
+mod family_wallet;
+
+#[test]
+fn the_family_wallet_shows_whose_code_each_is() {
+    let dir = temp_dir("wallet-example");
+    let path = dir.join("w.json");
+    let lines = family_wallet::run(&path, Utc::now()).unwrap();
+    assert_eq!(
+        lines,
+        vec![
+            "Me: GREEN code of C** M** L**, carried by the person themself",
+            "Dad: GREEN code of C** T** M**, carried by C** M** L** (the subject's child)",
+            "Ming: GREEN code of C** S** M**, carried by C** M** L** (the subject's parent)",
+        ]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn wallet_files_are_checked_when_read() {
+    use healthpass::scenarios::wallet::Wallet;
+    let dir = temp_dir("wallet-bad");
+    let path = dir.join("w.json");
+    assert_eq!(Wallet::read(&path).unwrap(), Wallet::default(), "a missing file is an empty wallet");
+    for bad in [
+        "not json",
+        r#"{ "version": 2, "entries": [] }"#,
+        r#"{ "version": 1, "entries": [{ "label": "x", "code": "HP1:NOTACODE", "added_at": "2026-11-23T09:00:00Z" }] }"#,
+        r#"{ "version": 1, "entries": [], "extra": 1 }"#,
+    ] {
+        std::fs::write(&path, bad).unwrap();
+        assert!(Wallet::read(&path).is_err(), "{bad}");
+    }
+    let mut wallet = Wallet::default();
+    let code = Issuer::new(SigningKey::demo()).issue(&healthpass::Claims::example(Utc::now())).unwrap();
+    assert!(wallet.add("", &code, Utc::now()).is_err());
+    assert!(wallet.add("x", "HC1:whatever", Utc::now()).is_err());
+    for i in 0..64 {
+        wallet.add(&format!("p{i}"), &code, Utc::now()).unwrap();
+    }
+    assert!(wallet.add("one more", &code, Utc::now()).is_err(), "a wallet is bounded");
+}
+
+#[test]
+fn the_wallet_commands_add_list_show_and_remove() {
+    let dir = temp_dir("wallet-cli");
+    let path = dir.join("family.json");
+    let wallet = path.to_str().unwrap();
+    let mut claims = healthpass::Claims::example(Utc::now());
+    claims.subject.name = Some("Chan Tai Man".into());
+    claims.holder = Some(healthpass::Holder {
+        relation: healthpass::claims::Relation::Child,
+        name: Some("Chan Mei Ling".into()),
+        id: None,
+    });
+    let code = Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+    assert!(cli(&["wallet", "add", "--wallet", wallet, "Dad", &code]).status.success());
+    assert!(!cli(&["wallet", "add", "--wallet", wallet, "dad", &code]).status.success(), "labels are unique");
+    let out = cli(&["wallet", "list", "--wallet", wallet, "--demo-key"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("Dad: GREEN personal, code of C** T** M**, carried by C** M** L** (the subject's child)"),
+        "{text}"
+    );
+    assert!(text.contains("[verified]"), "{text}");
+    let out = cli(&["wallet", "show", "--wallet", wallet, "DAD"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), code);
+    assert!(cli(&["wallet", "remove", "--wallet", wallet, "Dad"]).status.success());
+    assert!(!cli(&["wallet", "show", "--wallet", wallet, "Dad"]).status.success());
+}
+
+// ---- 4. school codes ----
+
+#[allow(dead_code)]
+#[path = "../examples/school_day.rs"]
+mod school_day;
+
+#[test]
+fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
+    use chrono::NaiveDate;
+    use healthpass::scenarios::school::{DailyReport, Term};
+    let term =
+        Term { issuer: "S".into(), school: "Pui Ching".into(), starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() };
+    let (first, last) = term.window();
+    assert_eq!(
+        (first, last),
+        (NaiveDate::from_ymd_opt(2026, 8, 18).unwrap(), NaiveDate::from_ymd_opt(2026, 9, 15).unwrap())
+    );
+    let normal = |d: NaiveDate| DailyReport { date: d, decicelsius: 366, symptoms: false };
+    let all: Vec<_> = first.iter_days().take_while(|d| *d <= last).map(normal).collect();
+    let day = NaiveDate::from_ymd_opt(2026, 9, 2).unwrap();
+    assert_eq!(term.assess(&all, day).unwrap(), (Colour::Green, vec![Reason::NormalReports]));
+    // After the window, the window's reports still decide.
+    assert_eq!(term.assess(&all, last + TimeDelta::days(30)).unwrap().0, Colour::Green);
+    // Reports after the day do not fill a gap before it.
+    let mut gap = all.clone();
+    gap.retain(|r| r.date != day - TimeDelta::days(1));
+    assert_eq!(term.assess(&gap, day).unwrap(), (Colour::Yellow, vec![Reason::IncompleteReports]));
+    let mut ill = all.clone();
+    ill[3].decicelsius = 373;
+    ill[4].symptoms = true;
+    assert_eq!(
+        term.assess(&ill, day).unwrap(),
+        (Colour::Yellow, vec![Reason::FeverAtCheck, Reason::SelfReportedSymptoms])
+    );
+    // A fever after the day asked about does not count for it.
+    let mut later = all.clone();
+    later.last_mut().unwrap().decicelsius = 390;
+    assert_eq!(term.assess(&later, day).unwrap().0, Colour::Green);
+    assert!(term.assess(&all, first - TimeDelta::days(1)).is_err(), "no code before the window opens");
+
+    let now = Utc.with_ymd_and_hms(2026, 9, 2, 6, 0, 0).unwrap();
+    let claims = term.student_claims("3B", CredentialId([1; 16]), subject(), &all, now).unwrap();
+    assert_eq!(claims.kind, healthpass::CredentialKind::Student { school: "Pui Ching".into(), class: "3B".into() });
+    assert_eq!(claims.expires_at, Utc.with_ymd_and_hms(2026, 9, 3, 0, 0, 0).unwrap());
+    assert_eq!(claims.evidence.temperatures.len(), 1);
+    Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+}
+
+#[test]
+fn the_teacher_sees_who_is_missing_or_not_green() {
+    let day = school_day::run(Utc.with_ymd_and_hms(2026, 9, 3, 7, 30, 0).unwrap()).unwrap();
+    let s = &day.summary;
+    assert_eq!(s.green, vec!["Chan Siu Ming"]);
+    assert_eq!(s.missing, vec!["Wong Tsz Wai"]);
+    let not_green: Vec<_> = s.not_green.iter().map(|(n, c, r)| (n.as_str(), *c, r.clone())).collect();
+    assert_eq!(
+        not_green,
+        vec![
+            ("Lee Ka Ling", Colour::Yellow, vec![Reason::IncompleteReports]),
+            ("Ho Wing Yan", Colour::Yellow, vec![Reason::FeverAtCheck]),
+        ]
+    );
+    assert_eq!(day.misuse_refusals, vec!["out_of_scope"]);
+    let text = s.to_string();
+    assert!(text.contains("MISSING: Wong Tsz Wai"), "{text}");
+}
+
+// ---- 5. venue codes ----
+
+#[allow(dead_code)]
+#[path = "../examples/venue_checkin.rs"]
+mod venue_checkin;
+
+#[test]
+fn the_poster_is_verified_before_visitors_are_checked_against_its_policy() {
+    let dir = temp_dir("venue");
+    let path = dir.join("checkins.json");
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    let door = venue_checkin::run(&path, now).unwrap();
+    assert!(door.fake_poster.contains("unknown_kid"), "{}", door.fake_poster);
+    assert!(door.misused_key.contains("out_of_scope"), "{}", door.misused_key);
+    assert_eq!(door.venue.venue_id, "GZ-TH-LIB-01");
+    assert_eq!(door.venue.policy.negative_test_max_age_hours, Some(72));
+    assert_eq!(
+        door.visitors,
+        vec![
+            ("fresh test".to_string(), true, vec![]),
+            ("5-day-old test".to_string(), false, vec!["test_too_old"]),
+            ("yellow code".to_string(), false, vec!["colour_not_accepted"]),
+        ]
+    );
+    assert_eq!(door.checkins.entries.len(), 1);
+    // A second visit a month later forgets the first (28 days kept).
+    let door = venue_checkin::run(&path, now + TimeDelta::days(30)).unwrap();
+    assert_eq!(door.checkins.entries.len(), 1);
+    assert_eq!(door.checkins.entries[0].at, now + TimeDelta::days(30));
+}
+
+#[test]
+fn a_venue_code_must_carry_one_policy() {
+    use healthpass::scenarios::venue::Venue;
+    let mut claims = healthpass::Claims::example(t0());
+    assert!(Venue::from_claims(&claims).is_err(), "a personal code is no venue");
+    claims.kind = healthpass::CredentialKind::Venue { venue_id: "V".into(), name: None, region: None };
+    assert!(Venue::from_claims(&claims).is_err(), "no policy");
+    claims.evidence.decisions.push(healthpass::claims::OfficerDecision {
+        officer: "o".into(),
+        at: t0(),
+        basis: "policy:{\"accept_colours\":[]}".into(),
+    });
+    assert_eq!(Venue::from_claims(&claims).unwrap_err().code(), "policy", "an empty colour list is refused");
+}
+
+// ---- 6. cross-border conversion ----
+
+#[test]
+fn a_verified_code_of_another_region_converts_under_a_seven_day_policy() {
+    use healthpass::claims::{DeclarationCategory, SourceHash};
+    use healthpass::scenarios::border::Converter;
+    let now = t0();
+    let macau = SigningKey::from_seed(&[4; 32]);
+    let mut source = healthpass::Claims::example(now - TimeDelta::hours(1));
+    source.issuer = "MO".into();
+    let text = Issuer::new(SigningKey::from_seed(&[4; 32])).issue(&source).unwrap();
+    let verified = healthpass::Verifier::new([macau.public_key()].into_iter().collect()).verify(&text, now).unwrap();
+    let converter = Converter {
+        issuer: "CN-GD".into(),
+        policy: healthpass::verify::Policy::from_json(
+            r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#,
+        )
+        .unwrap(),
+        category: DeclarationCategory::Individual,
+        valid_hours: 24,
+    };
+    let converted = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now).unwrap();
+    assert_eq!(converted.reasons, vec![Reason::ConvertedCode, Reason::NegativeTest]);
+    let from = converted.evidence.converted_from.clone().unwrap();
+    assert_eq!((from.format.as_str(), from.region.as_str(), from.hash), ("HP1", "MO", SourceHash::of(&text)));
+    let native = Issuer::new(SigningKey::demo()).issue(&converted).unwrap();
+    let back = healthpass::Verifier::new([SigningKey::demo().public_key()].into_iter().collect())
+        .verify(&native, now)
+        .unwrap();
+    assert_eq!(*back, converted, "key 7 survives the wire");
+    // Eight days later the test is too old: refused, and the refusal says why.
+    let err = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now + TimeDelta::days(7)).unwrap_err();
+    assert!(err.to_string().contains("test_too_old"), "{err}");
+}
+
+#[allow(dead_code)]
+#[path = "../examples/border_conversion.rs"]
+mod border_conversion;
+
+#[test]
+fn the_border_conversion_example_converts_then_refuses() {
+    let (claims, later) = border_conversion::run(t0()).unwrap();
+    assert_eq!(claims.reasons[0], Reason::ConvertedCode);
+    assert_eq!(claims.evidence.converted_from.unwrap().region, "MO");
+    assert!(later.contains("test_too_old"), "{later}");
+}
