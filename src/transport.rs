@@ -74,17 +74,33 @@ fn diagnose_base45(bytes: &[u8]) -> &'static str {
 /// [`Error::TooLarge`] at the cap, [`Error::Decompress`] for a corrupt or truncated stream,
 /// [`Error::TrailingBytes`] for bytes after the stream's end.
 pub fn inflate_bounded(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    inflate_framed(input, Framing::Zlib, limits)
+}
+
+/// How a compressed stream is framed: zlib (RFC 1950) or raw DEFLATE (RFC 1951, as in JWS).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    Zlib,
+    RawDeflate,
+}
+
+/// Inflates one complete stream of the given framing, stopping as soon as the output would pass
+/// `limits.max_decompressed_len`; bytes after the stream's end are refused.
+pub(crate) fn inflate_framed(input: &[u8], framing: Framing, limits: &Limits) -> Result<Vec<u8>> {
+    let (corrupt, truncated, step) = match framing {
+        Framing::Zlib => ("corrupt zlib stream", "truncated zlib stream", "zlib"),
+        Framing::RawDeflate => ("corrupt DEFLATE stream", "truncated DEFLATE stream", "DEFLATE"),
+    };
     let cap = limits.max_decompressed_len;
-    let mut inflater = Decompress::new(true);
+    let mut inflater = Decompress::new(framing == Framing::Zlib);
     // Grow the buffer as output arrives, never past the cap (+1 to tell "exactly at" from "over").
     let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap.saturating_add(1)));
     loop {
         let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
         let rest = input.get(consumed..).unwrap_or_default();
         let before = (inflater.total_in(), inflater.total_out());
-        let status = inflater
-            .decompress_vec(rest, &mut out, FlushDecompress::Finish)
-            .map_err(|_| Error::Decompress("corrupt zlib stream"))?;
+        let status =
+            inflater.decompress_vec(rest, &mut out, FlushDecompress::Finish).map_err(|_| Error::Decompress(corrupt))?;
         if out.len() > cap {
             return Err(Error::TooLarge { what: "decompressed body", limit: cap });
         }
@@ -98,13 +114,13 @@ pub fn inflate_bounded(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
                     }
                     out.reserve_exact(grow);
                 } else if before == (inflater.total_in(), inflater.total_out()) {
-                    return Err(Error::Decompress("truncated zlib stream"));
+                    return Err(Error::Decompress(truncated));
                 }
             }
         }
     }
     if usize::try_from(inflater.total_in()).ok() != Some(input.len()) {
-        return Err(Error::TrailingBytes { step: "zlib" });
+        return Err(Error::TrailingBytes { step });
     }
     Ok(out)
 }

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use flate2::{Decompress, FlushDecompress, Status};
 use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys, jwk_thumbprint};
@@ -15,6 +14,7 @@ use super::dcc::{foreign_subject_id, hashed_credential_id};
 use super::{ForeignCode, Format, foreign};
 use crate::claims::Vaccination;
 use crate::keys::Kid;
+use crate::transport::{Framing, inflate_framed};
 use crate::{Claims, Colour, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, Verified};
 
 /// The prefix of SMART Health Card QR text.
@@ -179,38 +179,7 @@ fn numeric_to_text(digits: &str) -> Result<String> {
 
 /// Inflates raw DEFLATE (RFC 1951), stopping at the limit.
 fn inflate_raw(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
-    let cap = limits.max_decompressed_len;
-    let mut inflater = Decompress::new(false);
-    let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap.saturating_add(1)));
-    loop {
-        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
-        let rest = input.get(consumed..).unwrap_or_default();
-        let before = (inflater.total_in(), inflater.total_out());
-        let status = inflater
-            .decompress_vec(rest, &mut out, FlushDecompress::Finish)
-            .map_err(|_| Error::Decompress("corrupt DEFLATE stream"))?;
-        if out.len() > cap {
-            return Err(Error::TooLarge { what: "decompressed body", limit: cap });
-        }
-        match status {
-            Status::StreamEnd => break,
-            Status::Ok | Status::BufError => {
-                if out.len() == out.capacity() {
-                    let grow = out.capacity().max(256).min(cap.saturating_add(1) - out.len());
-                    if grow == 0 {
-                        return Err(Error::TooLarge { what: "decompressed body", limit: cap });
-                    }
-                    out.reserve_exact(grow);
-                } else if before == (inflater.total_in(), inflater.total_out()) {
-                    return Err(Error::Decompress("truncated DEFLATE stream"));
-                }
-            }
-        }
-    }
-    if usize::try_from(inflater.total_in()).ok() != Some(input.len()) {
-        return Err(Error::TrailingBytes { step: "DEFLATE" });
-    }
-    Ok(out)
+    inflate_framed(input, Framing::RawDeflate, limits)
 }
 
 /// Verifies SMART Health Cards against trusted issuers and a clock the caller passes in.
