@@ -238,7 +238,7 @@ fn decode_header(rest: &[u8]) -> std::result::Result<(Header, usize), HeaderErro
     let (value, size) = match info {
         0..=23 => (Some(u64::from(info)), 0),
         24 => (Some(argument(1)?), 1),
-        25 | 26 | 27 if major == 7 => {
+        25..=27 if major == 7 => {
             let mut decoder = Decoder::from(rest);
             let header = decoder.pull().map_err(|e| match e {
                 ciborium_ll::Error::Io(_) => HeaderError::End,
