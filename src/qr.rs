@@ -217,15 +217,20 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
     }
     #[cfg(feature = "rxing")]
     {
-        // The fast decoder first (rxing, a port of ZXing's C++ QR reader): on the original, then
-        // on a contrast-stretched copy (grey-on-grey codes under uneven light). rqrr follows for
-        // what it misses (strong perspective) and to report codes found but not decodable.
+        // The fast decoder first (rxing, a port of ZXing's C++ QR reader), on the image as it
+        // came, then on cleaned-up copies, each made only when everything before found nothing:
+        // contrast stretched (grey on grey), smoothed (sensor noise), light flattened (a gradient
+        // of light over a faint code). rqrr follows for what they miss (strong perspective) and
+        // to report codes found but not decodable. BENCHMARKS.md, "Scanning", shows what each
+        // step adds.
         let found = rxing_texts(image, limits);
         if !found.is_empty() {
             return Ok(found.into_iter().map(Ok).collect());
         }
-        if let Some(stretched) = stretch_contrast(image) {
-            let found = rxing_texts(&stretched, limits);
+        let cleaned: [&dyn Fn() -> Option<GrayImage>; 3] =
+            [&|| stretch_contrast(image), &|| smooth(image), &|| flatten_light(image)];
+        for copy in cleaned.iter().filter_map(|make| make()) {
+            let found = rxing_texts(&copy, limits);
             if !found.is_empty() {
                 return Ok(found.into_iter().map(Ok).collect());
             }
@@ -289,6 +294,74 @@ fn rxing_texts(image: &GrayImage, limits: &Limits) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A copy smoothed with the binomial kernel 1 4 6 4 1 (/16) across and then down: a Gaussian
+/// of σ 1 pixel in integers, which removes most per-pixel sensor noise and keeps modules of 2
+/// pixels and more. One byte a pixel and five rows of scratch, whatever the image's size (the
+/// `image` crate's blur works in `f32`, ten times the memory).
+#[cfg(feature = "rxing")]
+fn smooth(image: &GrayImage) -> Option<GrayImage> {
+    const KERNEL: [u32; 5] = [1, 4, 6, 4, 1];
+    let width = image.width() as usize;
+    let source = image.as_raw();
+    if width == 0 {
+        return None;
+    }
+    // The kernel over five values taken at clamped offsets -2..=2 around `i` of `len`.
+    let filter = |len: usize, i: usize, value: &dyn Fn(usize) -> u8| -> u8 {
+        let sum: u32 = KERNEL
+            .iter()
+            .enumerate()
+            .map(|(k, weight)| weight * u32::from(value((i + k).saturating_sub(2).min(len - 1))))
+            .sum();
+        u8::try_from((sum + 8) / 16).unwrap_or(u8::MAX)
+    };
+    let mut out = vec![0u8; source.len()];
+    for (row_in, row_out) in source.chunks_exact(width).zip(out.chunks_exact_mut(width)) {
+        for (x, pixel) in row_out.iter_mut().enumerate() {
+            *pixel = filter(width, x, &|i| row_in.get(i).copied().unwrap_or(0));
+        }
+    }
+    // Down, in place: the rows above the current one are kept as they were before smoothing.
+    let height = out.len() / width;
+    let mut above: Vec<Vec<u8>> = Vec::with_capacity(3);
+    let mut smoothed = vec![0u8; width];
+    for y in 0..height {
+        let row = |r: usize| -> Option<&[u8]> {
+            match r.cmp(&y) {
+                std::cmp::Ordering::Less => above.get(above.len() + r - y).map(Vec::as_slice),
+                _ => out.get(r * width..(r + 1) * width),
+            }
+        };
+        for (x, pixel) in smoothed.iter_mut().enumerate() {
+            *pixel = filter(height, y, &|r| row(r).and_then(|row| row.get(x)).copied().unwrap_or(0));
+        }
+        let current = out.get_mut(y * width..(y + 1) * width)?;
+        above.push(current.to_vec());
+        if above.len() > 2 {
+            above.remove(0);
+        }
+        current.copy_from_slice(&smoothed);
+    }
+    GrayImage::from_raw(image.width(), image.height(), out)
+}
+
+/// A copy with uneven light taken out: each pixel minus its background (the image shrunk 16
+/// times and grown back, a cheap wide blur), amplified 8 times around mid-grey. A faint code
+/// under a light gradient becomes a high-contrast one on a flat ground.
+#[cfg(feature = "rxing")]
+fn flatten_light(image: &GrayImage) -> Option<GrayImage> {
+    use image::imageops::{FilterType, resize};
+    let (width, height) = image.dimensions();
+    let small = resize(image, (width / 16).max(1), (height / 16).max(1), FilterType::Triangle);
+    let mut flat = resize(&small, width, height, FilterType::Triangle);
+    // The background's buffer becomes the result, so the copy costs one byte a pixel.
+    for (pixel, &original) in flat.iter_mut().zip(image.as_raw()) {
+        let lifted = 128 + (i32::from(original) - i32::from(*pixel)) * 8;
+        *pixel = u8::try_from(lifted.clamp(0, 255)).unwrap_or(u8::MAX);
+    }
+    Some(flat)
 }
 
 /// The image with its grey levels stretched so that the darkest 1 % map to black and the
