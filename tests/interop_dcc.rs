@@ -25,16 +25,23 @@ fn dcc_conformance() {
         .iter()
         .filter(|c| matches!(&c.outcome, Outcome::KnownIssue { reason } if reason.starts_with("contradicted")))
         .collect();
-    assert_eq!(contradicted.len(), 11, "{contradicted:#?}");
-    // The contradiction is in the data: PL 7-9 expect codes outside their value sets to fail the
-    // schema check, and they do; each is checked, none is a known issue.
-    let pl_schema: Vec<_> = report
+    assert_eq!(contradicted.len(), 14, "{contradicted:#?}");
+    // The contradiction is in the data: ES, GE and IE expect codes outside their value sets to
+    // pass the schema check, and they do (the schema names value sets only as annotations);
+    // PL 7-9 expect such codes to fail, and are the known issues.
+    let lenient =
+        ["ES/2DCode/raw/1101.json", "ES/2DCode/raw/1103.json", "GE/2DCode/raw/1.json", "IE/2DCode/Raw/2.json"];
+    for file in lenient {
+        let check = report.checks.iter().find(|c| c.file == file && c.key == "EXPECTEDSCHEMAVALIDATION").unwrap();
+        assert!(check.expected && check.actual && check.outcome == Outcome::Passed, "{check:?}");
+    }
+    let strict: Vec<_> = report
         .checks
         .iter()
         .filter(|c| c.file.starts_with("PL/") && c.key == "EXPECTEDSCHEMAVALIDATION" && !c.expected)
         .collect();
-    assert_eq!(pl_schema.len(), 9);
-    assert!(pl_schema.iter().all(|c| c.outcome == Outcome::Passed && !c.actual));
+    assert_eq!(strict.len(), 9);
+    assert!(strict.iter().all(|c| c.actual && matches!(c.outcome, Outcome::KnownIssue { .. })));
 
     // The stages a verifier depends on meet every expectation.
     for stage in [Stage::Unprefix, Stage::Base45, Stage::Compression, Stage::KeyUsage, Stage::Picture, Stage::Overall] {

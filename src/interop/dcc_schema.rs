@@ -117,4 +117,12 @@ mod tests {
             assert!(super::validator(version).is_some(), "{version}");
         }
     }
+
+    #[test]
+    fn value_sets_hold_coded_fields_to_their_codes() {
+        let dcc = |ma: &str, co: &str| serde_json::json!({ "v": [{ "tg": "840539006", "vp": "J07BX03", "mp": "EU/1/21/1529", "ma": ma, "co": co }] });
+        assert!(super::check_value_sets(&dcc("ORG-100030215", "PL")).is_ok());
+        assert!(super::check_value_sets(&dcc("ORG-99999999", "PL")).is_err(), "an unknown manufacturer");
+        assert!(super::check_value_sets(&dcc("ORG-100030215", "XY")).is_err(), "an unknown country");
+    }
 }
