@@ -584,3 +584,30 @@ fn a_dcc_negative_test_converts_into_a_native_code_that_names_its_source() {
     let why = err.to_string();
     assert!(why.contains("colour_not_accepted") && why.contains("test_not_negative"), "{why}");
 }
+
+#[test]
+fn the_converted_code_vector_names_a_source_among_the_vectors() {
+    use healthpass::claims::SourceHash;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/healthpass");
+    let vectors: Vec<serde_json::Value> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
+        .collect();
+    let claims =
+        |v: &serde_json::Value| serde_json::from_value::<Option<healthpass::Claims>>(v["claims"].clone()).unwrap();
+    let converted: Vec<_> = vectors.iter().filter_map(claims).filter(|c| c.evidence.converted_from.is_some()).collect();
+    assert!(!converted.is_empty(), "a vector exercises evidence key 7");
+    for code in converted {
+        let from = code.evidence.converted_from.as_ref().unwrap();
+        assert_eq!(code.reasons[0], Reason::ConvertedCode);
+        let source = vectors
+            .iter()
+            .find(|v| v["expected"]["valid"] == true && SourceHash::of(v["text"].as_str().unwrap()) == from.hash)
+            .expect("the source's text is a valid vector too");
+        let source_claims = claims(source).unwrap();
+        assert_eq!(from.region, source_claims.issuer);
+        assert!(source["text"].as_str().unwrap().starts_with(&format!("{}:", from.format)));
+        assert_eq!(code.subject, source_claims.subject);
+        assert!(code.expires_at <= source_claims.expires_at);
+    }
+}
