@@ -611,3 +611,30 @@ fn the_converted_code_vector_names_a_source_among_the_vectors() {
         assert!(code.expires_at <= source_claims.expires_at);
     }
 }
+
+#[test]
+fn the_png_card_prints_latin_cyrillic_and_greek_letters_and_question_marks_for_the_rest() {
+    use healthpass::scenarios::card::{Card, printable};
+    assert_eq!(printable("Émile Müller Łukasz Şule Жанна Ωμέγα 陳大文"), "Émile Müller Łukasz Şule Жанна Ωμέγα ???");
+    assert_eq!(printable("a\u{7}b"), "a?b", "control characters");
+    let now = t0();
+    let mut claims = healthpass::Claims::example(now);
+    claims.subject.name = Some("Élodie Łaska 陳大文".into());
+    let code = Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+    let card = Card::new(&code, &claims).unwrap();
+    assert_eq!(card.lines[0], "Name: É** Ł** 陳**");
+    let with_name = |name: &str| {
+        let mut card = card.clone();
+        card.lines[0] = format!("Name: {name}");
+        card.to_image()
+    };
+    let drawn = with_name("É** Ł** 陳**");
+    // É and Ł are drawn as themselves: not as E and L, nor as `?`.
+    assert_ne!(drawn, with_name("E** L** 陳**"));
+    assert_ne!(drawn, with_name("?** ?** 陳**"));
+    assert_ne!(with_name("É** Ł** 陳**"), with_name("É** L** 陳**"));
+    // 陳 is in none of the fonts: it prints exactly as `?`.
+    assert_eq!(drawn, with_name("É** Ł** ?**"));
+    // The SVG keeps the real characters.
+    assert!(card.to_svg().contains("É** Ł** 陳**"));
+}
