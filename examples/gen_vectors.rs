@@ -13,7 +13,9 @@ use coset::{CoseSign1, CoseSign1Builder, Header, HeaderBuilder, TaggedCborSerial
 use flate2::{Compression, write::ZlibEncoder};
 use healthpass::claims::*;
 use healthpass::fs::{Mode, write_atomic};
+use healthpass::scenarios::border::Converter;
 use healthpass::transport::{decode_base45, deflate, encode_base45};
+use healthpass::verify::Policy;
 use healthpass::{Claims, Issuer, SigningKey, Verifier};
 use serde_json::{Value, json};
 
@@ -253,6 +255,21 @@ fn venue_officer(now: DateTime<Utc>) -> Claims {
         },
         ..Claims::example(now)
     }
+}
+
+/// A cross-border code that a Macau checkpoint converted, 20 minutes after issue, from the
+/// typical code `source_text` (vector 001): evidence key 7 names its format, region and hash.
+fn converted(now: DateTime<Utc>, source_text: &str) -> Claims {
+    let at = now + TimeDelta::minutes(20);
+    let keys = [SigningKey::from_seed(&ISSUER_SEED).public_key()].into_iter().collect();
+    let source = Verifier::new(keys).verify(source_text, at).unwrap();
+    let converter = Converter {
+        issuer: "MO-SSM".into(),
+        policy: Policy::from_json(r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#).unwrap(),
+        category: DeclarationCategory::Individual,
+        valid_hours: 12,
+    };
+    converter.convert(source_text, "HP1", &source, CredentialId([0x88; 16]), at).unwrap()
 }
 
 fn cases() -> Vec<Case> {
@@ -630,5 +647,10 @@ fn cases() -> Vec<Case> {
                 "issued_in_future",
             )
         },
+        valid(
+            "converted-from-another-region",
+            "A cross-border code converted from vector 001's code: evidence key 7 holds its format (HP1), region (CN-GD) and the SHA-256 of its text.",
+            converted(now, &typical_text),
+        ),
     ]
 }

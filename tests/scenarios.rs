@@ -510,3 +510,131 @@ fn the_border_conversion_example_converts_then_refuses() {
     assert_eq!(claims.evidence.converted_from.unwrap().region, "MO");
     assert!(later.contains("test_too_old"), "{later}");
 }
+
+/// A DCC test file: its `HC1:` text, its signer certificate (DER), its validation clock and
+/// its JSON (the DCC as the test file describes it).
+fn dcc_vector(file: &str) -> (String, Vec<u8>, DateTime<Utc>, serde_json::Value) {
+    use base64::Engine;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/dcc").join(file);
+    let vector: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let certificate =
+        base64::engine::general_purpose::STANDARD.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+    let clock = DateTime::parse_from_rfc3339(vector["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap();
+    (vector["PREFIX"].as_str().unwrap().to_string(), certificate, clock.to_utc(), vector["JSON"].clone())
+}
+
+fn dcc_verifier(certificate: &[u8]) -> healthpass::interop::dcc::DccVerifier {
+    let mut keys = healthpass::interop::ForeignKeys::new();
+    keys.insert_x509_der(certificate).unwrap();
+    healthpass::interop::dcc::DccVerifier::new(keys)
+}
+
+fn converter(policy: &str) -> healthpass::scenarios::border::Converter {
+    healthpass::scenarios::border::Converter {
+        issuer: "CN-GD".into(),
+        policy: healthpass::verify::Policy::from_json(policy).unwrap(),
+        category: healthpass::claims::DeclarationCategory::Individual,
+        valid_hours: 24,
+    }
+}
+
+#[test]
+fn a_dcc_negative_test_converts_into_a_native_code_that_names_its_source() {
+    use healthpass::claims::{SourceHash, TestOutcome};
+    use sha2::Digest;
+    // SE 2: one NAAT, not detected, signed by the Swedish test signer.
+    let (text, certificate, clock, json) = dcc_vector("SE/2DCode/raw/2.json");
+    let test = &json["t"][0];
+    assert_eq!(test["tr"], "260415000", "the vector is a negative test");
+    let foreign = dcc_verifier(&certificate).verify(&text, clock).unwrap();
+    assert_eq!(foreign.claims.evidence.tests[0].result, TestOutcome::Negative);
+
+    let sampled = DateTime::parse_from_rfc3339(test["sc"].as_str().unwrap()).unwrap().to_utc();
+    let age_hours = u32::try_from((clock - sampled).num_hours()).unwrap();
+    assert!(age_hours < 168);
+    let seven_days = r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#;
+    let claims = converter(seven_days).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock).unwrap();
+
+    let native = Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+    let back = healthpass::Verifier::new([SigningKey::demo().public_key()].into_iter().collect())
+        .verify(&native, clock)
+        .unwrap();
+    assert_eq!(back.issuer, "CN-GD");
+    assert_eq!(back.colour, Colour::Green);
+    assert_eq!(back.reasons, vec![Reason::ConvertedCode, Reason::NegativeTest]);
+    assert!(matches!(back.kind, healthpass::CredentialKind::CrossBorder { .. }));
+    assert!(back.expires_at <= foreign.claims.expires_at && back.expires_at <= clock + TimeDelta::hours(24));
+    assert_eq!(back.subject, foreign.claims.subject);
+    assert_eq!(back.evidence.tests, foreign.claims.evidence.tests, "the source's evidence travels along");
+    let from = back.evidence.converted_from.as_ref().expect("evidence key 7");
+    assert_eq!(from.format, "HC1");
+    assert_eq!(from.region, test["co"].as_str().unwrap(), "the DCC's issuing country");
+    let digest: [u8; 32] = sha2::Sha256::digest(text.as_bytes()).into();
+    assert_eq!(from.hash, SourceHash(digest));
+
+    // Refusals say why: the same test under a policy shorter than its age...
+    let too_short = format!(r#"{{ "accept_colours": ["green"], "negative_test_max_age_hours": {} }}"#, age_hours);
+    let err = converter(&too_short).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock).unwrap_err();
+    assert!(err.to_string().contains("test_too_old"), "{err}");
+    // ...and a positive test (FR 0016: a NAAT, detected).
+    let (text, certificate, clock, json) = dcc_vector("FR/2DCode/raw/DCC_Test_0016.json");
+    assert_eq!(json["t"][0]["tr"], "260373001", "the vector is a positive test");
+    let foreign = dcc_verifier(&certificate).verify(&text, clock).unwrap();
+    let err = converter(seven_days).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock).unwrap_err();
+    let why = err.to_string();
+    assert!(why.contains("colour_not_accepted") && why.contains("test_not_negative"), "{why}");
+}
+
+#[test]
+fn the_converted_code_vector_names_a_source_among_the_vectors() {
+    use healthpass::claims::SourceHash;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/healthpass");
+    let vectors: Vec<serde_json::Value> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
+        .collect();
+    let claims =
+        |v: &serde_json::Value| serde_json::from_value::<Option<healthpass::Claims>>(v["claims"].clone()).unwrap();
+    let converted: Vec<_> = vectors.iter().filter_map(claims).filter(|c| c.evidence.converted_from.is_some()).collect();
+    assert!(!converted.is_empty(), "a vector exercises evidence key 7");
+    for code in converted {
+        let from = code.evidence.converted_from.as_ref().unwrap();
+        assert_eq!(code.reasons[0], Reason::ConvertedCode);
+        let source = vectors
+            .iter()
+            .find(|v| v["expected"]["valid"] == true && SourceHash::of(v["text"].as_str().unwrap()) == from.hash)
+            .expect("the source's text is a valid vector too");
+        let source_claims = claims(source).unwrap();
+        assert_eq!(from.region, source_claims.issuer);
+        assert!(source["text"].as_str().unwrap().starts_with(&format!("{}:", from.format)));
+        assert_eq!(code.subject, source_claims.subject);
+        assert!(code.expires_at <= source_claims.expires_at);
+    }
+}
+
+#[test]
+fn the_png_card_prints_latin_cyrillic_and_greek_letters_and_question_marks_for_the_rest() {
+    use healthpass::scenarios::card::{Card, printable};
+    assert_eq!(printable("Émile Müller Łukasz Şule Жанна Ωμέγα 陳大文"), "Émile Müller Łukasz Şule Жанна Ωμέγα ???");
+    assert_eq!(printable("a\u{7}b"), "a?b", "control characters");
+    let now = t0();
+    let mut claims = healthpass::Claims::example(now);
+    claims.subject.name = Some("Élodie Łaska 陳大文".into());
+    let code = Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
+    let card = Card::new(&code, &claims).unwrap();
+    assert_eq!(card.lines[0], "Name: É** Ł** 陳**");
+    let with_name = |name: &str| {
+        let mut card = card.clone();
+        card.lines[0] = format!("Name: {name}");
+        card.to_image()
+    };
+    let drawn = with_name("É** Ł** 陳**");
+    // É and Ł are drawn as themselves: not as E and L, nor as `?`.
+    assert_ne!(drawn, with_name("E** L** 陳**"));
+    assert_ne!(drawn, with_name("?** ?** 陳**"));
+    assert_ne!(with_name("É** Ł** 陳**"), with_name("É** L** 陳**"));
+    // 陳 is in none of the fonts: it prints exactly as `?`.
+    assert_eq!(drawn, with_name("É** Ł** ?**"));
+    // The SVG keeps the real characters.
+    assert!(card.to_svg().contains("É** Ł** 陳**"));
+}

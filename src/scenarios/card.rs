@@ -3,8 +3,11 @@
 //! The card shows the colour as a band **and** a word (never colour alone), the QR code large
 //! enough to scan from print (at least 0.8 mm a module), the subject's masked name, who carries
 //! the code when that is someone else, the issuer, the validity dates and the reasons in plain
-//! language. The PNG draws its text with the 10 × 20 ASCII font of `embedded-graphics`, scaled
-//! up (characters outside ASCII print as `?`); the SVG carries the text as text.
+//! language. The PNG draws its text with the 10 × 20 fonts of `embedded-graphics`, scaled up:
+//! each character in the first of the ISO 8859-1 (Western European), -2 (Central European),
+//! -9 (Turkish), -13 (Baltic), -5 (Cyrillic) and -7 (Greek) fonts that holds it, so `É`, `ü`,
+//! `ł`, `ş`, `Ж` and `Ω` print as themselves; any other character (such as `陳`) prints as `?`
+//! ([`printable`]). The SVG carries the text as text.
 //!
 //! Print at 100 % on A6 (105 × 148 mm), or four to an A4 sheet.
 //!
@@ -22,8 +25,8 @@
 //! # Ok::<(), healthpass::Error>(())
 //! ```
 
-use embedded_graphics::mono_font::MonoTextStyle;
-use embedded_graphics::mono_font::ascii::FONT_10X20;
+use embedded_graphics::mono_font::{MonoFont, MonoTextStyle, iso_8859_1, iso_8859_2, iso_8859_5, iso_8859_7};
+use embedded_graphics::mono_font::{iso_8859_9, iso_8859_13};
 use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::{DrawTarget, OriginDimensions, Point, RgbColor, Size};
 use embedded_graphics::text::{Baseline, Text};
@@ -299,8 +302,35 @@ impl DrawTarget for Scaled<'_> {
     }
 }
 
+/// The PNG's fonts, in the order a character is looked up.
+const FONTS: [&MonoFont<'static>; 6] = [
+    &iso_8859_1::FONT_10X20,
+    &iso_8859_2::FONT_10X20,
+    &iso_8859_9::FONT_10X20,
+    &iso_8859_13::FONT_10X20,
+    &iso_8859_5::FONT_10X20,
+    &iso_8859_7::FONT_10X20,
+];
+
+/// The first of the card's fonts that holds `c` (a font maps a character it lacks to its `?`).
+fn font_for(c: char) -> Option<&'static MonoFont<'static>> {
+    FONTS.into_iter().find(|font| c == '?' || font.glyph_mapping.index(c) != font.glyph_mapping.index('?'))
+}
+
+/// The text as the PNG card prints it: characters none of the card's fonts holds (ISO 8859-1,
+/// -2, -9, -13, -5, -7: Latin, Cyrillic and Greek letters) become `?`; control characters too.
+pub fn printable(text: &str) -> String {
+    text.chars().map(|c| if !c.is_control() && font_for(c).is_some() { c } else { '?' }).collect()
+}
+
 fn draw_text(image: &mut RgbImage, text: &str, origin: (u32, u32), scale: u32, ink: [u8; 3]) {
-    let style = MonoTextStyle::new(&FONT_10X20, Rgb888::new(ink[0], ink[1], ink[2]));
     let mut target = Scaled { image, origin, scale };
-    let _ = Text::with_baseline(text, Point::zero(), style, Baseline::Top).draw(&mut target);
+    let mut buffer = [0u8; 4];
+    for (column, c) in printable(text).chars().enumerate() {
+        let Some(font) = font_for(c) else { continue };
+        let style = MonoTextStyle::new(font, Rgb888::new(ink[0], ink[1], ink[2]));
+        let x = i32::try_from(column).unwrap_or(i32::MAX).saturating_mul(GLYPH.0 as i32);
+        let glyph = c.encode_utf8(&mut buffer);
+        let _ = Text::with_baseline(glyph, Point::new(x, 0), style, Baseline::Top).draw(&mut target);
+    }
 }

@@ -22,6 +22,10 @@ use crate::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reaso
 pub const WINDOW_DAYS: i64 = 14;
 /// A report at or above this temperature, in tenths of a °C, is a fever.
 pub const FEVER_DECICELSIUS: u16 = 373;
+/// The most daily reports a report file may hold (a year and a day).
+pub const MAX_REPORTS: usize = 366;
+/// The most students a class list may hold.
+pub const MAX_ROSTER: usize = 200;
 
 fn school_error(detail: impl Into<String>) -> Error {
     Error::Scenario { step: "school", detail: detail.into() }
@@ -37,6 +41,44 @@ pub struct DailyReport {
     pub decicelsius: u16,
     /// Whether any symptom was reported (cough, sore throat, loss of smell...).
     pub symptoms: bool,
+}
+
+/// Reads a student's self-report file: a JSON array of [`DailyReport`]s
+/// (`[{"date": "2026-08-18", "decicelsius": 365, "symptoms": false}, ...]`), in any order.
+///
+/// # Errors
+/// [`Error::Scenario`] (step `school`) for malformed JSON, more than [`MAX_REPORTS`] reports,
+/// or two reports for the same day.
+pub fn reports_from_json(json: &[u8]) -> Result<Vec<DailyReport>> {
+    let mut reports: Vec<DailyReport> =
+        serde_json::from_slice(json).map_err(|e| school_error(format!("report file: {e}")))?;
+    if reports.len() > MAX_REPORTS {
+        return Err(school_error(format!("a report file holds at most {MAX_REPORTS} reports")));
+    }
+    reports.sort_by_key(|r| r.date);
+    if let Some(pair) = reports.windows(2).find(|w| matches!(w, [a, b] if a.date == b.date)) {
+        let day = pair.first().map(|r| r.date.to_string()).unwrap_or_default();
+        return Err(school_error(format!("two reports for {day}")));
+    }
+    Ok(reports)
+}
+
+/// Reads a class list: a JSON array of [`Pupil`]s (`[{"name": "Chan Siu Ming", "id": "0b0b..."}]`).
+///
+/// # Errors
+/// [`Error::Scenario`] (step `school`) for malformed JSON, more than [`MAX_ROSTER`] students,
+/// or two students with the same id.
+pub fn roster_from_json(json: &[u8]) -> Result<Vec<Pupil>> {
+    let roster: Vec<Pupil> = serde_json::from_slice(json).map_err(|e| school_error(format!("class list: {e}")))?;
+    if roster.len() > MAX_ROSTER {
+        return Err(school_error(format!("a class list holds at most {MAX_ROSTER} students")));
+    }
+    for (i, pupil) in roster.iter().enumerate() {
+        if roster.iter().skip(i + 1).any(|other| other.id == pupil.id) {
+            return Err(school_error(format!("the class list holds the id {} twice", pupil.id)));
+        }
+    }
+    Ok(roster)
 }
 
 /// A school term's reporting window and the school's identity.

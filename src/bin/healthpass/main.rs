@@ -116,7 +116,7 @@ enum Command {
         #[command(subcommand)]
         suite: conformance::Suite,
     },
-    /// Scenario commands: explain, card, wallet.
+    /// Scenario commands: explain, card, wallet, school, venue, convert.
     #[command(flatten)]
     Scenario(scenarios::Command),
 }

@@ -1,5 +1,9 @@
-//! `explain`, `card` and `wallet`: the scenario commands. Argument handling and printing only;
-//! the work is the library's (`healthpass::scenarios`).
+//! `explain`, `card`, `wallet`, `school`, `venue` and `convert`: the scenario commands.
+//! Argument handling and printing only; the work is the library's (`healthpass::scenarios`).
+
+mod convert;
+mod school;
+mod venue;
 
 use std::path::PathBuf;
 
@@ -10,7 +14,7 @@ use healthpass::scenarios::card::Card;
 use healthpass::scenarios::rules::RuleSet;
 use healthpass::scenarios::wallet::{Wallet, Whose};
 use healthpass::verify::KindName;
-use healthpass::{Claims, Limits, Qr, UnverifiedCode, Verifier};
+use healthpass::{Claims, Limits, PublicKey, Qr, UnverifiedCode, Verifier};
 
 use crate::{Failure, load_keys, read_file, read_input};
 
@@ -45,6 +49,24 @@ pub(crate) enum Command {
     /// Keep codes carried for others (a parent, a child) in a wallet file.
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// School codes: a student's daily code from self-reports; a teacher's summary of the day.
+    #[command(subcommand)]
+    School(school::SchoolCommand),
+    /// Venue codes: a venue's entrance code; a check at its door against its policy.
+    #[command(subcommand)]
+    Venue(venue::VenueCommand),
+    /// Convert a foreign code (EU DCC) or another region's code into a native cross-border code:
+    /// verify it, apply a policy, issue. Exit 1 with the reasons when refused.
+    Convert(Box<convert::ConvertArgs>),
+}
+
+/// Public keys from PEM files.
+fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
+    let mut keys = Vec::new();
+    for path in paths {
+        keys.extend(PublicKey::read_file(path)?);
+    }
+    Ok(keys)
 }
 
 /// Wallet commands.
@@ -163,6 +185,9 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Wallet(command) => wallet(command),
+        Command::School(command) => school::run(command),
+        Command::Venue(command) => venue::run(command),
+        Command::Convert(args) => convert::run(&args),
     }
 }
 
