@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         claims_cbor.push(claims.to_cbor());
         texts.push(issuer.issue(&claims)?);
     }
-    texts.extend(vector_texts(Path::new("test-vectors")));
+    texts.extend(vector_texts(Path::new("test-vectors"), PREFIX));
     let mut n = 0;
     for text in &texts {
         n += 1;
@@ -72,6 +72,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             put(&dir, "policy", m, serde_json::to_string_pretty(policy)?.as_bytes())?;
         }
     }
+    // The interop formats: every DCC and NZCP text in test-vectors/, and the SMART Health Cards
+    // examples as their QR texts (a split card's chunks one per line) and as compact JWS.
+    for (i, text) in vector_texts(Path::new("test-vectors/dcc"), "HC1:").iter().enumerate() {
+        put(&dir, "hc1", i, text.as_bytes())?;
+    }
+    let mut nzcp = vector_texts(Path::new("test-vectors/nzcp"), "NZCP:/");
+    nzcp.extend(
+        text_files(Path::new("test-vectors/nzcp/spec-examples")).into_iter().filter(|t| t.starts_with("NZCP:/")),
+    );
+    for (i, text) in nzcp.iter().enumerate() {
+        put(&dir, "nzcp", i, text.as_bytes())?;
+    }
+    let mut shc = Vec::new();
+    for example in 0.. {
+        let file = |part: &str| PathBuf::from(format!("test-vectors/shc/examples/example-{example:02}-{part}"));
+        let chunks: Vec<String> = (0..)
+            .map_while(|i| fs::read_to_string(file(&format!("f-qr-code-numeric-value-{i}.txt"))).ok())
+            .map(|t| t.trim().to_owned())
+            .collect();
+        if chunks.is_empty() {
+            break;
+        }
+        shc.push(chunks.join("\n"));
+        if chunks.len() > 1 {
+            shc.extend(chunks);
+        }
+        shc.extend(fs::read_to_string(file("d-jws.txt")).map(|t| t.trim().to_owned()));
+    }
+    for (i, text) in shc.iter().enumerate() {
+        put(&dir, "shc", i, text.as_bytes())?;
+    }
     // The round-trip target builds claims from raw bytes: deterministic pseudo-random seeds.
     let mut block = Sha256::digest(b"healthpass fuzz seeds").to_vec();
     for i in 0..16 {
@@ -103,28 +134,45 @@ fn json_files(dir: &Path) -> Vec<serde_json::Value> {
     paths.iter().filter_map(|p| serde_json::from_str(&fs::read_to_string(p).ok()?).ok()).collect()
 }
 
-/// Every `HP1:` string value in the JSON files under `dir`, if it exists.
-fn vector_texts(dir: &Path) -> Vec<String> {
+/// The trimmed content of the `.txt` files under `dir`, if it exists, in name order.
+fn text_files(dir: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for path in fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths.iter().filter_map(|p| fs::read_to_string(p).ok()).map(|t| t.trim().to_owned()).collect()
+}
+
+/// Every string value starting with `prefix` in the JSON files under `dir`, if it exists.
+fn vector_texts(dir: &Path, prefix: &str) -> Vec<String> {
     let mut found = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else { return found };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            found.extend(vector_texts(&path));
+            found.extend(vector_texts(&path, prefix));
         } else if path.extension().is_some_and(|e| e == "json") {
             if let Ok(value) = fs::read_to_string(&path).map(|t| serde_json::from_str(&t)) {
-                collect(&value.unwrap_or_default(), &mut found);
+                collect(&value.unwrap_or_default(), prefix, &mut found);
             }
         }
     }
     found
 }
 
-fn collect(value: &serde_json::Value, found: &mut Vec<String>) {
+fn collect(value: &serde_json::Value, prefix: &str, found: &mut Vec<String>) {
     match value {
-        serde_json::Value::String(s) if s.starts_with(PREFIX) => found.push(s.clone()),
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, found)),
+        serde_json::Value::String(s) if s.starts_with(prefix) => found.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, prefix, found)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, prefix, found)),
         _ => {}
     }
 }

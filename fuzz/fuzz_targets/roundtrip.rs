@@ -2,16 +2,24 @@
 //! validity rules say) and give back exactly the same claims.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use arbitrary::Unstructured;
 use healthpass::{Error, Issuer, KeySet, SigningKey, Verifier};
 use libfuzzer_sys::fuzz_target;
 
+/// The issuer and its verifier, built once (deriving the key cost as much as a signature).
+static PAIR: LazyLock<(Issuer, Verifier)> = LazyLock::new(|| {
+    let key = SigningKey::demo();
+    let verifier = Verifier::new([key.public_key()].into_iter().collect::<KeySet>());
+    (Issuer::new(key), verifier)
+});
+
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(claims) = healthpass_fuzz::claims(&mut u) else { return };
-    let key = SigningKey::demo();
-    let verifier = Verifier::new([key.public_key()].into_iter().collect::<KeySet>());
-    let text = match Issuer::new(key).issue(&claims) {
+    let (issuer, verifier) = &*PAIR;
+    let text = match issuer.issue(&claims) {
         Ok(text) => text,
         // The issuer refuses claims that break the model (an empty issuer, a dose outside its
         // series, ...) or that do not fit a code; nothing else.
