@@ -224,14 +224,14 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
         // of light over a faint code). rqrr follows for what they miss (strong perspective) and
         // to report codes found but not decodable. BENCHMARKS.md, "Scanning", shows what each
         // step adds.
-        let found = rxing_texts(image, limits);
+        let found = rxing_texts(image, limits)?;
         if !found.is_empty() {
             return Ok(found.into_iter().map(Ok).collect());
         }
         let cleaned: [&dyn Fn() -> Option<GrayImage>; 3] =
             [&|| stretch_contrast(image), &|| smooth(image), &|| flatten_light(image)];
         for copy in cleaned.iter().filter_map(|make| make()) {
-            let found = rxing_texts(&copy, limits);
+            let found = rxing_texts(&copy, limits)?;
             if !found.is_empty() {
                 return Ok(found.into_iter().map(Ok).collect());
             }
@@ -361,12 +361,35 @@ impl image::GenericImage for Budgeted {
 /// The QR codes rxing reads in the image (at most [`Limits::max_codes_per_image`]); none if it
 /// finds none or fails (its panics are contained as rqrr's are).
 #[cfg(feature = "rxing")]
-fn rxing_texts(image: &GrayImage, limits: &Limits) -> Vec<String> {
+fn rxing_texts(image: &GrayImage, limits: &Limits) -> Result<Vec<String>> {
     use rxing::multi::MultipleBarcodeReader;
     let Ok(source) = rxing::Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height()) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mut bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
+    // rxing's time grows with the number of finder patterns it has to group (a 600 × 600 image
+    // tiled with them: 1.5 s a call). Count them first on the very matrix it will read (built
+    // once, kept in the bitmap) and refuse what no permitted number of codes can show.
+    let cap = limits.max_codes_per_image.saturating_mul(FINDER_CANDIDATES_PER_CODE);
+    let matrix = bitmap.get_black_matrix();
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let coordinate = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    // Runs straight from the matrix's words: a pass costs about a word per 32 pixels.
+    let row_runs = |y: usize, runs: &mut Vec<usize>| {
+        runs.clear();
+        let bits = matrix.getRow(coordinate(y));
+        let (mut at, mut dark) = (0, bits.get(0));
+        while at < width {
+            let next = if dark { bits.getNextUnset(at) } else { bits.getNextSet(at) };
+            let next = next.clamp(at + 1, width);
+            runs.push(next - at);
+            (at, dark) = (next, !dark);
+        }
+    };
+    let pixel = |x: usize, y: usize| matrix.get(coordinate(x), coordinate(y));
+    if finder_candidates_in_runs(height, row_runs, &pixel, cap) > cap {
+        return Err(Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: cap });
+    }
     let hints = rxing::DecodeHints {
         PossibleFormats: Some([rxing::BarcodeFormat::QR_CODE].into_iter().collect()),
         ..rxing::DecodeHints::default()
@@ -374,7 +397,7 @@ fn rxing_texts(image: &GrayImage, limits: &Limits) -> Vec<String> {
     let found = catch_unwind(AssertUnwindSafe(|| {
         rxing::qrcode::cpp_port::QrReader.decode_multiple_with_hints(&mut bitmap, &hints)
     }));
-    match found {
+    Ok(match found {
         Ok(Ok(codes)) => codes
             .iter()
             .filter(|code| *code.getBarcodeFormat() == rxing::BarcodeFormat::QR_CODE)
@@ -382,7 +405,7 @@ fn rxing_texts(image: &GrayImage, limits: &Limits) -> Vec<String> {
             .map(|code| code.getText().to_string())
             .collect(),
         _ => Vec::new(),
-    }
+    })
 }
 
 /// A copy smoothed with the binomial kernel 1 4 6 4 1 (/16) across and then down: a Gaussian
@@ -505,37 +528,58 @@ fn finder_candidates<P: PartialEq + Copy>(
     pixel: impl Fn(usize, usize) -> P,
     stop_after: usize,
 ) -> usize {
-    let mut cells = std::collections::HashSet::new();
-    for y in 0..height {
+    let row_runs = |y: usize, runs: &mut Vec<usize>| {
+        runs.clear();
         if width == 0 {
-            break;
+            return;
         }
-        let mut last = pixel(0, y);
-        let (mut run, mut changes, mut runs) = (1usize, 0usize, [0usize; 5]);
-        // One step past the end stands for a pixel of the other colour, as in rqrr.
-        for x in 1..=width {
-            let colour = (x < width).then(|| pixel(x, y));
-            if colour == Some(last) {
+        let (mut last, mut run) = (pixel(0, y), 1);
+        for x in 1..width {
+            let colour = pixel(x, y);
+            if colour == last {
                 run += 1;
+            } else {
+                runs.push(run);
+                (last, run) = (colour, 1);
+            }
+        }
+        runs.push(run);
+    };
+    finder_candidates_in_runs(height, row_runs, &pixel, stop_after)
+}
+
+/// [`finder_candidates`] over rows given as run lengths (`row_runs(y, runs)` fills the lengths
+/// of row `y`'s runs of one colour, left to right), so that a bit matrix is read a word at a
+/// time; `pixel` answers the column checks.
+fn finder_candidates_in_runs<P: PartialEq + Copy>(
+    height: usize,
+    mut row_runs: impl FnMut(usize, &mut Vec<usize>),
+    pixel: &impl Fn(usize, usize) -> P,
+    stop_after: usize,
+) -> usize {
+    let mut cells = std::collections::HashSet::new();
+    let mut row = Vec::new();
+    for y in 0..height {
+        row_runs(y, &mut row);
+        let (mut x, mut window) = (0usize, [0usize; 5]);
+        // Each run's end is a change of colour; the row's end counts as one, as in rqrr.
+        for (ended, &run) in row.iter().enumerate() {
+            x = x.saturating_add(run);
+            let [_, b, c, d, e] = window;
+            window = [b, c, d, e, run];
+            if ended < 4 {
                 continue;
             }
-            let [_, b, c, d, e] = runs;
-            runs = [b, c, d, e, run];
-            run = 1;
-            changes += 1;
-            if let Some(colour) = colour {
-                last = colour;
-            }
-            let [a, b, c, d, e] = runs;
+            let [a, b, c, d, e] = window;
             let unit = (a + b + d + e) / 4;
             let err = unit * 3 / 4;
             let fits = |len: usize, k: usize| len + err >= k * unit && len <= k * unit + err;
-            if changes >= 5 && fits(a, 1) && fits(b, 1) && fits(c, 3) && fits(d, 1) && fits(e, 1) {
+            if fits(a, 1) && fits(b, 1) && fits(c, 3) && fits(d, 1) && fits(e, 1) {
                 let centre = x.saturating_sub(e + d + c / 2);
                 // The same check down the column through the centre, as a finder pattern is
                 // square; it also tells where the pattern's centre lies vertically.
                 let limit = (a + b + c + d + e).saturating_mul(2);
-                let Some(middle) = vertical_centre(&pixel, centre, y, height, limit) else { continue };
+                let Some(middle) = vertical_centre(pixel, centre, y, height, limit) else { continue };
                 let unit = unit.max(1);
                 cells.insert((centre / unit, middle / unit));
                 if cells.len() > stop_after {

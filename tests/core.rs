@@ -2,9 +2,11 @@
 //! issue lists, each with its own error.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use coset::{CoseSign1Builder, Header, HeaderBuilder, TaggedCborSerializable, iana};
+use coset::{Header, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::transport::{deflate, encode_base45};
 use healthpass::{Claims, Error, Issuer, KeySet, Limits, Qr, SigningKey, UnverifiedCode, Verifier, qr};
+
+mod support;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
@@ -20,14 +22,7 @@ fn code() -> String {
 
 /// A COSE_Sign1 over `payload` with the given headers, signed by `key`, as `HP1:` text.
 fn forge(protected: Header, unprotected: Header, payload: Vec<u8>, key: &SigningKey, compress: bool) -> String {
-    let cose = CoseSign1Builder::new()
-        .protected(protected)
-        .unprotected(unprotected)
-        .payload(payload)
-        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-        .build()
-        .to_tagged_vec()
-        .unwrap();
+    let cose = support::sign1(protected, unprotected, payload, key);
     let body = if compress { deflate(&cose) } else { cose };
     format!("HP1:{}", encode_base45(&body))
 }

@@ -17,6 +17,9 @@ use std::process::{Command, Output};
 use healthpass::Limits;
 use healthpass::transport::{deflate, encode_base45};
 
+mod support;
+use support::{png_claiming, png_with};
+
 /// The address-space ceiling for the whole child (binary, libraries, heap): 512 MiB.
 const ADDRESS_SPACE_KIB: u64 = 512 * 1024;
 /// The peak resident memory allowed on inputs that must be refused early: 64 MiB.
@@ -84,35 +87,6 @@ fn a_zlib_bomb_stays_small() {
     let code = format!("HP1:{}", encode_base45(&deflate(&vec![0u8; 4 << 20])));
     assert!(code.len() <= Limits::DEFAULT.max_text_len);
     check("zlib bomb", &["verify", "--demo-key", &code], "decompressed body is too large");
-}
-
-fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    let mut crc = flate2::Crc::new();
-    crc.update(kind);
-    crc.update(data);
-    png.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
-    png.extend(kind);
-    png.extend(data);
-    png.extend(crc.sum().to_be_bytes());
-}
-
-/// A small PNG claiming `width` × `height` 8-bit grey pixels, with `extra` chunks before its data.
-fn png_with(width: u32, height: u32, extra: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = width.to_be_bytes().to_vec();
-    ihdr.extend(height.to_be_bytes());
-    ihdr.extend([8, 0, 0, 0, 0]);
-    chunk(&mut png, b"IHDR", &ihdr);
-    for (kind, data) in extra {
-        chunk(&mut png, kind, data);
-    }
-    chunk(&mut png, b"IDAT", &deflate(&vec![0; (width.min(64) as usize + 1) * height.min(64) as usize]));
-    chunk(&mut png, b"IEND", &[]);
-    png
-}
-
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    png_with(width, height, &[])
 }
 
 #[test]
