@@ -463,6 +463,10 @@ fn convert_a_dcc_negative_test_and_refuse_a_positive_one() {
     // Without any signer certificate, it is a usage error.
     let output = cli(&["convert", &text, "--issuer", "CN-GD", "--demo-key", "--at", &clock]);
     assert_eq!(output.status.code(), Some(2));
+    // Native trust does not verify a DCC.
+    let output = cli(&["convert", &text, "--source-keys", p(&pem), "--issuer", "CN-GD", "--demo-key", "--at", &clock]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(err(&output).contains("--dcc-cert"), "{}", err(&output));
 }
 
 #[test]

@@ -100,7 +100,11 @@ fn verify_source(
     now: DateTime<Utc>,
 ) -> Result<(&'static str, Verified<Claims>), Failure> {
     let skew = TimeDelta::try_seconds(args.skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+    let native_trust = !args.source_keys.is_empty() || args.source_trust.is_some();
     if text.starts_with(DCC_PREFIX) {
+        if native_trust {
+            return Err(Failure::Usage("--source-keys and --source-trust are for HP1: codes; use --dcc-cert".into()));
+        }
         if args.dcc_cert.is_empty() {
             return Err(Failure::Usage("an HC1: code needs its signer certificate: --dcc-cert FILE".into()));
         }
@@ -113,6 +117,9 @@ fn verify_source(
     }
     if !text.starts_with("HP1:") {
         return Err(Failure::Usage("the source must be an HC1: (EU DCC) or HP1: code".into()));
+    }
+    if !args.dcc_cert.is_empty() {
+        return Err(Failure::Usage("--dcc-cert is for HC1: codes; use --source-keys or --source-trust".into()));
     }
     let keys = match &args.source_trust {
         Some(list) => {
