@@ -152,27 +152,13 @@ fn school_issue_and_the_teachers_summary() {
     assert_eq!(claims.expires_at, Utc.with_ymd_and_hms(2026, 9, 4, 0, 0, 0).unwrap());
 
     // Ming's code comes as an image, Ling's as text; Wai shows nothing.
-    let summary = |codes: &[&str]| {
-        let mut args = vec![
-            "school",
-            "summary",
-            "--roster",
-            p(&roster),
-            "--school",
-            "Pui Ching",
-            "--class",
-            "3B",
-            "--trust",
-            p(&list),
-            "--anchor",
-            p(&anchor),
-            "--at",
-            &at,
-        ];
+    let summary = |roster: &Path, codes: &[&str], input: Option<&str>| {
+        let mut args = vec!["school", "summary", "--roster", p(roster), "--school", "Pui Ching", "--class", "3B"];
+        args.extend(["--trust", p(&list), "--anchor", p(&anchor), "--at", &at]);
         args.extend_from_slice(codes);
-        cli(&args)
+        cli_with_input(&args, input)
     };
-    let output = summary(&["--image", p(&ming_png), &ling]);
+    let output = summary(&roster, &["--image", p(&ming_png), &ling], None);
     let text = out(&output);
     assert_eq!(output.status.code(), Some(1), "someone is missing: {text}");
     assert!(text.contains("green: 1"), "{text}");
@@ -183,24 +169,7 @@ fn school_issue_and_the_teachers_summary() {
     // A class whose only student showed a green code: exit 0.
     let just_ming = dir.join("ming-only.json");
     std::fs::write(&just_ming, r#"[{ "name": "Chan Siu Ming", "id": "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b" }]"#).unwrap();
-    let output = cli(&[
-        "school",
-        "summary",
-        "--roster",
-        p(&just_ming),
-        "--school",
-        "Pui Ching",
-        "--class",
-        "3B",
-        "--trust",
-        p(&list),
-        "--anchor",
-        p(&anchor),
-        "--at",
-        &at,
-        "--json",
-        &ming,
-    ]);
+    let output = summary(&just_ming, &["--json", &ming], None);
     assert!(output.status.success(), "{}{}", out(&output), err(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["summary"]["green"], serde_json::json!(["Chan Siu Ming"]));
@@ -212,25 +181,7 @@ fn school_issue_and_the_teachers_summary() {
     personal.subject.id = healthpass::SubjectId([0x0d; 16]);
     let forged = Issuer::new(SigningKey::from_seed(&[2; 32])).issue(&personal).unwrap();
     let stranger = Issuer::new(SigningKey::from_seed(&[66; 32])).issue(&Claims::example(now)).unwrap();
-    let mut args = vec![
-        "school",
-        "summary",
-        "--roster",
-        p(&roster),
-        "--school",
-        "Pui Ching",
-        "--class",
-        "3B",
-        "--trust",
-        p(&list),
-        "--anchor",
-        p(&anchor),
-        "--at",
-        &at,
-        "-",
-    ];
-    args.push(&ming);
-    let output = cli_with_input(&args, Some(&format!("{forged}\n\n{stranger}\n")));
+    let output = summary(&roster, &["-", &ming], Some(&format!("{forged}\n\n{stranger}\n")));
     let text = out(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(text.contains("REFUSED code 1") && text.contains("out_of_scope"), "{text}");
