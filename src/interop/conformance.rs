@@ -650,24 +650,49 @@ fn fail(error: Error) -> StageError {
 /// One DCC test file, with each input in the form its stages need.
 struct DccCase<'a> {
     case: &'a serde_json::Value,
+    /// The `JSON` field: an object, or a string holding one (as some files write it).
+    json: Option<std::borrow::Cow<'a, serde_json::Value>>,
     limits: Limits,
 }
 
 impl<'a> DccCase<'a> {
     fn new(case: &'a serde_json::Value) -> Self {
-        DccCase { case, limits: Limits::DEFAULT }
+        let json = match Self::field(case, "JSON") {
+            Some(object @ serde_json::Value::Object(_)) => Some(std::borrow::Cow::Borrowed(object)),
+            Some(serde_json::Value::String(text)) => serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .filter(serde_json::Value::is_object)
+                .map(std::borrow::Cow::Owned),
+            _ => None,
+        };
+        DccCase { case, json, limits: Limits::DEFAULT }
+    }
+
+    /// The field `key` of the file: its exact name, else a name that differs only by surrounding
+    /// spaces or a leading `_` (files write `"2DCODE "` and `"_2DCODE"`).
+    fn field(case: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+        let object = case.as_object()?;
+        object.get(key).or_else(|| {
+            object.iter().find(|(name, _)| name.trim().trim_start_matches('_') == key).map(|(_, value)| value)
+        })
     }
 
     fn text(&self, key: &str) -> Option<&'a str> {
-        self.case.get(key).and_then(serde_json::Value::as_str)
+        Self::field(self.case, key).and_then(serde_json::Value::as_str)
     }
 
     fn context(&self, key: &str) -> Option<&'a str> {
         self.case.get("TESTCTX").and_then(|c| c.get(key)).and_then(serde_json::Value::as_str)
     }
 
+    /// A binary field: hex, as the test specification writes it, or base64 (some files).
     fn hex(&self, key: &str) -> Option<Fallible<Vec<u8>>> {
-        self.text(key).map(|h| hex::decode(h.trim()).map_err(|_| StageError::Failed(format!("{key} is not hex"))))
+        self.text(key).map(|text| {
+            let text = text.trim();
+            hex::decode(text)
+                .or_else(|_| STANDARD.decode(text))
+                .map_err(|_| StageError::Failed(format!("{key} is neither hex nor base64")))
+        })
     }
 
     fn run(&self, stage: Stage) -> StageResult {
@@ -689,7 +714,7 @@ impl<'a> DccCase<'a> {
     }
 
     fn picture_scan(&self) -> Option<StageResult> {
-        let image = self.text("2DCODE").or_else(|| self.text("_2DCODE"))?;
+        let image = self.text("2DCODE")?;
         Some(self.scan(image))
     }
 
@@ -804,8 +829,8 @@ impl<'a> DccCase<'a> {
         }))
     }
 
-    fn json(&self) -> Option<&'a serde_json::Value> {
-        self.case.get("JSON").filter(|j| j.is_object())
+    fn json(&self) -> Option<&serde_json::Value> {
+        self.json.as_deref()
     }
 
     fn decode(&self) -> StageResult {
