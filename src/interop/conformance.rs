@@ -323,7 +323,7 @@ impl DccReport {
     }
 
     /// Checks that disagreed with an expectation known to be wrong: listed upstream, or contradicted
-    /// by the test data ([`CONTRADICTED`]).
+    /// by the test data (`CONTRADICTED`, docs/INTEROP.md).
     pub fn known_issues(&self) -> usize {
         self.checks.iter().filter(|c| matches!(c.outcome, Outcome::KnownIssue { .. })).count()
     }
