@@ -2,7 +2,7 @@
 # Runs every fuzz target (or the ones named after SECONDS) for SECONDS each, one after another,
 # and prints the executions and crashes of each. Exit status 1 if any target crashed.
 #   fuzz/run.sh SECONDS [TARGET...]
-# Environment: FUZZ_NICE (default 10). Several run.sh may run at once on different targets.
+# Environment: FUZZ_NICE (default 10), FUZZ_PREPARED. Several run.sh may run at once on different targets.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -13,8 +13,11 @@ nice_level=${FUZZ_NICE:-10}
 flags=(--sanitizer none)   # debug assertions and overflow checks stay on (cargo-fuzz's default)
 
 # Seeds come from freshly issued codes (examples/fuzz_seeds.rs), not from binary files in git.
-(cd .. && cargo run --quiet --example fuzz_seeds -- fuzz/corpus) || exit 2
-nice -n "$nice_level" cargo +nightly fuzz build "${flags[@]}" || exit 2
+# FUZZ_PREPARED=1 skips seeding and building (a caller that did both already, as ci.sh does).
+if [ "${FUZZ_PREPARED:-0}" != 1 ]; then
+    (cd .. && cargo run --quiet --example fuzz_seeds -- fuzz/corpus) || exit 2
+    nice -n "$nice_level" cargo +nightly fuzz build "${flags[@]}" || exit 2
+fi
 
 mkdir -p logs
 crashed=0
@@ -26,7 +29,7 @@ for target in "${targets[@]}"; do
     nice -n "$nice_level" cargo +nightly fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 >"$log" 2>&1
     status=$?
-    execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
+    execs=$(grep -ah 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     after=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
     crashes=$((after - before))
     if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
@@ -34,7 +37,7 @@ for target in "${targets[@]}"; do
     printf '%-12s %14s %8s %s\n' "$target" "$execs" "$crashes" "$seconds"
     if [ "$crashes" -ne 0 ]; then
         echo "  $target CRASHED: see fuzz/$log and fuzz/artifacts/$target/" >&2
-        grep -m 5 -E 'panicked|ERROR|SUMMARY' "$log" | sed 's/^/  /' >&2
+        grep -a -m 5 -E 'panicked|ERROR|SUMMARY' "$log" | sed 's/^/  /' >&2
     fi
 done
 exit $crashed
