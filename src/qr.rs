@@ -660,6 +660,38 @@ mod tests {
     }
 
     #[test]
+    fn rqrr_reads_a_large_code_within_its_budget() {
+        // rqrr alone (no rxing), as `scan_image` runs it: a version 38 code at one pixel per
+        // module takes 2.6 million of the 10 million reads an image this small may use.
+        let qr = Qr::encode(&"A".repeat(2_900)).unwrap();
+        let image = qr.to_image(1);
+        let budgeted = Budgeted::new(image.clone(), rqrr_budget(&image));
+        let left = budgeted.left.clone();
+        let mut prepared = rqrr::PreparedImage::prepare(budgeted);
+        let texts: Vec<String> =
+            prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, t)| t).collect();
+        assert_eq!(texts, vec!["A".repeat(2_900)]);
+        let used = RQRR_WORK_MIN - left.get();
+        assert!(used > 1_000_000 && used < RQRR_WORK_MIN / 2, "{used}");
+    }
+
+    #[test]
+    fn the_budget_is_shared_by_copies_and_stops_with_over_budget() {
+        let budgeted = Budgeted::new(GrayImage::new(4, 4), 10);
+        let copy = budgeted.clone();
+        for _ in 0..6 {
+            image::GenericImageView::get_pixel(&copy, 0, 0);
+        }
+        assert_eq!(budgeted.left.get(), 4);
+        let stopped = catch_unwind(AssertUnwindSafe(|| {
+            for _ in 0..5 {
+                image::GenericImageView::get_pixel(&budgeted, 0, 0);
+            }
+        }));
+        assert!(stopped.unwrap_err().is::<OverBudget>());
+    }
+
+    #[test]
     fn the_terminal_rendering_scans_as_a_dark_terminal_shows_it() {
         let text = "HP1:6BFOXN*TS0BI$ZDFRH";
         let terminal = Qr::encode(text).unwrap().to_terminal();
