@@ -1,12 +1,12 @@
-//! Foreign signing keys (ES256 on P-256, PS256 on RSA) checked with `ring`, parsed once and
-//! looked up by kid.
+//! Foreign signing keys (ES256 on P-256, PS256 on RSA), parsed once and looked up by kid. The
+//! signature check runs on `ring` by default, or on `aws-lc-rs` with the `aws-lc` feature (which
+//! keeps each key in aws-lc's parsed form: faster, see BENCHMARKS.md).
 
 use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use ring::signature::{self, UnparsedPublicKey};
 use sha2::{Digest, Sha256};
 use x509_cert::certificate::{CertificateInner, Raw};
 use x509_cert::der::{self, Decode, Encode};
@@ -126,19 +126,88 @@ enum KeyMaterial {
     Rsa(Vec<u8>),
 }
 
+/// The signature check on `ring`: ring 0.17 has no public parsed verification key, so each
+/// check reads the key bytes again.
+#[cfg(not(feature = "aws-lc"))]
+mod backend {
+    use ring::signature::{self, UnparsedPublicKey};
+
+    use super::KeyMaterial;
+
+    #[derive(Debug, Clone)]
+    pub(super) struct Checker;
+
+    impl Checker {
+        pub(super) fn new(_: &KeyMaterial) -> Self {
+            Checker
+        }
+
+        pub(super) fn verify(&self, material: &KeyMaterial, message: &[u8], signature: &[u8]) -> bool {
+            match material {
+                KeyMaterial::P256(point) => {
+                    UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).verify(message, signature)
+                }
+                KeyMaterial::Rsa(pkcs1) => {
+                    UnparsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, pkcs1).verify(message, signature)
+                }
+            }
+            .is_ok()
+        }
+    }
+}
+
+/// The signature check on `aws-lc-rs`, with the key parsed once. A key that aws-lc refuses is
+/// kept and fails every check, exactly as under `ring` (which refuses it at each check), so the
+/// two backends accept and refuse the same codes.
+#[cfg(feature = "aws-lc")]
+mod backend {
+    use aws_lc_rs::signature::{self, ParsedPublicKey};
+
+    use super::KeyMaterial;
+
+    #[derive(Debug, Clone)]
+    pub(super) struct Checker(Option<ParsedPublicKey>);
+
+    impl Checker {
+        pub(super) fn new(material: &KeyMaterial) -> Self {
+            let parsed = match material {
+                KeyMaterial::P256(point) => ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point),
+                KeyMaterial::Rsa(pkcs1) => ParsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, pkcs1),
+            };
+            Checker(parsed.ok())
+        }
+
+        pub(super) fn verify(&self, _: &KeyMaterial, message: &[u8], signature: &[u8]) -> bool {
+            self.0.as_ref().is_some_and(|key| key.verify_sig(message, signature).is_ok())
+        }
+    }
+}
+
 /// One trusted foreign public key: its kid, its algorithm, its SubjectPublicKeyInfo and, when it
 /// came from a certificate, that certificate's validity and key usage.
 ///
 /// The key is parsed once when it is built; each verification then only runs the signature check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Two keys are equal when their kid, algorithm, key, certificate and issuer are.
+#[derive(Debug, Clone)]
 pub struct ForeignKey {
     kid: Kid,
     alg: ForeignAlg,
     spki: Vec<u8>,
     material: KeyMaterial,
+    checker: backend::Checker,
     certificate: Option<CertificateInfo>,
     issuer: Option<String>,
 }
+
+impl PartialEq for ForeignKey {
+    fn eq(&self, other: &Self) -> bool {
+        // The checker is derived from the material.
+        (&self.kid, self.alg, &self.spki, &self.material, &self.certificate, &self.issuer)
+            == (&other.kid, other.alg, &other.spki, &other.material, &other.certificate, &other.issuer)
+    }
+}
+
+impl Eq for ForeignKey {}
 
 impl ForeignKey {
     /// A key from an X.509 signer certificate (DER), as DCC trust lists publish them. The kid is
@@ -176,7 +245,8 @@ impl ForeignKey {
                 alg.map_or("", ForeignAlg::name)
             )));
         }
-        Ok(ForeignKey { kid, alg: key_alg, spki: spki.to_vec(), material, certificate: None, issuer: None })
+        let checker = backend::Checker::new(&material);
+        Ok(ForeignKey { kid, alg: key_alg, spki: spki.to_vec(), material, checker, certificate: None, issuer: None })
     }
 
     /// A P-256 key from a JSON Web Key (`kty` EC, `crv` P-256, `x`, `y`). The kid is the JWK's
@@ -255,15 +325,7 @@ impl ForeignKey {
         if alg != self.alg {
             return Err(Error::UnsupportedAlg(format!("{} with a key for {}", alg.name(), self.alg.name())));
         }
-        let checked = match &self.material {
-            KeyMaterial::P256(point) => {
-                UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).verify(message, signature)
-            }
-            KeyMaterial::Rsa(pkcs1) => {
-                UnparsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, pkcs1).verify(message, signature)
-            }
-        };
-        checked.map_err(|_| Error::BadSignature)
+        if self.checker.verify(&self.material, message, signature) { Ok(()) } else { Err(Error::BadSignature) }
     }
 }
 
