@@ -31,17 +31,38 @@ pub(crate) fn sign(payload: Vec<u8>, key: &SigningKey) -> Result<Vec<u8>> {
 }
 
 /// A COSE_Sign1 message that has been parsed but whose signature has not been checked.
-#[derive(Debug, Clone)]
-pub struct CoseMessage(CoseSign1);
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoseMessage {
+    /// The protected header's bytes, exactly as received.
+    protected: Vec<u8>,
+    protected_alg: Option<coset::Algorithm>,
+    protected_kid: Vec<u8>,
+    unprotected_alg: Option<coset::Algorithm>,
+    unprotected_kid: Vec<u8>,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
+}
 
 impl CoseMessage {
     /// Parses a COSE_Sign1 under `limits`. With `require_tag`, the message must carry CBOR tag 18
     /// (native codes); otherwise an untagged message is accepted too (the DCC allows both).
     ///
+    /// The common shape (definite lengths; headers holding only `alg` ES256, PS256 or EdDSA and
+    /// `kid`) is read straight from the bytes; anything else goes through a checked CBOR tree and
+    /// `coset`, which accepts or refuses it exactly as before. A test holds the two paths equal.
+    ///
     /// # Errors
     /// [`Error::Cbor`] for a malformed or wrongly tagged message, [`Error::TrailingBytes`],
     /// [`Error::DuplicateKey`] and [`Error::TooLarge`] as [`crate::Limits`] sets.
     pub fn decode(bytes: &[u8], require_tag: bool, limits: &Limits) -> Result<Self> {
+        match plain::read(bytes, require_tag, limits) {
+            Some(message) => Ok(message),
+            None => CoseMessage::decode_general(bytes, require_tag, limits),
+        }
+    }
+
+    /// Any COSE_Sign1, through a checked ciborium tree and coset.
+    fn decode_general(bytes: &[u8], require_tag: bool, limits: &Limits) -> Result<Self> {
         let step = "COSE_Sign1";
         let value = match cbor::read_foreign(bytes, step, limits)? {
             Value::Tag(COSE_SIGN1_TAG, inner) => *inner,
@@ -53,11 +74,13 @@ impl CoseMessage {
         };
         // coset parses the protected header's bytes itself, under none of our limits: hold them
         // to the same rules (depth, counts, definite lengths, duplicate keys) first.
+        let mut protected = Vec::new();
         if let Value::Array(items) = &value {
-            if let Some(Value::Bytes(protected)) = items.first() {
-                if !protected.is_empty() {
-                    cbor::read_foreign(protected, "protected header", limits)?;
+            if let Some(Value::Bytes(received)) = items.first() {
+                if !received.is_empty() {
+                    cbor::read_foreign(received, "protected header", limits)?;
                 }
+                protected.clone_from(received);
             }
         }
         let sign1 = CoseSign1::from_cbor_value(value).map_err(|e| cose_error(e, step))?;
@@ -67,10 +90,18 @@ impl CoseMessage {
                 detail: "critical header parameters are not supported".into(),
             });
         }
-        if sign1.payload.is_none() {
+        let Some(payload) = sign1.payload else {
             return Err(Error::Cbor { step, detail: "detached payloads are not supported".into() });
-        }
-        Ok(CoseMessage(sign1))
+        };
+        Ok(CoseMessage {
+            protected,
+            protected_alg: sign1.protected.header.alg,
+            protected_kid: sign1.protected.header.key_id,
+            unprotected_alg: sign1.unprotected.alg,
+            unprotected_kid: sign1.unprotected.key_id,
+            payload,
+            signature: sign1.signature,
+        })
     }
 
     /// The algorithm named in the protected header. An `alg` in the unprotected header is never used.
@@ -78,51 +109,148 @@ impl CoseMessage {
     /// # Errors
     /// [`Error::MissingAlg`] if the protected header has none.
     pub fn protected_alg(&self) -> Result<&coset::Algorithm> {
-        self.0
-            .protected
-            .header
-            .alg
-            .as_ref()
-            .ok_or(Error::MissingAlg { in_unprotected: self.0.unprotected.alg.is_some() })
+        self.protected_alg.as_ref().ok_or(Error::MissingAlg { in_unprotected: self.unprotected_alg.is_some() })
     }
 
     /// The algorithm of the unprotected header, for formats that allow it there (the DCC).
     pub fn unprotected_alg(&self) -> Option<&coset::Algorithm> {
-        self.0.unprotected.alg.as_ref()
+        self.unprotected_alg.as_ref()
     }
 
     /// The kid in the protected header, if any.
     pub fn protected_kid(&self) -> Option<Kid> {
-        let kid = &self.0.protected.header.key_id;
-        (!kid.is_empty()).then(|| Kid(kid.clone()))
+        (!self.protected_kid.is_empty()).then(|| Kid(self.protected_kid.clone()))
     }
 
     /// The kid in the unprotected header, if any.
     pub fn unprotected_kid(&self) -> Option<Kid> {
-        let kid = &self.0.unprotected.key_id;
-        (!kid.is_empty()).then(|| Kid(kid.clone()))
+        (!self.unprotected_kid.is_empty()).then(|| Kid(self.unprotected_kid.clone()))
     }
 
     /// The bytes that were signed: the `Sig_structure` built over the protected header bytes as
     /// they were received, empty external AAD and the payload.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        self.0.tbs_data(&[])
+        sig_structure(&self.protected, &self.payload)
     }
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        &self.0.signature
+        &self.signature
     }
 
     /// The payload bytes (unverified until the signature is checked).
     pub fn payload(&self) -> &[u8] {
-        self.0.payload.as_deref().unwrap_or_default()
+        &self.payload
     }
 
     /// Whether the protected header names `alg`.
     pub fn alg_is(alg: &coset::Algorithm, expected: iana::Algorithm) -> bool {
         *alg == RegisteredLabelWithPrivate::Assigned(expected)
     }
+}
+
+/// The common COSE_Sign1 shape, read without a tree.
+mod plain {
+    use coset::{RegisteredLabelWithPrivate::Assigned, iana::Algorithm};
+
+    use super::{COSE_SIGN1_TAG, CoseMessage};
+    use crate::Limits;
+    use crate::cbor::{Key, Kind, Reader};
+
+    /// The message, if it has the common shape: an optional tag 18 (required with
+    /// `require_tag`), an array of four definite items, headers as [`header`] reads them, and
+    /// nothing after. `None` for anything else, including every malformed input.
+    pub(super) fn read(bytes: &[u8], require_tag: bool, limits: &Limits) -> Option<CoseMessage> {
+        let mut r = Reader::new(bytes, "COSE_Sign1", Kind::Structure, limits);
+        match r.tag().ok()? {
+            Some(COSE_SIGN1_TAG) => {}
+            None if !require_tag => {}
+            _ => return None,
+        }
+        let depth = 1 + usize::from(bytes.first().is_some_and(|b| b >> 5 == 6));
+        if r.array(depth, "").ok()? != 4 {
+            return None;
+        }
+        let protected = r.bytes(depth + 1, "").ok()?;
+        let (protected_alg, protected_kid) = if protected.is_empty() {
+            (None, Vec::new())
+        } else {
+            let mut p = Reader::new(protected, "protected header", Kind::Structure, limits);
+            let count = p.map(1, "").ok()?;
+            let header = header(&mut p, count, 2)?;
+            p.finish().ok()?;
+            header
+        };
+        let count = r.map(depth + 1, "").ok()?;
+        let (unprotected_alg, unprotected_kid) = header(&mut r, count, depth + 2)?;
+        let payload = r.bytes(depth + 1, "").ok()?;
+        let signature = r.bytes(depth + 1, "").ok()?;
+        r.finish().ok()?;
+        Some(CoseMessage {
+            protected: protected.to_vec(),
+            protected_alg,
+            protected_kid,
+            unprotected_alg,
+            unprotected_kid,
+            payload: payload.to_vec(),
+            signature: signature.to_vec(),
+        })
+    }
+
+    /// A header map of `count` entries at `depth` holding at most `alg` (1) as ES256, PS256 or
+    /// EdDSA and `kid` (4) as a byte string, each once; `None` for any other label or value.
+    fn header(r: &mut Reader<'_>, count: usize, depth: usize) -> Option<(Option<coset::Algorithm>, Vec<u8>)> {
+        let (mut alg, mut kid) = (None, None);
+        for _ in 0..count {
+            match r.label(depth).ok()? {
+                Key::Int(1) if alg.is_none() => {
+                    alg = Some(Assigned(match r.label(depth).ok()? {
+                        Key::Int(-7) => Algorithm::ES256,
+                        Key::Int(-37) => Algorithm::PS256,
+                        Key::Int(-8) => Algorithm::EdDSA,
+                        _ => return None,
+                    }));
+                }
+                Key::Int(4) if kid.is_none() => kid = Some(r.bytes(depth, "").ok()?.to_vec()),
+                _ => return None,
+            }
+        }
+        Some((alg, kid.unwrap_or_default()))
+    }
+}
+
+/// The bytes a COSE_Sign1 signature covers: `["Signature1", protected header bytes as received,
+/// h'' (empty external AAD), payload]` (RFC 9052 §4.4).
+pub(crate) fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(protected.len() + payload.len() + 24);
+    out.extend_from_slice(&[0x84, 0x6a]);
+    out.extend_from_slice(b"Signature1");
+    byte_string(&mut out, protected);
+    out.push(0x40);
+    byte_string(&mut out, payload);
+    out
+}
+
+/// Appends a CBOR byte string (RFC 8949 §3.1, major type 2, shortest length form).
+fn byte_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = bytes.len();
+    match u32::try_from(len) {
+        Ok(n) if n < 24 => out.push(0x40 | n as u8),
+        Ok(n) if n <= 0xff => out.extend_from_slice(&[0x58, n as u8]),
+        Ok(n) if n <= 0xffff => {
+            out.push(0x59);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        Ok(n) => {
+            out.push(0x5a);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+        Err(_) => {
+            out.push(0x5b);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
+    }
+    out.extend_from_slice(bytes);
 }
 
 /// Encodes a COSE_Sign1 for tests and vectors that need hand-made (often malformed) messages.
@@ -218,4 +346,78 @@ fn decode_protected(bytes: &[u8], limits: &Limits) -> Result<(Option<AlgValue>, 
     }
     r.finish()?;
     Ok((alg, kid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every COSE message of the DCC test data (the `COSE` field, hex) and each message with
+    /// one byte changed.
+    fn messages() -> Vec<Vec<u8>> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let json: serde_json::Value =
+                        serde_json::from_slice(&std::fs::read(&path).unwrap_or_default()).unwrap_or_default();
+                    if let Some(cose) = json.get("COSE").and_then(|c| c.as_str()).and_then(|c| hex::decode(c).ok()) {
+                        out.push(cose);
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/dcc"), &mut found);
+        assert!(found.len() > 400, "{} messages", found.len());
+        let mut all = found.clone();
+        for message in found.iter().step_by(7) {
+            for at in 0..message.len().min(80) {
+                for change in [0x01u8, 0x20, 0x80, 0xff] {
+                    let mut changed = message.clone();
+                    changed[at] ^= change;
+                    all.push(changed);
+                }
+            }
+        }
+        all
+    }
+
+    /// The plain path accepts only what the general path accepts, and reads it the same.
+    #[test]
+    fn the_plain_path_reads_as_the_general_path_does() {
+        let limits = Limits::DEFAULT;
+        let (mut plain_count, mut total) = (0, 0);
+        for message in messages() {
+            for inner in [&message[..], message.strip_prefix(&[0xd8, 0x3d][..]).unwrap_or(&message)] {
+                for require_tag in [false, true] {
+                    total += 1;
+                    if let Some(fast) = plain::read(inner, require_tag, &limits) {
+                        plain_count += 1;
+                        let general = CoseMessage::decode_general(inner, require_tag, &limits);
+                        assert_eq!(general.as_ref(), Ok(&fast), "{}", hex::encode(inner));
+                        assert_eq!(fast.signed_bytes(), general.unwrap().signed_bytes());
+                    }
+                }
+            }
+        }
+        // Most of the published messages take the plain path.
+        assert!(plain_count > total / 4, "{plain_count} of {total}");
+    }
+
+    #[test]
+    fn the_sig_structure_is_coset_s() {
+        let sign1 = CoseSign1Builder::new()
+            .protected(HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(vec![1; 8]).build())
+            .payload(vec![7; 300])
+            .signature(vec![9; 64])
+            .build();
+        let bytes = sign1.clone().to_tagged_vec().unwrap();
+        let message = CoseMessage::decode(&bytes, true, &Limits::DEFAULT).unwrap();
+        assert_eq!(message.signed_bytes(), sign1.tbs_data(&[]));
+        assert!(plain::read(&bytes, true, &Limits::DEFAULT).is_some());
+    }
 }

@@ -27,7 +27,7 @@ pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, Rev
 pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
 pub use verdict::{Finding, Summary, Verdict, mask_name};
 
-use crate::cose::{AlgValue, NativeSign1, decode_native};
+use crate::cose::{self, AlgValue, NativeSign1, decode_native};
 use crate::keys::Kid;
 use crate::transport::{decode_base45, strip_prefix, unwrap_body};
 use crate::{Claims, Error, Limits, PREFIX, Result, qr};
@@ -118,14 +118,7 @@ impl UnverifiedCode {
     /// The bytes the signature covers: `["Signature1", protected header bytes as received,
     /// h'' (empty external AAD), payload]` (RFC 9052 §4.4).
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let (protected, payload) = (self.part(&self.parts.protected), self.part(&self.parts.payload));
-        let mut out = Vec::with_capacity(protected.len() + payload.len() + 24);
-        out.extend_from_slice(&[0x84, 0x6a]);
-        out.extend_from_slice(b"Signature1");
-        byte_string(&mut out, protected);
-        out.push(0x40);
-        byte_string(&mut out, payload);
-        out
+        cose::sig_structure(self.part(&self.parts.protected), self.part(&self.parts.payload))
     }
 
     /// The signature bytes.
@@ -150,28 +143,6 @@ impl UnverifiedCode {
 
 /// The COSE algorithm id of EdDSA.
 const EDDSA: i128 = -8;
-
-/// Appends a CBOR byte string (RFC 8949 §3.1, major type 2, shortest length form).
-fn byte_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    let len = bytes.len();
-    match u32::try_from(len) {
-        Ok(n) if n < 24 => out.push(0x40 | n as u8),
-        Ok(n) if n <= 0xff => out.extend_from_slice(&[0x58, n as u8]),
-        Ok(n) if n <= 0xffff => {
-            out.push(0x59);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        Ok(n) => {
-            out.push(0x5a);
-            out.extend_from_slice(&n.to_be_bytes());
-        }
-        Err(_) => {
-            out.push(0x5b);
-            out.extend_from_slice(&(len as u64).to_be_bytes());
-        }
-    }
-    out.extend_from_slice(bytes);
-}
 
 /// Checks native codes against a set of trusted keys and a clock the caller passes in.
 ///
