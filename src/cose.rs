@@ -349,12 +349,11 @@ fn decode_protected(bytes: &[u8], limits: &Limits) -> Result<(Option<AlgValue>, 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// Every COSE message of the DCC test data (the `COSE` field, hex) and each message with
-    /// one byte changed.
-    fn messages() -> Vec<Vec<u8>> {
+    /// Every COSE message of the DCC test data (the `COSE` field, hex).
+    pub(crate) fn published() -> Vec<Vec<u8>> {
         fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
             let Ok(entries) = std::fs::read_dir(dir) else { return };
             for entry in entries.flatten() {
@@ -373,9 +372,14 @@ mod tests {
         let mut found = Vec::new();
         walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/dcc"), &mut found);
         assert!(found.len() > 400, "{} messages", found.len());
-        let mut all = found.clone();
-        for message in found.iter().step_by(7) {
-            for at in 0..message.len().min(80) {
+        found
+    }
+
+    /// `messages`, and those of every seventh with one byte of the first `span` changed.
+    pub(crate) fn with_changes(messages: Vec<Vec<u8>>, span: std::ops::Range<usize>) -> Vec<Vec<u8>> {
+        let mut all = messages.clone();
+        for message in messages.iter().step_by(7) {
+            for at in span.clone().take_while(|at| *at < message.len()) {
                 for change in [0x01u8, 0x20, 0x80, 0xff] {
                     let mut changed = message.clone();
                     changed[at] ^= change;
@@ -391,7 +395,7 @@ mod tests {
     fn the_plain_path_reads_as_the_general_path_does() {
         let limits = Limits::DEFAULT;
         let (mut plain_count, mut total) = (0, 0);
-        for message in messages() {
+        for message in with_changes(published(), 0..80) {
             for inner in [&message[..], message.strip_prefix(&[0xd8, 0x3d][..]).unwrap_or(&message)] {
                 for require_tag in [false, true] {
                     total += 1;

@@ -568,6 +568,8 @@ impl DccVerifier {
     }
 }
 
+mod plain;
+
 /// The CWT decoded straight into the typed payload, without an intermediate CBOR tree: the
 /// verifier's fast path once the signature holds. Depth is capped by the limits, the input
 /// size by the decompression cap, and duplicate claims or DCC fields are refused.
@@ -580,6 +582,14 @@ mod typed {
     use crate::{Error, Limits, Result};
 
     pub(super) fn decode(payload: &[u8], limits: &Limits) -> Result<(DccCwt, DccPayload)> {
+        match super::plain::decode(payload, limits) {
+            Some(decoded) => Ok(decoded),
+            None => decode_serde(payload, limits),
+        }
+    }
+
+    /// Any CWT, through ciborium's serde.
+    pub(super) fn decode_serde(payload: &[u8], limits: &Limits) -> Result<(DccCwt, DccPayload)> {
         let mut rest = payload;
         let cwt: Cwt = ciborium::de::from_reader_with_recursion_limit(&mut rest, limits.max_cbor_depth)
             .map_err(|e| err("CWT", describe(&e)))?;
@@ -855,6 +865,26 @@ mod tests {
         assert_eq!(decompress_body(packed, &Limits::DEFAULT).unwrap(), cose);
         // 0x78 0x00 fails the header check, so it is taken as (malformed) COSE, not inflated.
         assert_eq!(decompress_body(vec![0x78, 0x00], &Limits::DEFAULT).unwrap(), vec![0x78, 0x00]);
+    }
+
+    /// Where the plain reader answers, the serde path gives the same CWT and payload.
+    #[test]
+    fn the_plain_payload_reader_reads_as_serde_does() {
+        let limits = Limits::DEFAULT;
+        let payloads: Vec<Vec<u8>> = crate::cose::tests::published()
+            .iter()
+            .filter_map(|cose| UnverifiedDcc::from_cose(cose, &limits).ok())
+            .map(|code| code.message().payload().to_vec())
+            .collect();
+        let all = crate::cose::tests::with_changes(payloads, 0..400);
+        let (mut plain_count, total) = (0, all.len());
+        for payload in all {
+            if let Some(fast) = plain::decode(&payload, &limits) {
+                plain_count += 1;
+                assert_eq!(typed::decode_serde(&payload, &limits), Ok(fast), "{}", hex::encode(&payload));
+            }
+        }
+        assert!(plain_count > total / 4, "{plain_count} of {total}");
     }
 
     #[test]
