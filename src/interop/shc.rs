@@ -130,7 +130,14 @@ pub fn assemble<S: AsRef<str>>(texts: &[S], limits: &Limits) -> Result<String> {
         let (index, total, digits) = match fields.as_slice() {
             [digits] => (1, 1, *digits),
             [index, total, digits] => {
-                let number = |s: &str| s.parse::<usize>().ok().filter(|n| (1..=MAX_CHUNKS).contains(n));
+                // Digits only: `usize::from_str` would also take a leading `+`.
+                let number = |s: &str| {
+                    s.bytes()
+                        .all(|b| b.is_ascii_digit())
+                        .then(|| s.parse::<usize>().ok())
+                        .flatten()
+                        .filter(|n| (1..=MAX_CHUNKS).contains(n))
+                };
                 let index = number(index).ok_or_else(|| err("chunks", "bad chunk index"))?;
                 let total = number(total).ok_or_else(|| err("chunks", "bad chunk count"))?;
                 (index, total, *digits)
@@ -399,6 +406,8 @@ mod tests {
         assert!(assemble(&["shc:/1/2/5676", "shc:/1/2/5676"], &l).is_err());
         assert!(assemble(&["shc:/1/2/5676", "shc:/2/3/5676"], &l).is_err());
         assert!(assemble(&["shc:/0/2/5676"], &l).is_err());
+        assert!(assemble(&["shc:/+2/2/5676", "shc:/1/2/5676"], &l).is_err(), "a sign is not a digit");
+        assert!(assemble(&["shc:/1/+1/5676"], &l).is_err());
         assert!(assemble::<&str>(&[], &l).is_err());
     }
 }
