@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
 use healthpass::claims::{OfficerDecision, Relation, TemperatureCheck, TravelRecord, Vaccination};
+use healthpass::interop::dcc::{UnverifiedDcc, decompress_body};
 use healthpass::transport::{decode_base45, unwrap_body};
 use healthpass::{Claims, CredentialKind, Holder, Issuer, Limits, PREFIX, Qr, SigningKey};
 use sha2::{Digest, Sha256};
@@ -76,6 +77,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // examples as their QR texts (a split card's chunks one per line) and as compact JWS.
     for (i, text) in vector_texts(Path::new("test-vectors/dcc"), "HC1:").iter().enumerate() {
         put(&dir, "hc1", i, text.as_bytes())?;
+        // Their COSE messages and CWTs seed the `cose` target (after the native ones).
+        let body = text.strip_prefix("HC1:").and_then(|t| decode_base45(t).ok());
+        let Some(cose) = body.and_then(|b| decompress_body(b, &Limits::DEFAULT).ok()) else { continue };
+        if let Ok(code) = UnverifiedDcc::from_cose(&cose, &Limits::DEFAULT) {
+            put(&dir, "cose", 20_000 + 2 * i, code.message().payload())?;
+        }
+        put(&dir, "cose", 20_000 + 2 * i + 1, &cose)?;
     }
     let mut nzcp = vector_texts(Path::new("test-vectors/nzcp"), "NZCP:/");
     nzcp.extend(

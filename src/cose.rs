@@ -149,6 +149,14 @@ impl CoseMessage {
     }
 }
 
+/// For fuzzing (not part of the API): whether the plain reader, where it answers for `bytes`,
+/// gives what the general path gives.
+#[doc(hidden)]
+pub fn plain_path_agrees(bytes: &[u8], require_tag: bool, limits: &Limits) -> bool {
+    plain::read(bytes, require_tag, limits)
+        .is_none_or(|fast| CoseMessage::decode_general(bytes, require_tag, limits).is_ok_and(|general| general == fast))
+}
+
 /// The common COSE_Sign1 shape, read without a tree.
 mod plain {
     use coset::{RegisteredLabelWithPrivate::Assigned, iana::Algorithm};

@@ -570,6 +570,14 @@ impl DccVerifier {
 
 mod plain;
 
+/// For fuzzing (not part of the API): whether the plain CWT reader, where it answers for
+/// `payload`, gives what the serde path gives.
+#[doc(hidden)]
+pub fn plain_payload_agrees(payload: &[u8], limits: &Limits) -> bool {
+    plain::decode(payload, limits)
+        .is_none_or(|fast| typed::decode_serde(payload, limits).is_ok_and(|slow| slow == fast))
+}
+
 /// The CWT decoded straight into the typed payload, without an intermediate CBOR tree: the
 /// verifier's fast path once the signature holds. Depth is capped by the limits, the input
 /// size by the decompression cap, and duplicate claims or DCC fields are refused.
