@@ -81,3 +81,16 @@ fn image_regressions_are_refused_without_a_panic() {
         }
     }
 }
+
+/// The `cose` target: where the plain COSE and CWT readers answer, they agree with the general
+/// paths.
+#[test]
+fn cose_regressions_read_alike_on_both_paths() {
+    let limits = Limits::DEFAULT;
+    for (name, data) in inputs("cose") {
+        assert!(healthpass::interop::dcc::plain_payload_agrees(&data, &limits), "{name}: CWT");
+        for require_tag in [true, false] {
+            assert!(healthpass::cose::plain_path_agrees(&data, require_tag, &limits), "{name}: COSE");
+        }
+    }
+}

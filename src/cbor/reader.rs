@@ -207,6 +207,27 @@ impl<'b> Reader<'b> {
         }
     }
 
+    /// Skips one whole item at `depth` as [`Reader::skip`] does, refusing also every tag and
+    /// every simple value but false, true, null and undefined: the items that serde readers of
+    /// other formats skip without a question (a caller falls back to such a reader on refusal).
+    pub(crate) fn skip_plain(&mut self, depth: usize) -> Result<()> {
+        let header = self.header(depth)?;
+        match header {
+            Header::Tag(_) => Err(self.malformed("a tag")),
+            Header::Simple(20..=23) => Ok(()),
+            Header::Simple(_) => Err(self.malformed("an unassigned simple value")),
+            Header::Array(Some(n)) => (0..n).try_for_each(|_| self.skip_plain(depth + 1)),
+            Header::Map(Some(n)) => {
+                let mut seen = Vec::new();
+                (0..n).try_for_each(|_| {
+                    self.key(depth + 1, &mut seen)?;
+                    self.skip_plain(depth + 1)
+                })
+            }
+            header => self.skip_rest(header, depth),
+        }
+    }
+
     /// Whether the whole input has been read.
     pub(crate) fn finish(&self) -> Result<()> {
         if self.at == self.bytes.len() { Ok(()) } else { Err(Error::TrailingBytes { step: self.step }) }

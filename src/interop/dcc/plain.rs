@@ -25,7 +25,7 @@ pub(super) fn decode(payload: &[u8], limits: &Limits) -> Option<(DccCwt, DccPayl
             Key::Int(4) => exp = Some(seconds(&mut r)?),
             Key::Int(6) => iat = Some(seconds(&mut r)?),
             Key::Int(key) if key == i128::from(HCERT_CLAIM) => dcc = Some(hcert(&mut r)?),
-            _ => r.skip(2).ok()?,
+            _ => r.skip_plain(2).ok()?,
         }
     }
     r.finish().ok()?;
@@ -53,7 +53,7 @@ fn hcert(r: &mut Reader<'_>) -> Option<DccPayload> {
     for _ in 0..r.map(2, "").ok()? {
         match int_key(r.key(3, &mut seen).ok()?)? {
             Key::Int(1) => dcc = Some(payload(r)?),
-            _ => r.skip(3).ok()?,
+            _ => r.skip_plain(3).ok()?,
         }
     }
     dcc
@@ -83,7 +83,7 @@ fn text(r: &mut Reader<'_>, depth: usize) -> Option<String> {
 
 /// Skips the value of a field the payload does not name (serde ignores those too).
 fn skip(r: &mut Reader<'_>, depth: usize) -> Option<()> {
-    r.skip(depth).ok()
+    r.skip_plain(depth).ok()
 }
 
 fn payload(r: &mut Reader<'_>) -> Option<DccPayload> {
