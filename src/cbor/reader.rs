@@ -207,23 +207,15 @@ impl<'b> Reader<'b> {
         }
     }
 
-    /// Skips one whole item at `depth` as [`Reader::skip`] does, refusing also every tag and
-    /// every simple value but false, true, null and undefined: the items that serde readers of
-    /// other formats skip without a question (a caller falls back to such a reader on refusal).
-    pub(crate) fn skip_plain(&mut self, depth: usize) -> Result<()> {
-        let header = self.header(depth)?;
-        match header {
-            Header::Tag(_) => Err(self.malformed("a tag")),
+    /// Skips one scalar item at `depth`: a number, a definite string, false, true, null or
+    /// undefined. Refuses anything else (arrays, maps, tags, other simple values): those are
+    /// what serde readers of other formats might count or judge differently, and a caller falls
+    /// back to such a reader on refusal.
+    pub(crate) fn skip_scalar(&mut self, depth: usize) -> Result<()> {
+        match self.header(depth)? {
+            Header::Array(_) | Header::Map(_) | Header::Tag(_) => Err(self.malformed("not a scalar")),
             Header::Simple(20..=23) => Ok(()),
             Header::Simple(_) => Err(self.malformed("an unassigned simple value")),
-            Header::Array(Some(n)) => (0..n).try_for_each(|_| self.skip_plain(depth + 1)),
-            Header::Map(Some(n)) => {
-                let mut seen = Vec::new();
-                (0..n).try_for_each(|_| {
-                    self.key(depth + 1, &mut seen)?;
-                    self.skip_plain(depth + 1)
-                })
-            }
             header => self.skip_rest(header, depth),
         }
     }

@@ -1,6 +1,6 @@
 //! The CWT of a DCC in its common shape, read straight from the bytes into the typed payload:
 //! definite lengths, integer claim keys, text fields, integer times and dose numbers, no map key
-//! twice, no tags and no nulls. Every other input (`None` here) goes to the serde path in
+//! twice, no tags and no nulls, and only scalars in the fields it does not name. Every other input (`None` here) goes to the serde path in
 //! `typed`, which accepts or refuses it as before; a test holds the two equal where this one
 //! answers.
 
@@ -25,7 +25,7 @@ pub(super) fn decode(payload: &[u8], limits: &Limits) -> Option<(DccCwt, DccPayl
             Key::Int(4) => exp = Some(seconds(&mut r)?),
             Key::Int(6) => iat = Some(seconds(&mut r)?),
             Key::Int(key) if key == i128::from(HCERT_CLAIM) => dcc = Some(hcert(&mut r)?),
-            _ => r.skip_plain(2).ok()?,
+            _ => r.skip_scalar(2).ok()?,
         }
     }
     r.finish().ok()?;
@@ -53,7 +53,7 @@ fn hcert(r: &mut Reader<'_>) -> Option<DccPayload> {
     for _ in 0..r.map(2, "").ok()? {
         match int_key(r.key(3, &mut seen).ok()?)? {
             Key::Int(1) => dcc = Some(payload(r)?),
-            _ => r.skip_plain(3).ok()?,
+            _ => r.skip_scalar(3).ok()?,
         }
     }
     dcc
@@ -81,9 +81,10 @@ fn text(r: &mut Reader<'_>, depth: usize) -> Option<String> {
     r.text(depth, "").ok().map(str::to_owned)
 }
 
-/// Skips the value of a field the payload does not name (serde ignores those too).
+/// Skips the value of a field the payload does not name (serde ignores those too), if it is a
+/// scalar: anything else goes to the serde path, whose depth count then decides.
 fn skip(r: &mut Reader<'_>, depth: usize) -> Option<()> {
-    r.skip_plain(depth).ok()
+    r.skip_scalar(depth).ok()
 }
 
 fn payload(r: &mut Reader<'_>) -> Option<DccPayload> {
