@@ -206,7 +206,8 @@ mod plain {
     }
 
     /// A header map of `count` entries at `depth` holding at most `alg` (1) as ES256, PS256 or
-    /// EdDSA and `kid` (4) as a byte string, each once; `None` for any other label or value.
+    /// EdDSA and `kid` (4) as a non-empty byte string, each once; `None` for any other label or
+    /// value.
     fn header(r: &mut Reader<'_>, count: usize, depth: usize) -> Option<(Option<coset::Algorithm>, Vec<u8>)> {
         let (mut alg, mut kid) = (None, None);
         for _ in 0..count {
@@ -219,7 +220,8 @@ mod plain {
                         _ => return None,
                     }));
                 }
-                Key::Int(4) if kid.is_none() => kid = Some(r.bytes(depth, "").ok()?.to_vec()),
+                // coset refuses an empty kid.
+                Key::Int(4) if kid.is_none() => kid = Some(r.bytes(depth, "").ok().filter(|k| !k.is_empty())?.to_vec()),
                 _ => return None,
             }
         }
