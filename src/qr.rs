@@ -439,10 +439,7 @@ fn rxing_texts(image: &GrayImage, limits: &Limits, tried: &mut RxingTried) -> Re
         }
         texts
     }));
-    let texts = match found {
-        Ok(texts) => texts,
-        Err(_) => Vec::new(),
-    };
+    let texts = found.unwrap_or_default();
     if texts.is_empty() {
         tried.matrices.push(matrix.clone());
     }
