@@ -2,7 +2,9 @@
 # Runs every fuzz target (or the ones named after SECONDS) for SECONDS each, one after another,
 # and prints the executions and crashes of each. Exit status 1 if any target crashed.
 #   fuzz/run.sh SECONDS [TARGET...]
-# Environment: FUZZ_NICE (default 10), FUZZ_PREPARED. Several run.sh may run at once on different targets.
+# Environment: FUZZ_NICE (default 10), FUZZ_PREPARED, FUZZ_FLAGS (more cargo-fuzz build flags, e.g.
+# "--no-trace-compares --target-dir target/no-trace-compares"; FUZZING.md says when a campaign used
+# them). Several run.sh may run at once on different targets.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -11,6 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
 nice_level=${FUZZ_NICE:-10}
 flags=(--sanitizer none)   # debug assertions and overflow checks stay on (cargo-fuzz's default)
+read -r -a extra_flags <<<"${FUZZ_FLAGS:-}"
+flags+=("${extra_flags[@]}")
 
 # Seeds come from freshly issued codes (examples/fuzz_seeds.rs), not from binary files in git.
 # FUZZ_PREPARED=1 skips seeding and building (a caller that did both already, as ci.sh does).
