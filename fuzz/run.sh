@@ -4,7 +4,9 @@
 #   fuzz/run.sh SECONDS [TARGET...]
 # Environment: FUZZ_NICE (default 10), FUZZ_PREPARED, FUZZ_FLAGS (more cargo-fuzz build flags, e.g.
 # "--no-trace-compares --target-dir target/no-trace-compares"; FUZZING.md says when a campaign used
-# them). Several run.sh may run at once on different targets.
+# them), FUZZ_TIMEOUT (seconds of wall time per input, default 10: raise it for a run at nice 19 on a
+# busy machine, where a starved process can pass 10 s on an input that takes 0.2 s). Several run.sh
+# may run at once on different targets.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -31,7 +33,7 @@ for target in "${targets[@]}"; do
     before=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
     log="logs/$target.log"
     nice -n "$nice_level" cargo +nightly fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 >"$log" 2>&1
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -max_len=8192 -print_final_stats=1 >"$log" 2>&1
     status=$?
     execs=$(grep -ah 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     after=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
