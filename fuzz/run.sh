@@ -2,7 +2,11 @@
 # Runs every fuzz target (or the ones named after SECONDS) for SECONDS each, one after another,
 # and prints the executions and crashes of each. Exit status 1 if any target crashed.
 #   fuzz/run.sh SECONDS [TARGET...]
-# Environment: FUZZ_NICE (default 10), FUZZ_PREPARED. Several run.sh may run at once on different targets.
+# Environment: FUZZ_NICE (default 10), FUZZ_PREPARED, FUZZ_FLAGS (more cargo-fuzz build flags, e.g.
+# "--no-trace-compares --target-dir target/no-trace-compares"; FUZZING.md says when a campaign used
+# them), FUZZ_TIMEOUT (seconds of wall time per input, default 10: raise it for a run at nice 19 on a
+# busy machine, where a starved process can pass 10 s on an input that takes 0.2 s). Several run.sh
+# may run at once on different targets.
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -11,6 +15,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
 nice_level=${FUZZ_NICE:-10}
 flags=(--sanitizer none)   # debug assertions and overflow checks stay on (cargo-fuzz's default)
+read -r -a extra_flags <<<"${FUZZ_FLAGS:-}"
+flags+=("${extra_flags[@]}")
 
 # Seeds come from freshly issued codes (examples/fuzz_seeds.rs), not from binary files in git.
 # FUZZ_PREPARED=1 skips seeding and building (a caller that did both already, as ci.sh does).
@@ -27,7 +33,7 @@ for target in "${targets[@]}"; do
     before=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)
     log="logs/$target.log"
     nice -n "$nice_level" cargo +nightly fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1 >"$log" 2>&1
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-10}" -max_len=8192 -print_final_stats=1 >"$log" 2>&1
     status=$?
     execs=$(grep -ah 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     after=$(find "artifacts/$target" -type f -name 'crash-*' -o -type f -name 'oom-*' -o -type f -name 'timeout-*' | wc -l)

@@ -224,14 +224,16 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
         // of light over a faint code). rqrr follows for what they miss (strong perspective) and
         // to report codes found but not decodable. BENCHMARKS.md, "Scanning", shows what each
         // step adds.
-        let found = rxing_texts(image, limits)?;
+        // What rxing already failed on in this scan, so that no copy repeats that work.
+        let mut tried = RxingTried::default();
+        let found = rxing_texts(image, limits, &mut tried)?;
         if !found.is_empty() {
             return Ok(found.into_iter().map(Ok).collect());
         }
         let cleaned: [&dyn Fn() -> Option<GrayImage>; 3] =
             [&|| stretch_contrast(image), &|| smooth(image), &|| flatten_light(image)];
         for copy in cleaned.iter().filter_map(|make| make()) {
-            let found = rxing_texts(&copy, limits)?;
+            let found = rxing_texts(&copy, limits, &mut tried)?;
             if !found.is_empty() {
                 return Ok(found.into_iter().map(Ok).collect());
             }
@@ -358,15 +360,33 @@ impl image::GenericImage for Budgeted {
     }
 }
 
+/// What rxing found nothing in during one scan: the thresholded images it searched and the
+/// module grids it sampled and failed to decode. rxing's detection is a function of the
+/// thresholded image alone and its decoding a function of the sampled grid alone, so a copy
+/// whose threshold comes out the same, or a grid sampled again (from another copy, or another
+/// set of the same finder patterns), cannot give anything new: skipping them changes no result.
+#[cfg(feature = "rxing")]
+#[derive(Default)]
+struct RxingTried {
+    matrices: Vec<rxing::common::BitMatrix>,
+    grids: std::collections::HashSet<rxing::common::BitMatrix>,
+}
+
 /// The QR codes rxing reads in the image (at most [`Limits::max_codes_per_image`]); none if it
 /// finds none or fails (its panics are contained as rqrr's are).
+///
+/// This is rxing's own multi-code QR reader (`QrReader::decode_multiple_with_hints` with only
+/// QR codes asked for, step for step: its finder patterns, their sets, each set sampled and
+/// decoded, the patterns of a decoded code not reused), but it skips what `tried` shows to
+/// fail, and builds no `RXingResult` (which would read the clock).
 #[cfg(feature = "rxing")]
-fn rxing_texts(image: &GrayImage, limits: &Limits) -> Result<Vec<String>> {
-    use rxing::multi::MultipleBarcodeReader;
+fn rxing_texts(image: &GrayImage, limits: &Limits, tried: &mut RxingTried) -> Result<Vec<String>> {
+    use rxing::common::DetectorRXingResult;
+    use rxing::qrcode::cpp_port::{decoder, detector};
     let Ok(source) = rxing::Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height()) else {
         return Ok(Vec::new());
     };
-    let mut bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
+    let bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
     // rxing's time grows with the number of finder patterns it has to group (a 600 × 600 image
     // tiled with them: 1.5 s a call). Count them first on the very matrix it will read (built
     // once, kept in the bitmap) and refuse what no permitted number of codes can show.
@@ -390,22 +410,40 @@ fn rxing_texts(image: &GrayImage, limits: &Limits) -> Result<Vec<String>> {
     if finder_candidates_in_runs(height, row_runs, &pixel, cap) > cap {
         return Err(Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: cap });
     }
-    let hints = rxing::DecodeHints {
-        PossibleFormats: Some([rxing::BarcodeFormat::QR_CODE].into_iter().collect()),
-        ..rxing::DecodeHints::default()
-    };
+    // A threshold already searched in this scan found nothing then, and finds nothing now.
+    if tried.matrices.contains(matrix) {
+        return Ok(Vec::new());
+    }
     let found = catch_unwind(AssertUnwindSafe(|| {
-        rxing::qrcode::cpp_port::QrReader.decode_multiple_with_hints(&mut bitmap, &hints)
+        let mut patterns = detector::FindFinderPatterns(matrix, false, 0);
+        let mut used = Vec::new();
+        let mut texts = Vec::new();
+        for set in detector::GenerateFinderPatternSets(&mut patterns) {
+            if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
+                continue;
+            }
+            let Ok(sampled) = detector::SampleQR(matrix, &set) else { continue };
+            let grid = sampled.getBits();
+            if tried.grids.contains(grid) {
+                continue;
+            }
+            match decoder::Decode(grid) {
+                Ok(decoded) if decoded.isValid() => {
+                    used.extend([set.bl, set.tl, set.tr]);
+                    texts.push(decoded.text());
+                }
+                _ => {
+                    tried.grids.insert(grid.clone());
+                }
+            }
+        }
+        texts
     }));
-    Ok(match found {
-        Ok(Ok(codes)) => codes
-            .iter()
-            .filter(|code| *code.getBarcodeFormat() == rxing::BarcodeFormat::QR_CODE)
-            .take(limits.max_codes_per_image)
-            .map(|code| code.getText().to_string())
-            .collect(),
-        _ => Vec::new(),
-    })
+    let texts = found.unwrap_or_default();
+    if texts.is_empty() {
+        tried.matrices.push(matrix.clone());
+    }
+    Ok(texts.into_iter().take(limits.max_codes_per_image).collect())
 }
 
 /// A copy smoothed with the binomial kernel 1 4 6 4 1 (/16) across and then down: a Gaussian

@@ -77,6 +77,13 @@ fn image_regressions_are_refused_without_a_panic() {
                     Error::TooLarge { what: "QR scanner work (pixel reads) on the image", limit: 10_000_000 }
                 );
             }
+            // Not bugs: timeouts of the third campaign while the fuzzer, at nice 19, was starved
+            // of CPU (FUZZING.md). Alone they take 0.75 s and 0.19 s in the fuzz build; kept so
+            // that a slower scanner shows here, under the bound above.
+            "slow-under-load-1" => assert_eq!(result.unwrap_err(), Error::NoCode),
+            "slow-under-load-2" => {
+                assert!(matches!(result.unwrap_err(), Error::Qr(_)));
+            }
             other => panic!("{other}: say here what this regression must give"),
         }
     }
