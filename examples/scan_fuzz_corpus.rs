@@ -14,35 +14,20 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, Instant};
 
-use healthpass::{Error, Limits, qr};
-use image::GrayImage;
+use healthpass::{Error, Limits};
 
 /// The fuzz target's image cap (`SCAN_MAX_SIDE` in the environment to try another).
 fn max_side() -> u32 {
-    std::env::var("SCAN_MAX_SIDE").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+    std::env::var("SCAN_MAX_SIDE").ok().and_then(|v| v.parse().ok()).unwrap_or(image_input::MAX_SIDE)
 }
+
+/// The fuzz target's input, defined once for the target and here.
+#[path = "../fuzz/src/image_input.rs"]
+mod image_input;
 
 /// The fuzz target's body (fuzz/fuzz_targets/image.rs), returning the scan's result.
 fn run(data: &[u8], limits: &Limits) -> Option<healthpass::Result<Vec<healthpass::Result<String>>>> {
-    #[allow(non_snake_case)]
-    let MAX_SIDE = limits.max_image_side;
-    match data.split_first() {
-        Some((0, rest)) if rest.len() >= 2 => {
-            let width = u32::from(rest[0]) % MAX_SIDE + 1;
-            let height = u32::from(rest[1]) % MAX_SIDE + 1;
-            let pixels = &rest[2..];
-            if pixels.is_empty() {
-                return None;
-            }
-            let image = GrayImage::from_fn(width, height, |x, y| {
-                let at = (y * width + x) as usize % pixels.len();
-                image::Luma([pixels[at]])
-            });
-            Some(qr::scan_image(&image, limits))
-        }
-        Some((_, rest)) => Some(qr::scan(rest, limits)),
-        None => None,
-    }
+    image_input::scan(data, limits)
 }
 
 fn kind(result: &Option<healthpass::Result<Vec<healthpass::Result<String>>>>) -> String {
@@ -68,10 +53,7 @@ fn main() {
             default_hook(info);
         }
     }));
-    let side = max_side();
-    let mut limits = Limits::DEFAULT;
-    limits.max_image_side = side;
-    limits.max_image_pixels = u64::from(side * side);
+    let limits = image_input::limits(max_side());
 
     let mut kinds: BTreeMap<String, (usize, Duration)> = BTreeMap::new();
     let mut digest = DefaultHasher::new();

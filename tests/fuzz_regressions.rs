@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use healthpass::{Error, Limits, qr};
-use image::{GrayImage, Luma};
+use healthpass::{Error, Limits};
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
@@ -21,25 +20,13 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     found
 }
 
-/// The image target's input: byte 0 picks raw pixels (0) or an image file (anything else).
-fn image_target(data: &[u8]) -> Option<healthpass::Result<Vec<healthpass::Result<String>>>> {
-    const MAX_SIDE: u32 = 96;
-    let limits =
-        Limits { max_image_side: MAX_SIDE, max_image_pixels: u64::from(MAX_SIDE * MAX_SIDE), ..Limits::DEFAULT };
-    match data.split_first()? {
-        (0, rest) if rest.len() > 2 => Some(qr::scan_image(&raw_image(data), &limits)),
-        (_, rest) => Some(qr::scan(rest, &limits)),
-    }
-}
+/// The image target's input, defined once for the target and here.
+#[path = "../fuzz/src/image_input.rs"]
+mod image_input;
 
-/// The raw-pixel form of the image target: width and height (1 to 96) from bytes 1 and 2, then
-/// the pixels, repeated to fill the image.
-fn raw_image(data: &[u8]) -> GrayImage {
-    const MAX_SIDE: u32 = 96;
-    let width = u32::from(data[1]) % MAX_SIDE + 1;
-    let height = u32::from(data[2]) % MAX_SIDE + 1;
-    let pixels = &data[3..];
-    GrayImage::from_fn(width, height, |x, y| Luma([pixels[(y * width + x) as usize % pixels.len()]]))
+/// The image target's scan of an input.
+fn image_target(data: &[u8]) -> Option<healthpass::Result<Vec<healthpass::Result<String>>>> {
+    image_input::scan(data, &image_input::limits(image_input::MAX_SIDE))
 }
 
 #[test]
@@ -58,7 +45,7 @@ fn image_regressions_are_refused_without_a_panic() {
             "rqrr-perspective-assert" => {
                 assert_eq!(result.unwrap_err(), Error::Qr("scan: the QR scanner failed on this image".into()));
                 // The bug is rqrr's own: called directly, it panics on this image.
-                let image = raw_image(&data);
+                let image = image_input::raw_image(&data, image_input::MAX_SIDE).unwrap();
                 let direct = std::panic::catch_unwind(move || {
                     let (w, h) = (image.width() as usize, image.height() as usize);
                     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {

@@ -1,4 +1,7 @@
-//! Helpers shared by the fuzz targets: claims built from fuzz bytes.
+//! Helpers shared by the fuzz targets: claims built from fuzz bytes, and the `image` target's
+//! input (`image_input`).
+
+pub mod image_input;
 
 use arbitrary::{Result, Unstructured};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
