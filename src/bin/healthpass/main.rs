@@ -75,15 +75,8 @@ enum Command {
         /// Verify every code in this image instead.
         #[arg(long, conflicts_with = "code")]
         image: Option<PathBuf>,
-        /// PEM files of trusted public keys (repeatable).
-        #[arg(long)]
-        keys: Vec<PathBuf>,
-        /// Trust the built-in demo key.
-        #[arg(long)]
-        demo_key: bool,
-        /// Verify as of this time (RFC 3339) instead of now.
-        #[arg(long)]
-        at: Option<DateTime<Utc>>,
+        #[command(flatten)]
+        trust: TrustArgs,
         /// Allowed clock skew in seconds.
         #[arg(long, default_value_t = 300)]
         skew: i64,
@@ -119,6 +112,20 @@ enum Command {
     /// Scenario commands: explain, card, wallet, school, venue, convert.
     #[command(flatten)]
     Scenario(scenarios::Command),
+}
+
+/// Optional trusted keys and a time.
+#[derive(clap::Args)]
+struct TrustArgs {
+    /// PEM files of trusted public keys (repeatable).
+    #[arg(long)]
+    keys: Vec<PathBuf>,
+    /// Trust the built-in demo key.
+    #[arg(long)]
+    demo_key: bool,
+    /// As of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    at: Option<DateTime<Utc>>,
 }
 
 #[derive(clap::Args)]
@@ -180,13 +187,13 @@ fn run(command: Command) -> Result<(), Failure> {
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             Ok(())
         }
-        Command::Verify { code, image, checkpoint, at, skew, json, .. } if checkpoint.is_set() => {
-            trust::verify(&checkpoint, code, image.as_deref(), at, skew, json)
+        Command::Verify { code, image, checkpoint, trust, skew, json } if checkpoint.is_set() => {
+            trust::verify(&checkpoint, code, image.as_deref(), trust.at, skew, json)
         }
-        Command::Verify { code, image, keys, demo_key, at, skew, json, .. } => {
+        Command::Verify { code, image, trust, skew, json, .. } => {
             let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
-            let verifier = Verifier::new(load_keys(&keys, demo_key)?).with_skew(skew);
-            let now = at.unwrap_or_else(Utc::now);
+            let verifier = Verifier::new(load_keys(&trust.keys, trust.demo_key)?).with_skew(skew);
+            let now = trust.at.unwrap_or_else(Utc::now);
             let results = match (&image, code) {
                 (Some(path), _) => verifier.verify_image(&read_file(path)?, now)?,
                 (None, Some(code)) => vec![verifier.verify(read_input(&code)?.trim(), now)],

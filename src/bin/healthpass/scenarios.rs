@@ -16,7 +16,7 @@ use healthpass::scenarios::wallet::{Wallet, Whose};
 use healthpass::verify::KindName;
 use healthpass::{Claims, Limits, PublicKey, Qr, UnverifiedCode, Verifier};
 
-use crate::{Failure, load_keys, read_file, read_input};
+use crate::{Failure, TrustArgs, load_keys, read_file, read_input};
 
 /// The scenario commands, flattened into the top level.
 #[derive(Subcommand)]
@@ -109,20 +109,6 @@ pub(crate) enum WalletCommand {
         /// The label.
         label: String,
     },
-}
-
-/// Optional trusted keys and a time.
-#[derive(clap::Args)]
-pub(crate) struct TrustArgs {
-    /// PEM files of trusted public keys (repeatable).
-    #[arg(long)]
-    keys: Vec<PathBuf>,
-    /// Trust the built-in demo key.
-    #[arg(long)]
-    demo_key: bool,
-    /// As of this time (RFC 3339) instead of now.
-    #[arg(long)]
-    at: Option<DateTime<Utc>>,
 }
 
 /// The outcome of reading a code: its claims, and whether (and how) its signature was checked.
