@@ -115,26 +115,7 @@ fn school_issue_and_the_teachers_summary() {
     .unwrap();
 
     let issue = |reports: &Path, id: &str, png: Option<&Path>| {
-        let mut args = vec![
-            "school",
-            "issue",
-            "--reports",
-            p(reports),
-            "--issuer",
-            "HK-PUI-CHING",
-            "--school",
-            "Pui Ching",
-            "--term-starts",
-            "2026-09-01",
-            "--class",
-            "3B",
-            "--student-id",
-            id,
-            "--key",
-            p(&secret),
-            "--at",
-            &at,
-        ];
+        let mut args = school_issue_args(reports, id, &secret, &at);
         if let Some(png) = png {
             args.extend(["--png", p(png)]);
         }
@@ -197,29 +178,34 @@ fn school_issue_and_the_teachers_summary() {
     )
     .unwrap();
     for bad in [&twice, &roster] {
-        let output = cli(&[
-            "school",
-            "issue",
-            "--reports",
-            p(bad),
-            "--issuer",
-            "HK-PUI-CHING",
-            "--school",
-            "Pui Ching",
-            "--term-starts",
-            "2026-09-01",
-            "--class",
-            "3B",
-            "--student-id",
-            "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
-            "--key",
-            p(&secret),
-            "--at",
-            &at,
-        ]);
+        let output = cli(&school_issue_args(bad, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", &secret, &at));
         assert_eq!(output.status.code(), Some(2), "{}", p(bad));
         assert!(out(&output).is_empty());
     }
+}
+
+/// `school issue` for Pui Ching's class 3B: the reports file, the student, the key and the time.
+fn school_issue_args<'a>(reports: &'a Path, student_id: &'a str, key: &'a Path, at: &'a str) -> Vec<&'a str> {
+    vec![
+        "school",
+        "issue",
+        "--reports",
+        p(reports),
+        "--issuer",
+        "HK-PUI-CHING",
+        "--school",
+        "Pui Ching",
+        "--term-starts",
+        "2026-09-01",
+        "--class",
+        "3B",
+        "--student-id",
+        student_id,
+        "--key",
+        p(key),
+        "--at",
+        at,
+    ]
 }
 
 // ---- venue ----
