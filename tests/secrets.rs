@@ -66,6 +66,18 @@ fn cli(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_healthpass")).args(args).output().unwrap()
 }
 
+/// Writes a green personal claims file for `healthpass issue` into `dir`; returns its path.
+fn claims_file(dir: &Path) -> PathBuf {
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        r#"{"issuer":"CN-GD","colour":"green","reasons":["negative_test"],"kind":{"type":"personal"},
+            "subject":{"id":"000102030405060708090a0b0c0d0e0f"}}"#,
+    )
+    .unwrap();
+    claims
+}
+
 fn all_output(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
@@ -79,13 +91,7 @@ fn the_cli_never_prints_a_secret_key() {
     let pem = std::fs::read_to_string(&key_path).unwrap();
     let key = SigningKey::from_pem(&pem).unwrap();
     let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        r#"{"issuer":"CN-GD","colour":"green","reasons":["negative_test"],"kind":{"type":"personal"},
-            "subject":{"id":"000102030405060708090a0b0c0d0e0f"}}"#,
-    )
-    .unwrap();
+    let claims = claims_file(&dir);
     let issue = cli(&["issue", claims.to_str().unwrap(), "--key", key_path.to_str().unwrap()]);
     assert!(issue.status.success(), "{}", all_output(&issue));
     // A damaged key file: the error names the problem, not the content.
@@ -111,13 +117,7 @@ fn loading_a_key_others_can_read_warns() {
     let dir = temp_dir("warn");
     let key_path = dir.join("k.pem");
     SigningKey::from_seed(&SEED).write_file(&key_path).unwrap();
-    let claims = dir.join("claims.json");
-    std::fs::write(
-        &claims,
-        r#"{"issuer":"CN-GD","colour":"green","reasons":["negative_test"],"kind":{"type":"personal"},
-            "subject":{"id":"000102030405060708090a0b0c0d0e0f"}}"#,
-    )
-    .unwrap();
+    let claims = claims_file(&dir);
     for (mode, warns) in [(0o600, false), (0o400, false), (0o640, true), (0o604, true), (0o644, true)] {
         std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(mode)).unwrap();
         assert_eq!(healthpass::keys::secret_file_is_exposed(&key_path).unwrap(), warns, "{mode:o}");
