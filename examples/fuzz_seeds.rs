@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use healthpass::claims::{OfficerDecision, Relation, TemperatureCheck, TravelRecord, Vaccination};
 use healthpass::interop::dcc::{UnverifiedDcc, decompress_body};
 use healthpass::transport::{decode_base45, unwrap_body};
@@ -72,6 +72,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(policy) = vector.get("policy") {
             put(&dir, "policy", m, serde_json::to_string_pretty(policy)?.as_bytes())?;
         }
+        if vector.get("kind").and_then(|k| k.as_str()) == Some("checkpoint") {
+            put(&dir, "checkpoint", m, &checkpoint_seed(&vector, now)?)?;
+        }
+    }
+    // The checkpoint target with empty sections: the built-in list and policy, each code.
+    for (i, text) in texts.iter().enumerate() {
+        put(&dir, "checkpoint", 1000 + i, &[&[0u8; 10][..], text.as_bytes()].concat())?;
     }
     // The interop formats: every DCC and NZCP text in test-vectors/, and the SMART Health Cards
     // examples as their QR texts (a split card's chunks one per line) and as compact JWS.
@@ -123,6 +130,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("wrote seeds for {} codes to {}", texts.len(), dir.display());
     Ok(())
+}
+
+/// A checkpoint vector of `test-vectors/trust` as the checkpoint target's input: `now` as
+/// seconds after the base time, then the trust list, the revocation lists and the policy as
+/// length-prefixed sections, then the code's text.
+fn checkpoint_seed(vector: &serde_json::Value, base: DateTime<Utc>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let field = |key: &str| vector.get(key).and_then(|v| v.as_str()).ok_or(format!("checkpoint vector without {key}"));
+    let now: DateTime<Utc> = field("now")?.parse()?;
+    let mut seed = i32::try_from((now - base).num_seconds())?.to_be_bytes().to_vec();
+    let mut section = |bytes: &[u8]| -> Result<(), Box<dyn std::error::Error>> {
+        seed.extend(u16::try_from(bytes.len())?.to_be_bytes());
+        seed.extend(bytes);
+        Ok(())
+    };
+    section(&hex::decode(field("trust_list_hex")?)?)?;
+    let mut revocations = Vec::new();
+    for list in vector.get("revocation_lists_hex").and_then(|v| v.as_array()).into_iter().flatten() {
+        let list = hex::decode(list.as_str().unwrap_or_default())?;
+        revocations.extend(u16::try_from(list.len())?.to_be_bytes());
+        revocations.extend(list);
+    }
+    section(&revocations)?;
+    section(serde_json::to_string(vector.get("policy").unwrap_or(&serde_json::Value::Null))?.as_bytes())?;
+    seed.extend(field("text")?.as_bytes());
+    Ok(seed)
 }
 
 fn put(dir: &Path, target: &str, n: usize, bytes: &[u8]) -> std::io::Result<()> {
