@@ -139,22 +139,23 @@ fn checkpoint_seed(vector: &serde_json::Value, base: DateTime<Utc>) -> Result<Ve
     let field = |key: &str| vector.get(key).and_then(|v| v.as_str()).ok_or(format!("checkpoint vector without {key}"));
     let now: DateTime<Utc> = field("now")?.parse()?;
     let mut seed = i32::try_from((now - base).num_seconds())?.to_be_bytes().to_vec();
-    let mut section = |bytes: &[u8]| -> Result<(), Box<dyn std::error::Error>> {
-        seed.extend(u16::try_from(bytes.len())?.to_be_bytes());
-        seed.extend(bytes);
-        Ok(())
-    };
-    section(&hex::decode(field("trust_list_hex")?)?)?;
+    push_section(&mut seed, &hex::decode(field("trust_list_hex")?)?)?;
     let mut revocations = Vec::new();
     for list in vector.get("revocation_lists_hex").and_then(|v| v.as_array()).into_iter().flatten() {
-        let list = hex::decode(list.as_str().unwrap_or_default())?;
-        revocations.extend(u16::try_from(list.len())?.to_be_bytes());
-        revocations.extend(list);
+        push_section(&mut revocations, &hex::decode(list.as_str().unwrap_or_default())?)?;
     }
-    section(&revocations)?;
-    section(serde_json::to_string(vector.get("policy").unwrap_or(&serde_json::Value::Null))?.as_bytes())?;
+    push_section(&mut seed, &revocations)?;
+    let policy = serde_json::to_string(vector.get("policy").unwrap_or(&serde_json::Value::Null))?;
+    push_section(&mut seed, policy.as_bytes())?;
     seed.extend(field("text")?.as_bytes());
     Ok(seed)
+}
+
+/// Appends `bytes` with their length first (2 bytes, big-endian).
+fn push_section(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), std::num::TryFromIntError> {
+    out.extend(u16::try_from(bytes.len())?.to_be_bytes());
+    out.extend(bytes);
+    Ok(())
 }
 
 fn put(dir: &Path, target: &str, n: usize, bytes: &[u8]) -> std::io::Result<()> {

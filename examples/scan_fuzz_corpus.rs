@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, Instant};
 
-use healthpass::{Error, Limits};
+use healthpass::Error;
 
 /// The fuzz target's image cap (`SCAN_MAX_SIDE` in the environment to try another).
 fn max_side() -> u32 {
@@ -24,11 +24,6 @@ fn max_side() -> u32 {
 /// The fuzz target's input, defined once for the target and here.
 #[path = "../fuzz/src/image_input.rs"]
 mod image_input;
-
-/// The fuzz target's body (fuzz/fuzz_targets/image.rs), returning the scan's result.
-fn run(data: &[u8], limits: &Limits) -> Option<healthpass::Result<Vec<healthpass::Result<String>>>> {
-    image_input::scan(data, limits)
-}
 
 fn kind(result: &Option<healthpass::Result<Vec<healthpass::Result<String>>>>) -> String {
     match result {
@@ -63,7 +58,7 @@ fn main() {
         let started = Instant::now();
         for (i, input) in inputs.iter().enumerate() {
             let one = Instant::now();
-            let result = run(input, &limits);
+            let result = image_input::scan(input, &limits);
             let took = one.elapsed();
             if round == 0 {
                 if std::env::var_os("SCAN_LIST").is_some() {

@@ -18,11 +18,12 @@ pub fn limits(side: u32) -> Limits {
 /// without pixels.
 pub fn raw_image(data: &[u8], max_side: u32) -> Option<GrayImage> {
     let [0, width, height, pixels @ ..] = data else { return None };
+    if pixels.is_empty() {
+        return None;
+    }
     let width = u32::from(*width) % max_side + 1;
     let height = u32::from(*height) % max_side + 1;
-    let pixel = |x: u32, y: u32| pixels.get((y * width + x) as usize % pixels.len().max(1)).copied();
-    pixel(0, 0)?;
-    Some(GrayImage::from_fn(width, height, |x, y| Luma([pixel(x, y).unwrap_or_default()])))
+    Some(GrayImage::from_fn(width, height, |x, y| Luma([pixels[(y * width + x) as usize % pixels.len()]])))
 }
 
 /// Scans an input as the target does, under `limits`; `None` for an input it skips (empty, or
