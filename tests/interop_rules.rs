@@ -184,3 +184,47 @@ mod shc {
         assert_eq!(err.code(), "expired", "{err}");
     }
 }
+
+/// Every published DCC that is expected to verify claims its signer certificate's country
+/// (Georgia's, whose `iss` names the ministry rather than a country, through its entry's `co`).
+#[test]
+fn published_dccs_claim_their_signers_country() {
+    use base64::Engine;
+    use healthpass::interop::dcc::{UnverifiedDcc, check_issuer_country, claimed_country};
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/dcc"), &mut paths);
+    let limits = healthpass::Limits::DEFAULT;
+    let (mut bound, mut by_entry) = (0, 0);
+    for path in paths {
+        let Ok(case) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).unwrap()) else { continue };
+        let (Some(certificate), Some(text)) = (case["TESTCTX"]["CERTIFICATE"].as_str(), case["PREFIX"].as_str()) else {
+            continue;
+        };
+        if case["EXPECTEDRESULTS"]["EXPECTEDVERIFY"] != serde_json::Value::Bool(true) {
+            continue;
+        }
+        let Ok(der) = base64::engine::general_purpose::STANDARD.decode(certificate) else { continue };
+        let Ok(signer) = SignerCertificate::from_der(&der) else { continue };
+        let Ok((cwt, payload)) = UnverifiedDcc::parse(text, &limits).and_then(|c| c.payload_unverified(&limits)) else {
+            continue;
+        };
+        let claimed = claimed_country(&cwt, &payload).unwrap();
+        assert_eq!(check_issuer_country(Some(&signer.info), &claimed), Ok(()), "{}", path.display());
+        if signer.info.country.is_some() {
+            bound += 1;
+            by_entry += usize::from(cwt.issuer.as_deref() != Some(claimed.as_str()));
+        }
+    }
+    assert!(bound >= 300, "{bound} published codes with a certificate country");
+    assert!(by_entry >= 3, "{by_entry} codes whose iss is no country code");
+}
