@@ -7,9 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{TemperatureCheck, Vaccination};
 use healthpass::scenarios::venue::{Venue, VenueScanner};
 use healthpass::verify::{Checkpoint, KindName, Policy, Scope, TrustEntry, TrustList};
-use healthpass::{
-    Claims, Colour, CredentialId, CredentialKind, KeySet, Limits, Reason, SigningKey, Verified, Verifier,
-};
+use healthpass::{Claims, Colour, CredentialId, KeySet, Limits, Reason, SigningKey, Verified, Verifier};
 
 mod trust_support;
 use trust_support::{anchor, authority, claims, issue, signed_trust_list, t0};
@@ -213,4 +211,53 @@ fn temperature_ceiling_is_inclusive() {
     assert!(codes(&ceiling, &verified(&with_temperature(373), TimeDelta::minutes(5))).is_empty());
     let above = codes(&ceiling, &verified(&with_temperature(374), TimeDelta::minutes(5)));
     assert_eq!(above, vec!["temperature_too_high"]);
+}
+
+// ---- the same rules from the command line ----
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("healthpass-claims-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `healthpass verify CODE ARGS… --at t0()`; returns the exit code and stdout + stderr.
+fn cli_verify(code: &str, args: &[&str]) -> (Option<i32>, String) {
+    let at = t0().to_rfc3339();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
+        .args([&["verify", code][..], args, &["--at", &at][..]].concat())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.code(), text)
+}
+
+#[test]
+fn cli_verify_refuses_a_venue_poster_as_a_persons_code() {
+    let dir = temp_dir("kinds");
+    let (trust, anchor_pub) = (dir.join("trust.cose"), dir.join("anchor.pub"));
+    std::fs::write(&trust, signed_trust_list(1)).unwrap();
+    std::fs::write(&anchor_pub, anchor().public_key().to_pem().unwrap()).unwrap();
+    let files = ["--trust", trust.to_str().unwrap(), "--anchor", anchor_pub.to_str().unwrap()];
+    let poster = issue(authority(), &venue_poster(r#"{ "accept_colours": ["green"] }"#, t0()));
+    let (status, text) = cli_verify(&poster, &files);
+    assert_eq!(status, Some(1), "{text}");
+    assert!(text.contains("kind_not_accepted"), "{text}");
+    let (status, text) = cli_verify(&issue(authority(), &claims(11)), &files);
+    assert_eq!(status, Some(0), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cli_verify_refuses_evidence_from_the_future() {
+    let dir = temp_dir("future");
+    let keys = dir.join("authority.pub");
+    std::fs::write(&keys, authority().public_key().to_pem().unwrap()).unwrap();
+    let mut future = claims(12);
+    future.evidence.tests[0].sampled_at = "2099-01-01T00:00:00Z".parse().unwrap();
+    let (status, text) = cli_verify(&issue(authority(), &future), &["--keys", keys.to_str().unwrap(), "--json"]);
+    assert_eq!(status, Some(1), "{text}");
+    assert!(text.contains(r#""error": "evidence_in_future""#), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
