@@ -228,3 +228,42 @@ fn published_dccs_claim_their_signers_country() {
     assert!(bound >= 300, "{bound} published codes with a certificate country");
     assert!(by_entry >= 3, "{by_entry} codes whose iss is no country code");
 }
+
+/// A checkpoint whose trust list holds the PL signer's key (as a bare SPKI entry) under
+/// `issuer` and `region`, and a DCC verifier with that key unbound (no certificate country).
+fn dcc_checkpoint(issuer: &str, region: &str) -> (healthpass::verify::Checkpoint, DccVerifier) {
+    use healthpass::verify::{Checkpoint, KeyAlgorithm, Scope, TrustEntry, TrustList};
+    let anchor = healthpass::SigningKey::from_seed(&[1; 32]);
+    let spki = certificate().spki_der;
+    let mut list = TrustList::new(1, t0() - TimeDelta::hours(1), t0() + TimeDelta::days(7));
+    list.entries.push(TrustEntry {
+        kid: dcc_kid(PL_CERTIFICATE),
+        algorithm: KeyAlgorithm::Es256,
+        public_key: spki.clone(),
+        issuer: issuer.into(),
+        region: region.into(),
+        valid_from: certificate().info.not_before,
+        valid_until: certificate().info.not_after,
+        scope: Scope::default(),
+    });
+    let signed = list.sign(&anchor, &healthpass::Limits::DEFAULT).unwrap();
+    let checkpoint = Checkpoint::new(vec![anchor.public_key()], &signed, Policy::permissive()).unwrap();
+    let mut keys = ForeignKeys::new();
+    keys.insert_spki(dcc_kid(PL_CERTIFICATE), Some(healthpass::interop::ForeignAlg::Es256), &spki).unwrap();
+    (checkpoint, DccVerifier::new(keys))
+}
+
+#[test]
+fn dcc_country_is_bound_to_the_trust_entry_at_the_checkpoint() {
+    let now = t0() + TimeDelta::hours(1);
+    let (mut checkpoint, verifier) = dcc_checkpoint("PL", "PL");
+    // The bare key binds no country, so the DCC verifies; the checkpoint's entry refuses it.
+    let claims_de = verifier.verify(&negative(Some("DE"), "DE"), now).unwrap().claims;
+    assert_eq!(checkpoint.check_verified(&claims_de, now).refusal_codes(), vec!["issuer_mismatch"]);
+    let claims_pl = verifier.verify(&negative(Some("PL"), "PL"), now).unwrap().claims;
+    assert!(checkpoint.check_verified(&claims_pl, now).accepted);
+    // An entry whose issuer lies outside its own region binds nothing it can vouch for.
+    let (mut inconsistent, verifier) = dcc_checkpoint("DE", "PL");
+    let claims_de = verifier.verify(&negative(Some("DE"), "DE"), now).unwrap().claims;
+    assert_eq!(inconsistent.check_verified(&claims_de, now).refusal_codes(), vec!["issuer_mismatch"]);
+}

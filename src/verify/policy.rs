@@ -298,6 +298,13 @@ impl Policy {
     }
 }
 
+/// For claims verified outside the checkpoint (another system's code): the issuer they claim
+/// must lie in the region of the trust-list entry whose key signed them, as it must equal the
+/// entry's issuer. `None` when it does, or when the issuers differ (refused as such already).
+pub(crate) fn issuer_outside_region(entry: &super::TrustEntry, claims: &Claims) -> Option<Error> {
+    (entry.issuer == claims.issuer && !region_contains(&entry.region, &claims.issuer)).then_some(Error::IssuerMismatch)
+}
+
 /// Whether `region` (such as `CN`) contains `issuer` (`CN` itself, or `CN-GD`, `CN-GD-SZ`...).
 pub fn region_contains(region: &str, issuer: &str) -> bool {
     issuer == region || issuer.strip_prefix(region).is_some_and(|rest| rest.starts_with('-'))
