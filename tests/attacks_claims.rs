@@ -213,6 +213,17 @@ fn temperature_ceiling_is_inclusive() {
     assert_eq!(above, vec!["temperature_too_high"]);
 }
 
+#[test]
+fn negative_test_max_age_is_inclusive() {
+    let rule = policy(r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 72 }"#);
+    let mut at_limit = claims(13);
+    at_limit.evidence.tests[0].sampled_at = t0() - TimeDelta::hours(72);
+    assert!(codes(&rule, &verified(&at_limit, TimeDelta::minutes(5))).is_empty());
+    let mut past = claims(14);
+    past.evidence.tests[0].sampled_at = t0() - TimeDelta::hours(72) - TimeDelta::seconds(1);
+    assert_eq!(codes(&rule, &verified(&past, TimeDelta::minutes(5))), vec!["test_too_old"]);
+}
+
 // ---- the same rules from the command line ----
 
 fn temp_dir(name: &str) -> std::path::PathBuf {

@@ -53,3 +53,37 @@ fn day_begins_after(day: NaiveDate, latest: DateTime<Utc>) -> bool {
     let start = day.and_time(chrono::NaiveTime::MIN).and_utc();
     start.checked_sub_signed(WIDEST_OFFSET).is_some_and(|earliest| earliest > latest)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::claims::Vaccination;
+
+    #[test]
+    fn a_vaccination_day_is_future_only_once_it_has_begun_nowhere() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().unwrap_or_default();
+        let mut claims = Claims::example(now);
+        let day = |days: i64| (now + TimeDelta::days(days)).date_naive();
+        // Tomorrow (UTC) has begun at UTC+14 since 10:00 UTC today.
+        claims.evidence.vaccinations = vec![Vaccination { product: "X".into(), dose: 1, doses: 1, date: day(1) }];
+        assert_eq!(claims.check_evidence_times(now, TimeDelta::zero()), Ok(()));
+        claims.evidence.vaccinations[0].date = day(2);
+        let err = claims.check_evidence_times(now, TimeDelta::zero()).err().map(|e| e.code());
+        assert_eq!(err, Some("evidence_in_future"));
+    }
+
+    #[test]
+    fn evidence_is_bounded_by_the_earlier_of_now_and_issue_time() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().unwrap_or_default();
+        let mut claims = Claims::example(now - TimeDelta::hours(2));
+        claims.evidence.temperatures.push(crate::claims::TemperatureCheck {
+            decicelsius: 366,
+            at: now - TimeDelta::hours(1),
+            place: None,
+        });
+        let err = claims.check_evidence_times(now, TimeDelta::minutes(5)).err().map(|e| e.code());
+        assert_eq!(err, Some("evidence_in_future"));
+    }
+}
