@@ -219,7 +219,9 @@ impl Policy {
             let kind = KindName::of(&claims.kind).as_str();
             out.push(Finding::new(POLICY_KIND, format!("{kind} credentials are not accepted here")));
         }
-        if let Err(err) = claims.check_evidence_times(now, super::Verifier::DEFAULT_SKEW) {
+        // Judged against the code's issue time: a code issued after now is refused by the time
+        // checks already (`issued_in_future`), and a verified code's issue time is at most now.
+        if let Err(err) = claims.check_evidence_times(now.max(claims.issued_at), super::Verifier::DEFAULT_SKEW) {
             out.push(Finding::new(POLICY_EVIDENCE_IN_FUTURE, err.to_string()));
         }
         self.check_issuer(claims, &mut out);
