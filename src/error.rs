@@ -184,6 +184,22 @@ pub enum Error {
         /// What was wrong, without health data.
         detail: String,
     },
+    /// The code's evidence (a test, vaccination, temperature reading or officer decision) is
+    /// dated after the code's issue time or after now, beyond the allowed clock skew.
+    #[error("evidence in the future: the code holds evidence dated {0}, after it was issued or after now")]
+    EvidenceInFuture(String),
+    /// A foreign code claims an issuing country (DCC `iss`, or the entry's `co` without one) other
+    /// than the country of the certificate that signed it.
+    #[error("issuer country: the code claims {claimed} but its signer certificate is from {certificate}")]
+    IssuerCountryMismatch {
+        /// The country the code claims.
+        claimed: String,
+        /// The signer certificate's country (subject `C`).
+        certificate: String,
+    },
+    /// A venue poster older than one already scanned for the same venue: the newest governs.
+    #[error("venue: this poster for {0} is older than one already scanned; the newest poster governs")]
+    PosterSuperseded(String),
 }
 
 impl Error {
@@ -227,6 +243,9 @@ impl Error {
             Error::KeyUsage(_) => "key_usage",
             Error::UntrustedIssuer(_) => "untrusted_issuer",
             Error::Scenario { .. } => "scenario",
+            Error::EvidenceInFuture(_) => "evidence_in_future",
+            Error::IssuerCountryMismatch { .. } => "issuer_country_mismatch",
+            Error::PosterSuperseded(_) => "poster_superseded",
         }
     }
 

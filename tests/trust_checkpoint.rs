@@ -257,6 +257,7 @@ fn rotation_with_overlapping_keys_and_several_entries_per_kid() {
     gap.issued_at = t0() - TimeDelta::days(30) - TimeDelta::hours(1);
     gap.not_before = gap.issued_at;
     gap.expires_at = t0() + TimeDelta::days(1);
+    gap.evidence.tests[0].sampled_at = gap.issued_at - TimeDelta::hours(1); // no evidence after issue
     assert_eq!(cp.check(&issue(office(), &gap), t0()).refusal_codes(), vec!["key_not_valid"]);
     // Withdrawing a key is removing its entries from the next list.
     list.sequence = 8;

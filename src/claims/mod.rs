@@ -6,6 +6,7 @@
 
 mod cbor;
 mod decode;
+mod timeline;
 
 pub use cbor::STATUS_CLAIM_KEY;
 pub(crate) use cbor::cose_error;

@@ -19,6 +19,8 @@ use crate::{Error, Result};
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// countryName (X.520 `C`).
+const OID_COUNTRY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
 const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 /// The field prime of P-256, as it appears in explicit curve parameters.
 const P256_PRIME: [u8; 32] = [
@@ -101,6 +103,8 @@ pub struct CertificateInfo {
     pub not_after: DateTime<Utc>,
     /// Every extended-key-usage OID of the certificate, dotted.
     pub extended_key_usage: Vec<String>,
+    /// The subject's country (`C`, ISO 3166-1 alpha-2, upper-cased), if the certificate names one.
+    pub country: Option<String>,
 }
 
 impl CertificateInfo {
@@ -430,9 +434,17 @@ impl SignerCertificate {
                 not_before: time(validity.not_before)?,
                 not_after: time(validity.not_after)?,
                 extended_key_usage,
+                country: subject_country(tbs.subject()),
             },
         })
     }
+}
+
+/// The subject's country (`C`), upper-cased; `None` if the subject names none or it is not text.
+fn subject_country(subject: &x509_cert::name::Name) -> Option<String> {
+    let attribute = subject.iter().find(|a| a.oid == OID_COUNTRY_NAME)?;
+    let text = std::str::from_utf8(attribute.value.value()).ok()?.trim();
+    (!text.is_empty() && text.len() <= 8).then(|| text.to_ascii_uppercase())
 }
 
 /// The DCC kid of a signer certificate: the first 8 bytes of SHA-256 of its DER.

@@ -538,19 +538,22 @@ impl DccVerifier {
     }
 
     /// Verifies a decoded DCC at `now`, in this order: signature ([`Self::verify_signature`]),
-    /// the CWT and its payload, the key's issuer binding against `iss`, the certificate's key
-    /// usage, the times ([`check_validity`]), then the mapping to [`Claims`].
+    /// the CWT and its payload, the claimed issuing country ([`claimed_country`]) against the
+    /// key's issuer binding (`issuer_mismatch`) and the signer certificate's country
+    /// ([`check_issuer_country`], `issuer_country_mismatch`), the certificate's key usage, the
+    /// times ([`check_validity`]), the mapping to [`Claims`], and no evidence dated in the
+    /// future ([`Claims::check_evidence_times`]).
     ///
     /// # Errors
     /// The error of the first failed check.
     pub fn verify_code(&self, code: &UnverifiedDcc, now: DateTime<Utc>) -> Result<ForeignCode> {
         let key = self.verify_signature(code)?;
         let (cwt, payload) = typed::decode(code.message().payload(), &self.limits)?;
-        if let (Some(bound), Some(issuer)) = (key.issuer(), cwt.issuer.as_deref()) {
-            if bound != issuer {
-                return Err(Error::IssuerMismatch);
-            }
+        let country = claimed_country(&cwt, &payload)?;
+        if key.issuer().is_some_and(|bound| !bound.eq_ignore_ascii_case(&country)) {
+            return Err(Error::IssuerMismatch);
         }
+        check_issuer_country(key.certificate(), &country)?;
         let usage = payload.entry()?.usage();
         if key.certificate().is_some_and(|info| !info.allows(usage)) {
             return Err(Error::KeyUsage(usage.name()));
@@ -558,6 +561,7 @@ impl DccVerifier {
         check_validity(key.certificate(), &cwt, now, self.skew)?;
         let claims = to_claims(&cwt, &payload)?;
         claims.validate(self.limits.max_text_string_len)?;
+        claims.check_evidence_times(now, self.skew)?;
         Ok(ForeignCode {
             format: Format::Dcc,
             claims: Verified::new(claims, key.kid().clone()),
@@ -568,7 +572,10 @@ impl DccVerifier {
     }
 }
 
+mod country;
 mod plain;
+
+pub use country::{check_issuer_country, claimed_country};
 
 /// For fuzzing (not part of the API): whether the plain CWT reader, where it answers for
 /// `payload`, gives what the serde path gives.
@@ -803,7 +810,7 @@ pub fn to_claims(cwt: &DccCwt, payload: &DccPayload) -> Result<Claims> {
     let entry = payload.entry()?;
     let issued_at = cwt.issued_at.ok_or_else(|| err("CWT", "no iat"))?;
     let expires_at = cwt.expires_at.ok_or_else(|| err("CWT", "no exp"))?;
-    let issuer = cwt.issuer.clone().unwrap_or_else(|| entry.country().to_owned());
+    let issuer = claimed_country(cwt, payload)?;
     let mut evidence = Evidence::default();
     let (colour, reason) = match entry {
         DccEntry::Test(test) => {

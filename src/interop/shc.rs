@@ -295,6 +295,7 @@ impl ShcVerifier {
         let card = self.verify(texts, now)?;
         let claims = to_claims(&card)?;
         claims.validate(self.limits.max_text_string_len)?;
+        claims.check_evidence_times(now, self.skew)?;
         let kid = card.kid().clone();
         Ok(ForeignCode {
             format: Format::Shc,

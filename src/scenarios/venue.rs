@@ -126,7 +126,15 @@ pub struct VenueScanner {
     anchors: Vec<PublicKey>,
     trust_list: Vec<u8>,
     posters: Checkpoint,
-    visitors: BTreeMap<String, Checkpoint>,
+    visitors: BTreeMap<String, Governing>,
+}
+
+/// The poster that governs a venue: the newest scanned, by issue time.
+#[derive(Debug)]
+struct Governing {
+    issued_at: DateTime<Utc>,
+    policy: Policy,
+    checkpoint: Checkpoint,
 }
 
 impl VenueScanner {
@@ -143,9 +151,13 @@ impl VenueScanner {
     /// should limit the key to venue credentials), not revoked, valid, of kind venue, with a
     /// policy. Then the scanner is ready to check visitors against that policy.
     ///
+    /// The newest poster of a venue (by issue time) governs: a newer poster replaces the policy
+    /// visitors are checked against; an older one (or another of the same second with a
+    /// different policy) is refused, so an old, looser poster cannot bring back its policy.
+    ///
     /// # Errors
-    /// [`Error::Scenario`] (step `venue`) with every refusal of the checkpoint, or the errors of
-    /// [`Venue::from_claims`].
+    /// [`Error::Scenario`] (step `venue`) with every refusal of the checkpoint, the errors of
+    /// [`Venue::from_claims`], and [`Error::PosterSuperseded`] for a poster older than the one held.
     pub fn enter_venue(&mut self, poster: &str, now: DateTime<Utc>) -> Result<Venue> {
         let verdict = self.posters.check(poster, now);
         if !verdict.accepted {
@@ -153,19 +165,38 @@ impl VenueScanner {
         }
         // The checkpoint verified the signature, scope and times; read the claims it accepted.
         let code = crate::UnverifiedCode::parse(poster, &crate::Limits::DEFAULT)?;
-        let venue = Venue::from_claims(&code.claims_unverified(&crate::Limits::DEFAULT)?)?;
-        if !self.visitors.contains_key(&venue.venue_id) {
-            let checkpoint = Checkpoint::new(self.anchors.clone(), &self.trust_list, venue.policy.clone())?;
-            self.visitors.insert(venue.venue_id.clone(), checkpoint);
-        }
+        let claims = code.claims_unverified(&crate::Limits::DEFAULT)?;
+        let venue = Venue::from_claims(&claims)?;
+        self.govern(&venue, claims.issued_at)?;
         Ok(venue)
     }
 
-    /// Checks a visitor's code against the policy of `venue` (entered with
-    /// [`VenueScanner::enter_venue`]). A venue not entered yet gives a refusal.
+    /// Makes `venue`'s policy govern its visitors unless a newer poster already does.
+    fn govern(&mut self, venue: &Venue, issued_at: DateTime<Utc>) -> Result<()> {
+        let held = self.visitors.get(&venue.venue_id);
+        if let Some(held) = held {
+            let same = issued_at == held.issued_at && held.policy == venue.policy;
+            if same {
+                return Ok(());
+            }
+            if issued_at <= held.issued_at {
+                return Err(Error::PosterSuperseded(venue.venue_id.clone()));
+            }
+        }
+        let mut checkpoint = Checkpoint::new(self.anchors.clone(), &self.trust_list, venue.policy.clone())?;
+        if let Some(held) = held {
+            checkpoint = checkpoint.with_clock(*held.checkpoint.clock());
+        }
+        let governing = Governing { issued_at, policy: venue.policy.clone(), checkpoint };
+        self.visitors.insert(venue.venue_id.clone(), governing);
+        Ok(())
+    }
+
+    /// Checks a visitor's code against the policy of the newest poster of `venue`'s id entered
+    /// with [`VenueScanner::enter_venue`]. A venue not entered yet gives a refusal.
     pub fn check_visitor(&mut self, venue: &Venue, code: &str, now: DateTime<Utc>) -> Verdict {
         match self.visitors.get_mut(&venue.venue_id) {
-            Some(checkpoint) => checkpoint.check(code, now),
+            Some(governing) => governing.checkpoint.check(code, now),
             None => Verdict::refused(vec![venue_error("scan the venue's code first").into()], Vec::new()),
         }
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::clock::ClockGuard;
-use super::policy::Policy;
+use super::policy::{Policy, issuer_outside_region};
 use super::revocation::RevocationList;
 use super::trust_list::{KeyAlgorithm, TrustEntry, TrustList};
 use super::verdict::{Finding, Summary, Verdict};
@@ -168,7 +168,8 @@ impl Checkpoint {
     /// signature against this checkpoint's trust-list keys (see [`TrustList::entries_for`]).
     ///
     /// Applies everything [`Checkpoint::check`] applies after the signature: the trust-list
-    /// entries with the claims' kid (issuer, key validity at issue time, scope), the code's
+    /// entries with the claims' kid (issuer, and the issuer inside the entry's region; key
+    /// validity at issue time, scope), the code's
     /// times, the revocation lists, the policy, the clock guard and list freshness. A kid with
     /// no entry in the trust list is refused (`unknown_kid`): a checkpoint trusts its list only.
     ///
@@ -178,7 +179,10 @@ impl Checkpoint {
     pub fn check_verified(&mut self, verified: &Verified<Claims>, now: DateTime<Utc>) -> Verdict {
         let (mut refusals, warnings) = self.preconditions(now);
         let kid = verified.kid();
-        let best = self.entries(kid).map(|(e, _)| entry_failures(e, verified)).min_by_key(Vec::len);
+        let best = self
+            .entries(kid)
+            .map(|(e, _)| entry_failures(e, verified).into_iter().chain(issuer_outside_region(e, verified)).collect())
+            .min_by_key(Vec::len);
         let Some(best) = best else {
             refusals.push(Error::UnknownKid(kid.to_string()).into());
             return Verdict::refused(refusals, warnings);

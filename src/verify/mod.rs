@@ -192,12 +192,14 @@ impl Verifier {
     /// Verifies a decoded code at time `now`, in this order: `alg` from the protected header
     /// only (EdDSA), the kid, a signature by a trusted key with that kid (`verify_strict`; each
     /// key sharing the kid is tried), the claims, the issuer bound to the key, then `iat`, `nbf`
-    /// and `exp` against `now` with the skew.
+    /// and `exp` against `now` with the skew, and no evidence dated in the future
+    /// ([`Claims::check_evidence_times`]).
     ///
     /// # Errors
     /// [`Error::MissingAlg`], [`Error::UnsupportedAlg`], [`Error::MissingKid`],
     /// [`Error::UnknownKid`], [`Error::BadSignature`], the claim errors of [`Claims::from_cbor`],
-    /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`].
+    /// [`Error::IssuerMismatch`], [`Error::IssuedInFuture`], [`Error::NotYetValid`], [`Error::Expired`],
+    /// [`Error::EvidenceInFuture`].
     pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
         let (kid, candidates) = self.candidates(code)?;
         let message = code;
@@ -235,6 +237,7 @@ impl Verifier {
             return Err(Error::IssuerMismatch);
         }
         check_times(&claims, now, self.skew)?;
+        claims.check_evidence_times(now, self.skew)?;
         Ok(Verified::new(claims, kid))
     }
 

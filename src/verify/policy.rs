@@ -40,6 +40,12 @@ pub const POLICY_TOO_FEW_DOSES: &str = "too_few_doses";
 pub const POLICY_NO_TEMPERATURE: &str = "no_temperature";
 /// Stable code: the latest temperature reading is above the ceiling.
 pub const POLICY_TEMPERATURE: &str = "temperature_too_high";
+/// Stable code: evidence is dated after the code's issue time or after now (beyond the skew).
+pub const POLICY_EVIDENCE_IN_FUTURE: &str = "evidence_in_future";
+
+/// The kinds a policy without `accept_kinds` accepts: credentials about a person. A venue
+/// credential (a public poster) is accepted only by a policy that names `venue`.
+pub const PERSON_KINDS: [KindName; 3] = [KindName::Personal, KindName::Student, KindName::CrossBorder];
 
 /// A checkpoint's acceptance rules. Absent rules do not apply; present lists must not be empty.
 ///
@@ -63,7 +69,8 @@ pub struct Policy {
     pub name: Option<String>,
     /// The colours accepted. Required.
     pub accept_colours: Vec<Colour>,
-    /// The credential kinds accepted; absent: any.
+    /// The credential kinds accepted; absent: the person kinds ([`PERSON_KINDS`]). A venue
+    /// credential is accepted only where `venue` is named here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_kinds: Option<Vec<KindName>>,
     /// Issuers accepted by exact id. With `accept_regions`, an issuer passes if either accepts
@@ -101,8 +108,9 @@ pub struct Policy {
 
 impl Policy {
     /// A policy with no rules beyond accepting every colour: every authentic, valid, in-scope,
-    /// unrevoked code is accepted, and the verdict shows its colour. For `verify` without a
-    /// policy file, never for a venue.
+    /// unrevoked code about a person is accepted, and the verdict shows its colour. For `verify`
+    /// without a policy file, never for a venue. Like every policy without `accept_kinds`, it
+    /// refuses venue credentials (`kind_not_accepted`).
     pub fn permissive() -> Self {
         Policy {
             name: Some("no policy: any authentic code".into()),
@@ -207,9 +215,14 @@ impl Policy {
                 format!("the code is {}; this checkpoint accepts {}", claims.colour, accepted.join(", ")),
             ));
         }
-        let kind = KindName::of(&claims.kind);
-        if self.accept_kinds.as_ref().is_some_and(|kinds| !kinds.contains(&kind)) {
-            out.push(Finding::new(POLICY_KIND, format!("{} credentials are not accepted here", kind.as_str())));
+        if !self.accepts_kind(KindName::of(&claims.kind)) {
+            let kind = KindName::of(&claims.kind).as_str();
+            out.push(Finding::new(POLICY_KIND, format!("{kind} credentials are not accepted here")));
+        }
+        // Judged against the code's issue time: a code issued after now is refused by the time
+        // checks already (`issued_in_future`), and a verified code's issue time is at most now.
+        if let Err(err) = claims.check_evidence_times(now.max(claims.issued_at), super::Verifier::DEFAULT_SKEW) {
+            out.push(Finding::new(POLICY_EVIDENCE_IN_FUTURE, err.to_string()));
         }
         self.check_issuer(claims, &mut out);
         if let Some(hours) = self.negative_test_max_age_hours {
@@ -241,6 +254,15 @@ impl Policy {
             }
         }
         out
+    }
+
+    /// Whether the policy accepts credentials of this kind: those named in `accept_kinds`, or
+    /// without it the person kinds only.
+    pub fn accepts_kind(&self, kind: KindName) -> bool {
+        match &self.accept_kinds {
+            Some(kinds) => kinds.contains(&kind),
+            None => PERSON_KINDS.contains(&kind),
+        }
     }
 
     fn check_issuer(&self, claims: &Claims, out: &mut Vec<Finding>) {
@@ -276,6 +298,13 @@ impl Policy {
             Some(_) => {}
         }
     }
+}
+
+/// For claims verified outside the checkpoint (another system's code): the issuer they claim
+/// must lie in the region of the trust-list entry whose key signed them, as it must equal the
+/// entry's issuer. `None` when it does, or when the issuers differ (refused as such already).
+pub(crate) fn issuer_outside_region(entry: &super::TrustEntry, claims: &Claims) -> Option<Error> {
+    (entry.issuer == claims.issuer && !region_contains(&entry.region, &claims.issuer)).then_some(Error::IssuerMismatch)
 }
 
 /// Whether `region` (such as `CN`) contains `issuer` (`CN` itself, or `CN-GD`, `CN-GD-SZ`...).

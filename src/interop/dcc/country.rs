@@ -1,0 +1,38 @@
+//! The issuing country of a DCC, bound to the country of the certificate that signed it.
+
+use super::{DccCwt, DccPayload};
+use crate::interop::CertificateInfo;
+use crate::{Error, Result};
+
+/// The country a DCC claims to be issued by: its CWT `iss` when that is a country code (two
+/// ASCII letters, ISO 3166-1 alpha-2), else the country `co` of its one entry. The DCC
+/// specification lets `iss` hold the issuing country's code, or leave it out; an `iss` that
+/// names an authority instead (as Georgia's test codes do) claims no country. Upper-cased.
+///
+/// # Errors
+/// Those of [`DccPayload::entry`].
+pub fn claimed_country(cwt: &DccCwt, payload: &DccPayload) -> Result<String> {
+    match cwt.issuer.as_deref() {
+        Some(iss) if is_country_code(iss) => Ok(iss.to_ascii_uppercase()),
+        _ => Ok(payload.entry()?.country().to_ascii_uppercase()),
+    }
+}
+
+/// Checks that the claimed issuing country is the signer certificate's country (subject `C`).
+/// A key without a certificate, or a certificate that names no country, binds no country here
+/// (a key from a trust list is bound with [`crate::interop::ForeignKey::with_issuer`] instead).
+///
+/// # Errors
+/// [`Error::IssuerCountryMismatch`] naming both countries.
+pub fn check_issuer_country(certificate: Option<&CertificateInfo>, claimed: &str) -> Result<()> {
+    match certificate.and_then(|info| info.country.as_deref()) {
+        Some(country) if !country.eq_ignore_ascii_case(claimed) => {
+            Err(Error::IssuerCountryMismatch { claimed: claimed.to_owned(), certificate: country.to_owned() })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn is_country_code(text: &str) -> bool {
+    text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic())
+}
