@@ -549,7 +549,7 @@ impl DccVerifier {
     pub fn verify_code(&self, code: &UnverifiedDcc, now: DateTime<Utc>) -> Result<ForeignCode> {
         let key = self.verify_signature(code)?;
         let (cwt, payload) = typed::decode(code.message().payload(), &self.limits)?;
-        let country = claimed_country(&cwt, &payload)?;
+        let country = claimed_country(&cwt, &payload, key.certificate())?;
         if key.issuer().is_some_and(|bound| !bound.eq_ignore_ascii_case(&country)) {
             return Err(Error::IssuerMismatch);
         }
@@ -559,7 +559,8 @@ impl DccVerifier {
             return Err(Error::KeyUsage(usage.name()));
         }
         check_validity(key.certificate(), &cwt, now, self.skew)?;
-        let claims = to_claims(&cwt, &payload)?;
+        let mut claims = to_claims(&cwt, &payload)?;
+        claims.issuer = country;
         claims.validate(self.limits.max_text_string_len)?;
         claims.check_evidence_times(now, self.skew)?;
         Ok(ForeignCode {
@@ -801,7 +802,8 @@ pub(crate) fn hashed_credential_id(identifier: &str) -> CredentialId {
 /// Maps a DCC to the common claim model: a negative test is Green / NegativeTest with the test
 /// as evidence, a positive test Red / PositiveTest, a vaccination Green / Vaccinated with dose
 /// `dn` of `sd` (a booster beyond the series counts as its own series size), a recovery
-/// Green / Recovered.
+/// Green / Recovered. The issuer is [`claimed_country`] without a certificate; a verifier
+/// replaces it with the country bound to the signer ([`DccVerifier::verify_code`]).
 ///
 /// # Errors
 /// [`Error::Foreign`] for a missing `iat`/`exp`, an unknown test type or result, or an
@@ -810,7 +812,7 @@ pub fn to_claims(cwt: &DccCwt, payload: &DccPayload) -> Result<Claims> {
     let entry = payload.entry()?;
     let issued_at = cwt.issued_at.ok_or_else(|| err("CWT", "no iat"))?;
     let expires_at = cwt.expires_at.ok_or_else(|| err("CWT", "no exp"))?;
-    let issuer = claimed_country(cwt, payload)?;
+    let issuer = claimed_country(cwt, payload, None)?;
     let mut evidence = Evidence::default();
     let (colour, reason) = match entry {
         DccEntry::Test(test) => {

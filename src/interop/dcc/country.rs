@@ -4,16 +4,20 @@ use super::{DccCwt, DccPayload};
 use crate::interop::CertificateInfo;
 use crate::{Error, Result};
 
-/// The country a DCC claims to be issued by: its CWT `iss` when that is a country code (two
-/// ASCII letters, ISO 3166-1 alpha-2), else the country `co` of its one entry. The DCC
+/// The country a DCC is issued by: its CWT `iss` when that is a country code (two ASCII
+/// letters, ISO 3166-1 alpha-2); else the signer certificate's country (subject `C`) when the
+/// key has a certificate that names one; else the country `co` of its one entry. The DCC
 /// specification lets `iss` hold the issuing country's code, or leave it out; an `iss` that
-/// names an authority instead (as Georgia's test codes do) claims no country. Upper-cased.
+/// names an authority instead (as Georgia's test codes do) claims no country. The entry's `co`
+/// is where the event took place (a vaccination abroad), so it is only the last resort.
+/// Upper-cased.
 ///
 /// # Errors
 /// Those of [`DccPayload::entry`].
-pub fn claimed_country(cwt: &DccCwt, payload: &DccPayload) -> Result<String> {
-    match cwt.issuer.as_deref() {
-        Some(iss) if is_country_code(iss) => Ok(iss.to_ascii_uppercase()),
+pub fn claimed_country(cwt: &DccCwt, payload: &DccPayload, certificate: Option<&CertificateInfo>) -> Result<String> {
+    match (cwt.issuer.as_deref(), certificate.and_then(|info| info.country.as_deref())) {
+        (Some(iss), _) if is_country_code(iss) => Ok(iss.to_ascii_uppercase()),
+        (_, Some(country)) if is_country_code(country) => Ok(country.to_ascii_uppercase()),
         _ => Ok(payload.entry()?.country().to_ascii_uppercase()),
     }
 }
