@@ -1,7 +1,8 @@
 //! Verification against its physical floor: one strict Ed25519 check of the same bytes.
 //!
 //! Each group holds the baseline and our path, so their ratio is taken in the same run:
-//! `cargo bench --bench verify && cargo run --release --example bench_report`.
+//! `cargo bench --bench verify && cargo run --release --example bench_report`. Instruction
+//! counts of the same work, repeatable under load: `examples/verify_instructions.rs`.
 
 use std::hint::black_box;
 
@@ -37,6 +38,9 @@ fn verify(c: &mut Criterion) {
     let mut group = c.benchmark_group("verify");
     group.bench_function("baseline: verify_strict of the Sig_structure", |b| {
         b.iter(|| key.verify_strict(black_box(&signed), black_box(&signature)).unwrap())
+    });
+    group.bench_function("verify_cofactored of the Sig_structure (the rule of codes)", |b| {
+        b.iter(|| key.verify_cofactored(black_box(&signed), black_box(&signature)).unwrap())
     });
     group.bench_function("text to Verified<Claims>, 1000 keys", |b| {
         b.iter(|| verifier.verify(black_box(&text), now).unwrap())

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::fs::{Mode, read_bounded, write_atomic};
+use crate::verify::signature;
 use crate::{Error, Result};
 
 /// Key files are small; anything larger than this is not a key file.
@@ -184,6 +185,22 @@ impl PublicKey {
         self.0.verify_strict(message, &signature).map_err(|_| Error::BadSignature)
     }
 
+    /// Verifies the Ed25519 signature of a native code by the cofactored rule of `docs/FORMAT.md`
+    /// §3: `S < ℓ`, `R` canonical and not of small order, and `[8]([S]B − R − [k]A) = 0`. The
+    /// key itself was checked when it was loaded (canonical, not of small order).
+    ///
+    /// [`Verifier::verify`](crate::Verifier::verify) and
+    /// [`Verifier::verify_batch`](crate::Verifier::verify_batch) both decide by this rule, so they
+    /// give the same verdict on every signature. Unlike [`PublicKey::verify_strict`], it accepts
+    /// an `R` with a small-order component, which only the key's holder can make (SECURITY.md).
+    ///
+    /// # Errors
+    /// [`Error::BadSignature`].
+    pub fn verify_cofactored(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        let prepared = signature::prepare(self.0.as_bytes(), message, signature).ok_or(Error::BadSignature)?;
+        if signature::holds(&self.point(), &prepared) { Ok(()) } else { Err(Error::BadSignature) }
+    }
+
     /// The key as an SPKI PEM document.
     ///
     /// # Errors
@@ -221,8 +238,8 @@ impl PublicKey {
         Ok(keys)
     }
 
-    /// The ed25519-dalek key, for batch verification.
-    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
-        &self.0
+    /// The key as a curve point, for the signature equation.
+    pub(crate) fn point(&self) -> curve25519_dalek::edwards::EdwardsPoint {
+        self.0.to_edwards()
     }
 }

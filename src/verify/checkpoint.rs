@@ -275,7 +275,7 @@ impl Checkpoint {
         let signed = code.signed_bytes();
         let verifying: Vec<&TrustEntry> = candidates
             .into_iter()
-            .filter(|(_, key)| key.is_some_and(|k| k.verify_strict(&signed, code.signature()).is_ok()))
+            .filter(|(_, key)| key.is_some_and(|k| k.verify_cofactored(&signed, code.signature()).is_ok()))
             .map(|(e, _)| e)
             .collect();
         if verifying.is_empty() {

@@ -12,6 +12,7 @@ mod envelope;
 mod keyset;
 pub mod policy;
 mod revocation;
+pub(crate) mod signature;
 mod trust_list;
 mod verdict;
 
@@ -190,8 +191,9 @@ impl Verifier {
     }
 
     /// Verifies a decoded code at time `now`, in this order: `alg` from the protected header
-    /// only (EdDSA), the kid, a signature by a trusted key with that kid (`verify_strict`; each
-    /// key sharing the kid is tried), the claims, the issuer bound to the key, then `iat`, `nbf`
+    /// only (EdDSA), the kid, a signature by a trusted key with that kid
+    /// ([`PublicKey::verify_cofactored`](crate::PublicKey::verify_cofactored); each key sharing
+    /// the kid is tried), the claims, the issuer bound to the key, then `iat`, `nbf`
     /// and `exp` against `now` with the skew, and no evidence dated in the future
     /// ([`Claims::check_evidence_times`]).
     ///
@@ -205,7 +207,7 @@ impl Verifier {
         let message = code;
         let signed = message.signed_bytes();
         let signers: Vec<&TrustedKey> =
-            candidates.iter().filter(|k| k.key.verify_strict(&signed, message.signature()).is_ok()).collect();
+            candidates.iter().filter(|k| k.key.verify_cofactored(&signed, message.signature()).is_ok()).collect();
         if signers.is_empty() {
             return Err(Error::BadSignature);
         }

@@ -326,7 +326,7 @@ def cbor_encode(v) -> bytes:
 
 
 # --------------------------------------------------------------------------
-# section 3: strict Ed25519 (RFC 8032 + the checks of dalek's verify_strict)
+# section 3: Ed25519 (RFC 8032): the encoding checks of dalek's verify_strict; codes use the cofactored equation
 
 _P = 2**255 - 19
 _L = 2**252 + 27742317777372353535851937790883648493
@@ -405,6 +405,15 @@ _B = _pdecode_strict(_BY.to_bytes(32, "little"))
 
 
 def ed25519_verify_strict(public_key: bytes, msg: bytes, sig: bytes) -> bool:
+    return _ed25519_verify(public_key, msg, sig, cofactored=False)
+
+
+def ed25519_verify_cofactored(public_key: bytes, msg: bytes, sig: bytes) -> bool:
+    """The rule for codes (FORMAT.md section 3): [8]([S]B - R - [k]A) == 0, same encoding checks."""
+    return _ed25519_verify(public_key, msg, sig, cofactored=True)
+
+
+def _ed25519_verify(public_key: bytes, msg: bytes, sig: bytes, cofactored: bool) -> bool:
     if len(public_key) != 32 or len(sig) != 64:
         return False
     A = _pdecode_strict(public_key)
@@ -420,6 +429,8 @@ def ed25519_verify_strict(public_key: bytes, msg: bytes, sig: bytes) -> bool:
     k = int.from_bytes(hashlib.sha512(Rb + public_key + msg).digest(), "little") % _L
     # cofactorless: [S]B == R + [k]A  <=>  encode([S]B - [k]A) == R bytes
     Rc = _padd(_pmul(S, _B), _pneg(_pmul(k, A)))
+    if cofactored:
+        return _is_identity(_pmul(8, _padd(Rc, _pneg(R))))
     return _pencode(Rc) == Rb
 
 
@@ -937,9 +948,9 @@ def verify(text: str, trusted_keys, now, skew: int = 300) -> dict:
     keys = [(pk, iss) for pk, iss in _norm_keys(trusted_keys) if kid_of(pk) == kid]
     if not keys:
         raise HPError("unknown_kid", kid.hex())
-    # 7. strict signature under each candidate key
+    # 7. cofactored signature (section 3) under each candidate key
     tbs = sig_structure(protected, payload)
-    verified = [(pk, iss) for pk, iss in keys if ed25519_verify_strict(pk, tbs, sig)]
+    verified = [(pk, iss) for pk, iss in keys if ed25519_verify_cofactored(pk, tbs, sig)]
     if not verified:
         raise HPError("bad_signature")
     # 8. payload
