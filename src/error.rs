@@ -184,6 +184,22 @@ pub enum Error {
         /// What was wrong, without health data.
         detail: String,
     },
+    /// A signed list (trust list or revocation list) says it was signed later than the caller's
+    /// clock plus the skew: it is refused, and its time never moves the clock guard.
+    #[error("{what}: signed at {at}, after the caller's clock (plus skew); refused, and the clock guard is unchanged")]
+    SignedInFuture {
+        /// Which kind of list.
+        what: &'static str,
+        /// The time the list says it was signed.
+        at: String,
+    },
+    /// The key that verified a code is not the trust list's key for its kid (a verifier holding
+    /// another key under the same kid).
+    #[error("key: the key that verified the code is not a trust-list key for kid {0}")]
+    UntrustedKey(String),
+    /// A scanner state file is malformed, too large or inconsistent.
+    #[error("scanner state: {0}")]
+    ScannerState(String),
 }
 
 impl Error {
@@ -227,6 +243,9 @@ impl Error {
             Error::KeyUsage(_) => "key_usage",
             Error::UntrustedIssuer(_) => "untrusted_issuer",
             Error::Scenario { .. } => "scenario",
+            Error::SignedInFuture { .. } => "signed_in_future",
+            Error::UntrustedKey(_) => "untrusted_key",
+            Error::ScannerState(_) => "scanner_state",
         }
     }
 

@@ -13,6 +13,7 @@ use crate::claims::{TestKind, TestOutcome, TestResult, Vaccination};
 use crate::cose::CoseMessage;
 use crate::keys::Kid;
 use crate::transport::{decode_base45, inflate_bounded, strip_prefix};
+use crate::verify::KeyFingerprint;
 use crate::{
     Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, SubjectId,
 };
@@ -560,7 +561,7 @@ impl DccVerifier {
         claims.validate(self.limits.max_text_string_len)?;
         Ok(ForeignCode {
             format: Format::Dcc,
-            claims: Verified::new(claims, key.kid().clone()),
+            claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
             dcc: Some(payload),
             nzcp: None,
             shc: None,
