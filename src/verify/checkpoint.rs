@@ -29,7 +29,8 @@ use crate::{Claims, Error, Limits, Result, qr};
 /// `_at` loaders ([`Checkpoint::new_at`], [`Checkpoint::update_trust_list_at`],
 /// [`Checkpoint::add_revocation_list_at`]) refuse a list signed after `now` plus the skew
 /// (`signed_in_future`); the loaders without a time hold the list and let its time move the
-/// guard only at a check whose `now` has reached it.
+/// guard only at a check whose `now` has reached it (until then, a held trust list signed
+/// later than `now` refuses codes as `clock_rollback`; a revocation list never does).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -400,10 +401,11 @@ impl Checkpoint {
     fn preconditions(&self, now: DateTime<Utc>) -> (Vec<Finding>, Vec<Finding>) {
         let mut refusals = Vec::new();
         let mut warnings = Vec::new();
-        // A held list signed after `now` (beyond the skew) means the clock is behind, for this
-        // check; its time is not recorded, so it refuses nothing once `now` has reached it.
+        // A held trust list (the anchor's) signed after `now` beyond the skew means the clock is
+        // behind, for this check; its time is not recorded, so it refuses nothing once `now` has
+        // reached it. A revocation list (perhaps an issuer's) never refuses codes this way.
         let mut guard = self.clock;
-        self.list_times().for_each(|(_, at)| guard.observe(at));
+        guard.observe(self.trust.issued_at);
         if let Err(err) = guard.check(now) {
             refusals.push(Finding::from(err));
         }
