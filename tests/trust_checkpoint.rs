@@ -518,7 +518,8 @@ fn a_stale_revocation_list_is_refused_unless_within_the_policys_grace() {
     assert!(verdict.accepted && verdict.warnings.is_empty(), "{verdict}");
     assert_eq!(strict.check(&code, due + second).refusal_codes(), vec!["stale_list"]);
 
-    let mut lenient = checkpoint(Policy::from_json(r#"{ "accept_colours": ["green"], "stale_list_grace_hours": 1 }"#).unwrap());
+    let mut lenient =
+        checkpoint(Policy::from_json(r#"{ "accept_colours": ["green"], "stale_list_grace_hours": 1 }"#).unwrap());
     lenient.add_revocation_list_at(&list, t0()).unwrap();
     let grace_end = due + TimeDelta::hours(1);
     let verdict = lenient.check(&code, grace_end);
