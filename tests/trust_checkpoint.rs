@@ -541,3 +541,59 @@ fn key_validity_is_a_closed_interval_at_its_end() {
     after.credential_id = claims(41).credential_id;
     assert_eq!(cp.check(&issue(office(), &after), later).refusal_codes(), vec!["key_not_valid"]);
 }
+
+fn dcc_vector(file: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/dcc").join(file);
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn dcc_certificate_key(file: &str) -> healthpass::interop::ForeignKey {
+    use base64::Engine;
+    let certificate = dcc_vector(file)["TESTCTX"]["CERTIFICATE"].as_str().unwrap().to_owned();
+    let der = base64::engine::general_purpose::STANDARD.decode(certificate).unwrap();
+    healthpass::interop::ForeignKey::from_x509_der(&der).unwrap()
+}
+
+/// A published EU DCC (SE 2) and the key of its signer certificate.
+fn swedish_dcc() -> (healthpass::interop::ForeignCode, healthpass::interop::ForeignKey, chrono::DateTime<chrono::Utc>) {
+    let json = dcc_vector("SE/2DCode/raw/2.json");
+    let clock = chrono::DateTime::parse_from_rfc3339(json["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap();
+    let clock = clock.with_timezone(&chrono::Utc);
+    let key = dcc_certificate_key("SE/2DCode/raw/2.json");
+    let keys: healthpass::interop::ForeignKeys = [key.clone()].into_iter().collect();
+    let code = healthpass::interop::dcc::DccVerifier::new(keys).verify(json["PREFIX"].as_str().unwrap(), clock);
+    (code.unwrap(), key, clock)
+}
+
+#[test]
+fn a_foreign_code_is_trusted_only_under_the_trust_list_key_that_verified_it() {
+    let (code, key, clock) = swedish_dcc();
+    assert_eq!(*code.claims.key_fingerprint(), KeyFingerprint::of(key.spki_der()));
+    let algorithm = match key.alg() {
+        healthpass::interop::ForeignAlg::Es256 => healthpass::verify::KeyAlgorithm::Es256,
+        healthpass::interop::ForeignAlg::Ps256 => healthpass::verify::KeyAlgorithm::Ps256,
+    };
+    let entry = healthpass::verify::TrustEntry {
+        kid: key.kid().clone(),
+        algorithm,
+        public_key: key.spki_der().to_vec(),
+        issuer: code.claims.issuer.clone(),
+        region: "SE".into(),
+        valid_from: clock - TimeDelta::days(365),
+        valid_until: clock + TimeDelta::days(365),
+        scope: Default::default(),
+    };
+    let decide = |entry: healthpass::verify::TrustEntry| {
+        let mut list = healthpass::verify::TrustList::new(1, clock - TimeDelta::hours(1), clock + TimeDelta::days(7));
+        list.entries.push(entry);
+        let signed = list.sign(&anchor(), &Limits::DEFAULT).unwrap();
+        let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed, Policy::permissive()).unwrap();
+        cp.check_verified(&code.claims, clock).refusal_codes()
+    };
+    assert_eq!(decide(entry.clone()), Vec::<&str>::new());
+    // Another signer's key listed under the same kid: the DCC was not verified by it.
+    let other = dcc_certificate_key("FR/2DCode/raw/DCC_Test_0001.json");
+    assert_ne!(other.spki_der(), key.spki_der());
+    let impostor = healthpass::verify::TrustEntry { public_key: other.spki_der().to_vec(), ..entry };
+    assert_eq!(decide(impostor), vec!["untrusted_key"]);
+}
