@@ -13,9 +13,11 @@ use crate::{Error, Result};
 /// [`ClockGuard::check`] refuses any `now` earlier than the newest of them by more than the skew.
 ///
 /// What it does **not** catch: a clock that is wrong from the start (nothing signed has been
-/// seen yet), or one that runs early but still after every signed time seen. Persist
-/// [`ClockGuard::newest`] between runs (for example beside the trust list) and restore it with
-/// [`ClockGuard::with_newest`] so that a restart does not forget it.
+/// seen yet), or one that runs early but still after every signed time seen. Persist it
+/// between runs so that a restart does not forget it: with the list sequences in a
+/// [`super::ScannerState`] ([`super::Checkpoint::state`]), or alone as [`ClockGuard::newest`]
+/// restored with [`ClockGuard::with_newest`]. A signed time later than `now` plus the skew must
+/// never be recorded ([`ClockGuard::observe_at`] refuses it).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
