@@ -124,9 +124,9 @@ impl Checkpoint {
 
     /// Records the signed times of held lists that are not after `now` plus the skew.
     fn observe_held_lists(&mut self, now: DateTime<Utc>) {
-        let times: Vec<_> = self.list_times().collect();
-        for (what, at) in times {
-            let _ = self.clock.observe_at(what, at, now);
+        let _ = self.clock.observe_at(TRUST, self.trust.issued_at, now);
+        for list in &self.revocations {
+            let _ = self.clock.observe_at(REVOCATION, list.issued_at, now);
         }
     }
 
