@@ -200,6 +200,22 @@ pub enum Error {
     /// A venue poster older than one already scanned for the same venue: the newest governs.
     #[error("venue: this poster for {0} is older than one already scanned; the newest poster governs")]
     PosterSuperseded(String),
+    /// A signed list (trust list or revocation list) says it was signed later than the caller's
+    /// clock plus the skew: it is refused, and its time never moves the clock guard.
+    #[error("{what}: signed at {at}, after the caller's clock (plus skew); refused, and the clock guard is unchanged")]
+    SignedInFuture {
+        /// Which kind of list.
+        what: &'static str,
+        /// The time the list says it was signed.
+        at: String,
+    },
+    /// The key that verified a code is not the trust list's key for its kid (a verifier holding
+    /// another key under the same kid).
+    #[error("key: the key that verified the code is not a trust-list key for kid {0}")]
+    UntrustedKey(String),
+    /// A scanner state file is malformed, too large or inconsistent.
+    #[error("scanner state: {0}")]
+    ScannerState(String),
 }
 
 impl Error {
@@ -246,6 +262,9 @@ impl Error {
             Error::EvidenceInFuture(_) => "evidence_in_future",
             Error::IssuerCountryMismatch { .. } => "issuer_country_mismatch",
             Error::PosterSuperseded(_) => "poster_superseded",
+            Error::SignedInFuture { .. } => "signed_in_future",
+            Error::UntrustedKey(_) => "untrusted_key",
+            Error::ScannerState(_) => "scanner_state",
         }
     }
 

@@ -270,8 +270,9 @@ fn the_clock_state_file_remembers_signed_time_across_runs() {
     let state = ["--clock-state", "clock.txt"];
     // First run: accepted, and the code's issue time (08:30) is remembered.
     assert_eq!(verify(&dir, &code, &state).status.code(), Some(0));
-    let saved = std::fs::read_to_string(dir.0.join("clock.txt")).unwrap();
-    assert_eq!(saved.trim(), "2026-11-23T08:30:00+00:00");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.0.join("clock.txt")).unwrap()).unwrap();
+    assert_eq!(saved["newest_signed_time"], "2026-11-23T08:30:00Z");
+    assert_eq!(saved["trust_list_sequence"], 5);
     // At 08:10 the trust list (08:00) alone cannot tell the clock is behind; the state can.
     let early = ["--at", "2026-11-23T08:10:00Z"];
     let args = |extra: &[&'static str]| -> Vec<String> {
@@ -286,10 +287,83 @@ fn the_clock_state_file_remembers_signed_time_across_runs() {
     assert!(!without.contains("[clock_rollback]") && without.contains("[issued_in_future]"), "{without}");
     let with = stdout(&run_args(&state));
     assert!(with.contains("[clock_rollback]"), "{with}");
+    // The file of earlier versions (one RFC 3339 time) is still read; a malformed one is an error.
+    std::fs::write(dir.0.join("clock.txt"), "2026-11-23T08:30:00+00:00\n").unwrap();
+    assert!(stdout(&run_args(&state)).contains("[clock_rollback]"));
     std::fs::write(dir.0.join("clock.txt"), "yesterday").unwrap();
     let out = run_args(&state);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not an RFC 3339 time"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scanner state: not a scanner state"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(dir.0.join("clock.txt")).unwrap(), "yesterday", "never reset");
+}
+
+#[test]
+fn an_older_trust_list_is_refused_across_runs_through_the_state_file() {
+    let dir = setup("replaytrust");
+    let code = issue(&dir, "office.key", "green", 11);
+    // Sequence 6 withdraws the office key; sequence 5 (list.cose) still trusts it.
+    let kid = ok(&dir, &["trust-list", "show", "list.cose", "--anchor", "anchor.key.pub"]);
+    let json: serde_json::Value = serde_json::from_str(&kid).unwrap();
+    ok(&dir, &["trust-list", "remove", "draft.json", "--kid", json["list"]["entries"][0]["kid"].as_str().unwrap()]);
+    sign_list(&dir, "list6.cose");
+    let with_list = |list: &str| {
+        run(
+            &dir,
+            &["verify", &code, "--trust", list, "--anchor", "anchor.key.pub", "--at", NOW, "--state", "state.json"],
+        )
+    };
+    let out = with_list("list6.cose");
+    assert!(stdout(&out).contains("[unknown_kid]"), "{}", stdout(&out));
+    let out = with_list("list.cose");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("[list_rollback]") && text.contains("sequence 5 is lower than 6"), "{text}");
+    // Without the state file the old list would have been accepted.
+    assert_eq!(verify(&dir, &code, &[]).status.code(), Some(0));
+}
+
+#[test]
+fn an_older_revocation_list_is_refused_across_runs_through_the_state_file() {
+    let dir = setup("replayrevoked");
+    let first = issue(&dir, "office.key", "green", 12);
+    let second = issue(&dir, "office.key", "green", 13);
+    let at = ["--at", "2026-11-23T08:45:00Z"];
+    ok(&dir, &[&["revoke", "--key", "anchor.key", "--out", "rev1.cose", "--code", &first][..], &at].concat());
+    ok(
+        &dir,
+        &[
+            &["revoke", "--key", "anchor.key", "--out", "rev2.cose", "--previous", "rev1.cose", "--code", &second][..],
+            &at,
+        ]
+        .concat(),
+    );
+    let state = ["--state", "state.json"];
+    let out = verify(&dir, &second, &[&["--revocations", "rev2.cose"][..], &state].concat());
+    assert!(stdout(&out).contains("[revoked]"), "{}", stdout(&out));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.0.join("state.json")).unwrap()).unwrap();
+    assert_eq!(saved["revocation_lists"][0]["sequence"], 2, "{saved}");
+    let out = verify(&dir, &second, &[&["--revocations", "rev1.cose"][..], &state].concat());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("[list_rollback]") && text.contains("revocation list: sequence 1 is lower than 2"), "{text}");
+    // The old alias of --state reads the same file.
+    let out = verify(&dir, &second, &["--revocations", "rev1.cose", "--clock-state", "state.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[list_rollback]"));
+}
+
+#[test]
+fn a_future_dated_revocation_list_is_refused_and_does_not_poison_the_state_file() {
+    let dir = setup("futurelist");
+    let code = issue(&dir, "office.key", "green", 14);
+    ok(&dir, &["revoke", "--key", "anchor.key", "--out", "future.cose", "--at", "2099-01-01T00:00:00Z"]);
+    let state = ["--state", "state.json"];
+    let out = verify(&dir, &code, &[&["--revocations", "future.cose"][..], &state].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[signed_in_future]"), "{out:?}");
+    assert_eq!(verify(&dir, &code, &state).status.code(), Some(0));
+    let saved = std::fs::read_to_string(dir.0.join("state.json")).unwrap();
+    assert!(!saved.contains("2099") && saved.contains("2026-11-23T08:30:00Z"), "{saved}");
+    assert_eq!(verify(&dir, &code, &state).status.code(), Some(0));
 }
 
 #[test]

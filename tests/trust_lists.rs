@@ -286,3 +286,17 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn check_update_refuses_a_list_for_another_issuer() {
+    let t = t0();
+    let mut held = RevocationList::new(1, t, t + chrono::TimeDelta::days(1));
+    held.issuer = Some("CN-GD".into());
+    let mut offered = RevocationList::new(2, t, t + chrono::TimeDelta::days(1));
+    for other in [Some("HK-DH".to_string()), None] {
+        offered.issuer = other;
+        assert_eq!(held.check_update(&offered).unwrap_err().code(), "list");
+    }
+    offered.issuer = Some("CN-GD".into());
+    held.check_update(&offered).unwrap();
+}

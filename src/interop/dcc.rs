@@ -13,6 +13,7 @@ use crate::claims::{TestKind, TestOutcome, TestResult, Vaccination};
 use crate::cose::CoseMessage;
 use crate::keys::Kid;
 use crate::transport::{decode_base45, inflate_bounded, strip_prefix};
+use crate::verify::KeyFingerprint;
 use crate::{
     Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, SubjectId,
 };
@@ -565,7 +566,7 @@ impl DccVerifier {
         claims.check_evidence_times(now, self.skew)?;
         Ok(ForeignCode {
             format: Format::Dcc,
-            claims: Verified::new(claims, key.kid().clone()),
+            claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
             dcc: Some(payload),
             nzcp: None,
             shc: None,

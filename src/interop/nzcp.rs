@@ -11,6 +11,7 @@ use super::dcc::foreign_subject_id;
 use super::{ForeignCode, Format, foreign};
 use crate::cose::CoseMessage;
 use crate::keys::Kid;
+use crate::verify::KeyFingerprint;
 use crate::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject};
 use crate::{Verified, cbor};
 
@@ -227,7 +228,7 @@ impl NzcpVerifier {
         claims.validate(limits.max_text_string_len)?;
         Ok(ForeignCode {
             format: Format::Nzcp,
-            claims: Verified::new(claims, key.kid().clone()),
+            claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
             dcc: None,
             nzcp: Some(subject),
             shc: None,

@@ -15,6 +15,7 @@ use super::{ForeignCode, Format, foreign};
 use crate::claims::Vaccination;
 use crate::keys::Kid;
 use crate::transport::{Framing, inflate_framed};
+use crate::verify::KeyFingerprint;
 use crate::{Claims, Colour, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, Verified};
 
 /// The prefix of SMART Health Card QR text.
@@ -284,7 +285,7 @@ impl ShcVerifier {
             .map(|t| t.iter().filter_map(serde_json::Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default();
         let card = ShcCard { issuer: iss.to_owned(), not_before, expires_at, rid, types, payload };
-        Ok(Verified::new(card, key.kid().clone()))
+        Ok(Verified::new(card, key.kid().clone(), KeyFingerprint::of(key.spki_der())))
     }
 
     /// Verifies a card and maps it to the common claims ([`to_claims`]).
@@ -296,10 +297,10 @@ impl ShcVerifier {
         let claims = to_claims(&card)?;
         claims.validate(self.limits.max_text_string_len)?;
         claims.check_evidence_times(now, self.skew)?;
-        let kid = card.kid().clone();
+        let (kid, key) = (card.kid().clone(), *card.key_fingerprint());
         Ok(ForeignCode {
             format: Format::Shc,
-            claims: Verified::new(claims, kid),
+            claims: Verified::new(claims, kid, key),
             dcc: None,
             nzcp: None,
             shc: Some(card.into_inner()),

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::clock::ClockGuard;
+use super::keyset::KeyFingerprint;
 use super::policy::{Policy, issuer_outside_region};
 use super::revocation::RevocationList;
+use super::state::ScannerState;
 use super::trust_list::{KeyAlgorithm, TrustEntry, TrustList};
 use super::verdict::{Finding, Summary, Verdict};
 use super::{UnverifiedCode, Verified, Verifier};
@@ -18,8 +20,17 @@ use crate::{Claims, Error, Limits, Result, qr};
 ///
 /// [`Checkpoint::check`] turns code text and the caller's `now` into a [`Verdict`] that lists
 /// every reason a code is refused. Lists only ever move forward: a trust list or revocation
-/// list with a lower sequence than the one held is refused, and a list that fails any check is
-/// not loaded at all.
+/// list with a lower sequence than the one held (or than the one recorded in a restored
+/// [`ScannerState`]) is refused, and a list that fails any check is not loaded at all.
+/// Revocation lists are held per signer and scope: a list from one signer never replaces,
+/// shadows or blocks another signer's, so the decision does not depend on load order.
+///
+/// Signed times move the clock guard only once they are known not to be in the future: the
+/// `_at` loaders ([`Checkpoint::new_at`], [`Checkpoint::update_trust_list_at`],
+/// [`Checkpoint::add_revocation_list_at`]) refuse a list signed after `now` plus the skew
+/// (`signed_in_future`); the loaders without a time hold the list and let its time move the
+/// guard only at a check whose `now` has reached it (until then, a held trust list signed
+/// later than `now` refuses codes as `clock_rollback`; a revocation list never does).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -46,20 +57,43 @@ pub struct Checkpoint {
     trust: TrustList,
     /// The trust list's entries by kid, with each Ed25519 key parsed once when the list loads.
     keys: KeyIndex,
+    /// At most one list per signer and scope (issuer named, or none).
     revocations: Vec<RevocationList>,
     policy: Policy,
     clock: ClockGuard,
     limits: Limits,
+    /// The highest list sequences seen, per signer (restored or loaded): older lists are refused.
+    seen: ScannerState,
 }
+
+const TRUST: &str = "trust list";
+const REVOCATION: &str = "revocation list";
 
 impl Checkpoint {
     /// A checkpoint pinning `anchors`, loading the signed `trust_list`, under the default
     /// limits and a clock guard with [`Verifier::DEFAULT_SKEW`].
     ///
+    /// The list's signed time is not yet known to be in the past, so it does not move the
+    /// clock guard here: a check whose `now` is before it (beyond the skew) is refused
+    /// `clock_rollback`, and the first check at or after it records it. A list dated far in the
+    /// future therefore never leaves a guard that refuses every later code. Use
+    /// [`Checkpoint::new_at`] to refuse such a list outright.
+    ///
     /// # Errors
     /// The errors of [`TrustList::decode_signed`].
     pub fn new(anchors: Vec<PublicKey>, trust_list: &[u8], policy: Policy) -> Result<Self> {
         Self::with_limits(anchors, trust_list, policy, Limits::DEFAULT)
+    }
+
+    /// As [`Checkpoint::new`], refusing a trust list signed after `now` plus the skew, and
+    /// recording the list's signed time in the clock guard.
+    ///
+    /// # Errors
+    /// Those of [`Checkpoint::new`]; [`Error::SignedInFuture`].
+    pub fn new_at(anchors: Vec<PublicKey>, trust_list: &[u8], policy: Policy, now: DateTime<Utc>) -> Result<Self> {
+        let mut checkpoint = Self::new(anchors, trust_list, policy)?;
+        checkpoint.observe_lists_at(now)?;
+        Ok(checkpoint)
     }
 
     /// As [`Checkpoint::new`], under other limits.
@@ -68,10 +102,81 @@ impl Checkpoint {
     /// The errors of [`TrustList::decode_signed`].
     pub fn with_limits(anchors: Vec<PublicKey>, trust_list: &[u8], policy: Policy, limits: Limits) -> Result<Self> {
         let trust = TrustList::decode_signed(trust_list, &anchors, &limits)?;
-        let mut clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
-        clock.observe(trust.issued_at);
+        let clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
         let keys = index(&trust);
-        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits })
+        let seen = ScannerState::default();
+        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits, seen })
+    }
+
+    /// Checks that no list held was signed after `now` plus the skew, then records their
+    /// signed times in the clock guard (for lists loaded without a time).
+    ///
+    /// # Errors
+    /// [`Error::SignedInFuture`] for the first list signed after `now` plus the skew; the
+    /// guard is then unchanged.
+    pub fn observe_lists_at(&mut self, now: DateTime<Utc>) -> Result<()> {
+        for (what, at) in self.list_times() {
+            self.clock.check_signed_time(what, at, now)?;
+        }
+        self.observe_held_lists(now);
+        Ok(())
+    }
+
+    /// Records the signed times of held lists that are not after `now` plus the skew.
+    fn observe_held_lists(&mut self, now: DateTime<Utc>) {
+        let _ = self.clock.observe_at(TRUST, self.trust.issued_at, now);
+        for list in &self.revocations {
+            let _ = self.clock.observe_at(REVOCATION, list.issued_at, now);
+        }
+    }
+
+    /// Each held list's kind and signed time.
+    fn list_times(&self) -> impl Iterator<Item = (&'static str, DateTime<Utc>)> + '_ {
+        std::iter::once((TRUST, self.trust.issued_at)).chain(self.revocations.iter().map(|l| (REVOCATION, l.issued_at)))
+    }
+
+    /// The state to keep until the next run: the newest signed time seen and the highest
+    /// sequence of the trust list and of each signer's revocation lists (loaded or restored).
+    pub fn state(&self) -> ScannerState {
+        let mut state = self.seen.clone();
+        state.record_trust_list(self.trust.sequence);
+        for list in &self.revocations {
+            if let Some(signer) = list.signer() {
+                state.record_revocation(*signer, list.issuer.as_deref(), list.sequence);
+            }
+        }
+        if let Some(newest) = self.clock.newest() {
+            state.record_time(newest);
+        }
+        state
+    }
+
+    /// Restores the state of an earlier run ([`Checkpoint::state`]): the clock guard's newest
+    /// time, and the highest list sequences, below which a list is refused from now on.
+    ///
+    /// # Errors
+    /// [`Error::ListRollback`] if the held trust list or a held revocation list is older than
+    /// the state records; nothing is restored then.
+    pub fn restore_state(&mut self, state: &ScannerState) -> Result<()> {
+        if let Some(floor) = state.trust_list_sequence.filter(|&floor| self.trust.sequence < floor) {
+            return Err(Error::ListRollback { what: TRUST, held: floor, got: self.trust.sequence });
+        }
+        for list in &self.revocations {
+            let floor = list.signer().and_then(|signer| state.revocation_sequence(signer, list.issuer.as_deref()));
+            if let Some(floor) = floor.filter(|&floor| list.sequence < floor) {
+                return Err(Error::ListRollback { what: REVOCATION, held: floor, got: list.sequence });
+            }
+        }
+        if let Some(sequence) = state.trust_list_sequence {
+            self.seen.record_trust_list(sequence);
+        }
+        for list in &state.revocation_lists {
+            self.seen.record_revocation(list.signer, list.issuer.as_deref(), list.sequence);
+        }
+        if let Some(newest) = state.newest_signed_time {
+            self.clock.observe(newest);
+        }
+        Ok(())
     }
 
     /// The same checkpoint with this clock guard (for example one restored from storage); the
@@ -85,38 +190,87 @@ impl Checkpoint {
         self
     }
 
-    /// Replaces the trust list with a newer signed one.
+    /// Replaces the trust list with a newer signed one. Its signed time moves the clock guard
+    /// only at a check whose `now` has reached it (see [`Checkpoint::update_trust_list_at`]).
     ///
     /// # Errors
     /// Those of [`TrustList::decode_signed`], and of [`TrustList::check_update`] (a lower
-    /// sequence: [`Error::ListRollback`]). On any error the held list is kept.
+    /// sequence than the held list or a restored state: [`Error::ListRollback`]). On any
+    /// error the held list is kept.
     pub fn update_trust_list(&mut self, bytes: &[u8]) -> Result<()> {
+        self.load_trust_list(bytes, None)
+    }
+
+    /// As [`Checkpoint::update_trust_list`], refusing a list signed after `now` plus the skew;
+    /// an accepted list's signed time moves the clock guard.
+    ///
+    /// # Errors
+    /// Those of [`Checkpoint::update_trust_list`]; [`Error::SignedInFuture`].
+    pub fn update_trust_list_at(&mut self, bytes: &[u8], now: DateTime<Utc>) -> Result<()> {
+        self.load_trust_list(bytes, Some(now))
+    }
+
+    fn load_trust_list(&mut self, bytes: &[u8], now: Option<DateTime<Utc>>) -> Result<()> {
         let offered = TrustList::decode_signed(bytes, &self.anchors, &self.limits)?;
+        if let Some(now) = now {
+            self.clock.check_signed_time(TRUST, offered.issued_at, now)?;
+        }
+        if let Some(floor) = self.seen.trust_list_sequence.filter(|&floor| offered.sequence < floor) {
+            return Err(Error::ListRollback { what: TRUST, held: floor, got: offered.sequence });
+        }
         self.trust.check_update(&offered)?;
-        self.clock.observe(offered.issued_at);
+        if now.is_some() {
+            self.clock.observe(offered.issued_at);
+        }
+        self.seen.record_trust_list(offered.sequence);
         self.keys = index(&offered);
         self.trust = offered;
         Ok(())
     }
 
-    /// Adds a signed revocation list, or replaces the held one for the same issuer.
+    /// Adds a signed revocation list, or replaces the held one of the same signer and scope.
+    /// Lists of other signers are untouched: each signer's revocations stand. Its signed time
+    /// moves the clock guard only at a check whose `now` has reached it (see
+    /// [`Checkpoint::add_revocation_list_at`]).
     ///
     /// # Errors
     /// Those of [`RevocationList::decode_signed`] (checked against the anchors and the held
-    /// trust list) and of [`RevocationList::check_update`]. On any error nothing changes.
+    /// trust list) and of [`RevocationList::check_update`]; [`Error::ListRollback`] below the
+    /// sequence a restored state records for the signer. On any error nothing changes.
     pub fn add_revocation_list(&mut self, bytes: &[u8]) -> Result<()> {
+        self.load_revocation_list(bytes, None)
+    }
+
+    /// As [`Checkpoint::add_revocation_list`], refusing a list signed after `now` plus the
+    /// skew; an accepted list's signed time moves the clock guard.
+    ///
+    /// # Errors
+    /// Those of [`Checkpoint::add_revocation_list`]; [`Error::SignedInFuture`].
+    pub fn add_revocation_list_at(&mut self, bytes: &[u8], now: DateTime<Utc>) -> Result<()> {
+        self.load_revocation_list(bytes, Some(now))
+    }
+
+    fn load_revocation_list(&mut self, bytes: &[u8], now: Option<DateTime<Utc>>) -> Result<()> {
         let offered = RevocationList::decode_signed(bytes, &self.anchors, &self.trust, &self.limits)?;
-        match self.revocations.iter_mut().find(|held| held.issuer == offered.issuer) {
-            Some(held) => {
-                held.check_update(&offered)?;
-                self.clock.observe(offered.issued_at);
-                *held = offered;
-            }
-            None => {
-                self.clock.observe(offered.issued_at);
-                self.revocations.push(offered);
-            }
+        if let Some(now) = now {
+            self.clock.check_signed_time(REVOCATION, offered.issued_at, now)?;
         }
+        let signer = *offered.signer().ok_or(Error::UnknownAnchor("the list's signer".into()))?;
+        let issuer = offered.issuer.clone();
+        let floor = self.seen.revocation_sequence(&signer, issuer.as_deref());
+        if let Some(floor) = floor.filter(|&floor| offered.sequence < floor) {
+            return Err(Error::ListRollback { what: REVOCATION, held: floor, got: offered.sequence });
+        }
+        let same_slot = |held: &&mut RevocationList| held.signer() == Some(&signer) && held.issuer == issuer;
+        if let Some(held) = self.revocations.iter_mut().find(same_slot) {
+            held.check_update(&offered)?;
+        }
+        if now.is_some() {
+            self.clock.observe(offered.issued_at);
+        }
+        self.seen.record_revocation(signer, issuer.as_deref(), offered.sequence);
+        self.revocations.retain(|held| !(held.signer() == Some(&signer) && held.issuer == issuer));
+        self.revocations.push(offered);
         Ok(())
     }
 
@@ -125,7 +279,7 @@ impl Checkpoint {
         &self.trust
     }
 
-    /// The revocation lists held.
+    /// The revocation lists held: at most one per signer and scope.
     pub fn revocation_lists(&self) -> &[RevocationList] {
         &self.revocations
     }
@@ -135,7 +289,8 @@ impl Checkpoint {
         &self.policy
     }
 
-    /// The clock guard, with the newest signed time seen (persist it between runs).
+    /// The clock guard, with the newest signed time seen (persist it between runs, with the
+    /// list sequences: [`Checkpoint::state`]).
     pub fn clock(&self) -> &ClockGuard {
         &self.clock
     }
@@ -148,8 +303,9 @@ impl Checkpoint {
     /// can be said); then, for the matching entry, the issuer, the key's validity at the
     /// code's issue time and its scope; the code's own times; the revocation lists; and the
     /// policy. A code whose signature and times check out moves the clock guard forward to its
-    /// issue time.
+    /// issue time; so do held lists' signed times once `now` has reached them.
     pub fn check(&mut self, text: &str, now: DateTime<Utc>) -> Verdict {
+        self.observe_held_lists(now);
         let (mut refusals, warnings) = self.preconditions(now);
         let (claims, kid, entries) = match self.authenticate(text) {
             Ok(found) => found,
@@ -159,8 +315,12 @@ impl Checkpoint {
             }
         };
         // Of the entries whose key verified the signature, judge by the one the code fits best.
-        let best = entries.iter().map(|entry| entry_failures(entry, &claims)).min_by_key(Vec::len).unwrap_or_default();
-        self.judge(&claims, &kid, best, refusals, warnings, now)
+        let best = entries.iter().map(|e| (entry_failures(e, &claims), e.issuer.clone())).min_by_key(|(f, _)| f.len());
+        let Some((best, key_issuer)) = best else {
+            refusals.push(Error::BadSignature.into());
+            return Verdict::refused(refusals, warnings);
+        };
+        self.judge(&claims, (&kid, &key_issuer), best, refusals, warnings, now)
     }
 
     /// Decides about claims whose signature was verified elsewhere: codes of other systems
@@ -168,26 +328,33 @@ impl Checkpoint {
     /// signature against this checkpoint's trust-list keys (see [`TrustList::entries_for`]).
     ///
     /// Applies everything [`Checkpoint::check`] applies after the signature: the trust-list
-    /// entries with the claims' kid (issuer, and the issuer inside the entry's region; key
+    /// entries with the claims' kid **and the very key that verified**
+    /// ([`Verified::key_fingerprint`]: issuer, and the issuer inside the entry's region; key
     /// validity at issue time, scope), the code's
     /// times, the revocation lists, the policy, the clock guard and list freshness. A kid with
-    /// no entry in the trust list is refused (`unknown_kid`): a checkpoint trusts its list only.
-    ///
-    /// What is **not** known here is which of several entries sharing the kid holds the key
-    /// that verified; the code is judged by the entry it fits best. Where kids may collide
-    /// across keys of different scope, give each key its own kid.
+    /// no entry in the trust list is refused (`unknown_kid`), and one whose entries all hold
+    /// other keys (a verifier trusting another key under the same kid) `untrusted_key`: a
+    /// checkpoint trusts its list only.
     pub fn check_verified(&mut self, verified: &Verified<Claims>, now: DateTime<Utc>) -> Verdict {
+        self.observe_held_lists(now);
         let (mut refusals, warnings) = self.preconditions(now);
         let kid = verified.kid();
+        let mut listed = false;
         let best = self
-            .entries(kid)
-            .map(|(e, _)| entry_failures(e, verified).into_iter().chain(issuer_outside_region(e, verified)).collect())
-            .min_by_key(Vec::len);
-        let Some(best) = best else {
-            refusals.push(Error::UnknownKid(kid.to_string()).into());
+            .indexed(kid)
+            .inspect(|_| listed = true)
+            .filter(|(_, at)| at.fingerprint == *verified.key_fingerprint())
+            .map(|(e, _)| {
+                let failures = entry_failures(e, verified).into_iter().chain(issuer_outside_region(e, verified));
+                (failures.collect::<Vec<_>>(), e.issuer.clone())
+            })
+            .min_by_key(|(f, _)| f.len());
+        let Some((best, key_issuer)) = best else {
+            let err = if listed { Error::UntrustedKey(kid.to_string()) } else { Error::UnknownKid(kid.to_string()) };
+            refusals.push(err.into());
             return Verdict::refused(refusals, warnings);
         };
-        self.judge(verified, kid, best, refusals, warnings, now)
+        self.judge(verified, (kid, &key_issuer), best, refusals, warnings, now)
     }
 
     /// Everything after the signature: the entry's failures, the code's times (which, when
@@ -195,7 +362,7 @@ impl Checkpoint {
     fn judge(
         &mut self,
         claims: &Claims,
-        kid: &Kid,
+        (kid, key_issuer): (&Kid, &str),
         entry_failures: Vec<Error>,
         mut refusals: Vec<Finding>,
         warnings: Vec<Finding>,
@@ -208,7 +375,7 @@ impl Checkpoint {
         }
         refusals.extend(time_failures.into_iter().map(Finding::from));
         for list in &self.revocations {
-            refusals.extend(list.check(claims, kid).into_iter().map(Finding::from));
+            refusals.extend(list.check_signed_by(claims, kid, key_issuer).into_iter().map(Finding::from));
         }
         refusals.extend(self.policy.evaluate_claims(claims, now));
         Verdict {
@@ -238,7 +405,12 @@ impl Checkpoint {
     fn preconditions(&self, now: DateTime<Utc>) -> (Vec<Finding>, Vec<Finding>) {
         let mut refusals = Vec::new();
         let mut warnings = Vec::new();
-        if let Err(err) = self.clock.check(now) {
+        // A held trust list (the anchor's) signed after `now` beyond the skew means the clock is
+        // behind, for this check; its time is not recorded, so it refuses nothing once `now` has
+        // reached it. A revocation list (perhaps an issuer's) never refuses codes this way.
+        let mut guard = self.clock;
+        guard.observe(self.trust.issued_at);
+        if let Err(err) = guard.check(now) {
             refusals.push(Finding::from(err));
         }
         let grace = self.policy.stale_list_grace();
@@ -286,26 +458,41 @@ impl Checkpoint {
     }
 }
 
-/// Trust-list entries by kid: each entry's index, with its key parsed if it is a valid Ed25519 key.
-type KeyIndex = HashMap<Kid, Vec<(usize, Option<PublicKey>)>>;
+/// One trust-list entry as indexed: its position, its key parsed if it is a valid Ed25519 key,
+/// and its key's fingerprint.
+#[derive(Debug, Clone)]
+struct Indexed {
+    at: usize,
+    key: Option<PublicKey>,
+    fingerprint: KeyFingerprint,
+}
+
+/// Trust-list entries by kid.
+type KeyIndex = HashMap<Kid, Vec<Indexed>>;
 
 fn index(trust: &TrustList) -> KeyIndex {
     let mut keys = KeyIndex::new();
-    for (i, entry) in trust.entries.iter().enumerate() {
-        keys.entry(entry.kid.clone()).or_default().push((i, entry.ed25519_key().ok()));
+    for (at, entry) in trust.entries.iter().enumerate() {
+        let indexed = Indexed { at, key: entry.ed25519_key().ok(), fingerprint: KeyFingerprint::of(&entry.public_key) };
+        keys.entry(entry.kid.clone()).or_default().push(indexed);
     }
     keys
 }
 
 impl Checkpoint {
-    /// The trust-list entries with this kid, with their parsed Ed25519 keys.
-    fn entries<'a>(&'a self, kid: &Kid) -> impl Iterator<Item = (&'a TrustEntry, Option<&'a PublicKey>)> + 'a {
+    /// The trust-list entries with this kid, with their index records.
+    fn indexed<'a>(&'a self, kid: &Kid) -> impl Iterator<Item = (&'a TrustEntry, &'a Indexed)> + 'a {
         self.keys
             .get(kid)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .filter_map(|(i, key)| self.trust.entries.get(*i).map(|e| (e, key.as_ref())))
+            .filter_map(|indexed| self.trust.entries.get(indexed.at).map(|e| (e, indexed)))
+    }
+
+    /// The trust-list entries with this kid, with their parsed Ed25519 keys.
+    fn entries<'a>(&'a self, kid: &Kid) -> impl Iterator<Item = (&'a TrustEntry, Option<&'a PublicKey>)> + 'a {
+        self.indexed(kid).map(|(e, indexed)| (e, indexed.key.as_ref()))
     }
 }
 

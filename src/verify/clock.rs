@@ -13,9 +13,11 @@ use crate::{Error, Result};
 /// [`ClockGuard::check`] refuses any `now` earlier than the newest of them by more than the skew.
 ///
 /// What it does **not** catch: a clock that is wrong from the start (nothing signed has been
-/// seen yet), or one that runs early but still after every signed time seen. Persist
-/// [`ClockGuard::newest`] between runs (for example beside the trust list) and restore it with
-/// [`ClockGuard::with_newest`] so that a restart does not forget it.
+/// seen yet), or one that runs early but still after every signed time seen. Persist it
+/// between runs so that a restart does not forget it: with the list sequences in a
+/// [`super::ScannerState`] ([`super::Checkpoint::state`]), or alone as [`ClockGuard::newest`]
+/// restored with [`ClockGuard::with_newest`]. A signed time later than `now` plus the skew must
+/// never be recorded ([`ClockGuard::observe_at`] refuses it).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
@@ -64,6 +66,31 @@ impl ClockGuard {
         self.skew
     }
 
+    /// Checks that a signed time is not later than `now` plus the skew, as every signed time
+    /// must be before it may move the guard: a list or code dated in the future would otherwise
+    /// push the guard ahead and refuse every code until then (and, persisted, in every later
+    /// run).
+    ///
+    /// # Errors
+    /// [`Error::SignedInFuture`] naming `what` if `signed_time` is after `now` plus the skew.
+    pub fn check_signed_time(&self, what: &'static str, signed_time: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+        if signed_time > now.checked_add_signed(self.skew).unwrap_or(now) {
+            return Err(Error::SignedInFuture { what, at: signed_time.to_rfc3339() });
+        }
+        Ok(())
+    }
+
+    /// Records a signed time if it is not later than `now` plus the skew
+    /// ([`ClockGuard::check_signed_time`]); a later one leaves the guard unchanged.
+    ///
+    /// # Errors
+    /// [`Error::SignedInFuture`], as [`ClockGuard::check_signed_time`].
+    pub fn observe_at(&mut self, what: &'static str, signed_time: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+        self.check_signed_time(what, signed_time, now)?;
+        self.observe(signed_time);
+        Ok(())
+    }
+
     /// Checks `now` against the newest signed time seen.
     ///
     /// # Errors
@@ -96,5 +123,15 @@ mod tests {
         let err = guard.check(t - TimeDelta::seconds(61)).unwrap_err();
         assert_eq!(err.code(), "clock_rollback");
         assert_eq!(ClockGuard::new(TimeDelta::seconds(-5)).skew(), TimeDelta::zero());
+    }
+
+    #[test]
+    fn a_signed_time_after_now_plus_skew_never_moves_the_guard() {
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let mut guard = ClockGuard::new(TimeDelta::seconds(60));
+        guard.observe_at("trust list", t + TimeDelta::seconds(60), t).unwrap();
+        let err = guard.observe_at("revocation list", t + TimeDelta::seconds(61), t).unwrap_err();
+        assert_eq!(err.code(), "signed_in_future");
+        assert_eq!(guard.newest(), Some(t + TimeDelta::seconds(60)));
     }
 }

@@ -2,7 +2,57 @@
 
 use std::collections::HashMap;
 
+use sha2::{Digest, Sha256};
+
 use crate::keys::{Kid, PublicKey};
+
+/// The fingerprint of a public key: SHA-256 of its bytes as a trust list holds them (the 32 raw
+/// bytes of an Ed25519 key; the SubjectPublicKeyInfo DER of an ES256 or PS256 key).
+///
+/// A kid names a key but does not identify it (several keys may share one); the fingerprint
+/// does. [`super::Verified::key_fingerprint`] records the key that verified a code, a
+/// [`super::RevocationList`] records the key that signed it, and the scanner state keeps list
+/// sequences per signer by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyFingerprint(pub [u8; 32]);
+
+impl KeyFingerprint {
+    /// The fingerprint of a key's bytes (raw Ed25519, or SubjectPublicKeyInfo DER).
+    pub fn of(public_key: &[u8]) -> Self {
+        KeyFingerprint(Sha256::digest(public_key).into())
+    }
+
+    /// The fingerprint of a native Ed25519 key.
+    pub fn of_ed25519(key: &PublicKey) -> Self {
+        Self::of(&key.to_bytes())
+    }
+
+    /// The fingerprint from its 64 lowercase or uppercase hex digits.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text, &mut bytes).ok()?;
+        Some(KeyFingerprint(bytes))
+    }
+}
+
+impl serde::Serialize for KeyFingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyFingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::from_hex(&text).ok_or_else(|| serde::de::Error::custom("a key fingerprint is 64 hex digits"))
+    }
+}
+
+impl std::fmt::Display for KeyFingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
 
 /// A public key the verifier trusts, optionally bound to one issuer.
 #[derive(Debug, Clone, PartialEq, Eq)]

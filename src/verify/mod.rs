@@ -13,6 +13,7 @@ mod keyset;
 pub mod policy;
 mod revocation;
 pub(crate) mod signature;
+mod state;
 mod trust_list;
 mod verdict;
 
@@ -22,9 +23,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 pub use checkpoint::Checkpoint;
 pub use clock::ClockGuard;
-pub use keyset::{KeySet, TrustedKey};
+pub use keyset::{KeyFingerprint, KeySet, TrustedKey};
 pub use policy::Policy;
 pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
+pub use state::{ListSequence, ScannerState};
 pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
 pub use verdict::{Finding, Summary, Verdict, mask_name};
 
@@ -39,16 +41,24 @@ use crate::{Claims, Error, Limits, PREFIX, Result, qr};
 pub struct Verified<T> {
     value: T,
     kid: Kid,
+    key: KeyFingerprint,
 }
 
 impl<T> Verified<T> {
-    pub(crate) fn new(value: T, kid: Kid) -> Self {
-        Verified { value, kid }
+    pub(crate) fn new(value: T, kid: Kid, key: KeyFingerprint) -> Self {
+        Verified { value, kid, key }
     }
 
     /// The kid of the key that signed it.
     pub fn kid(&self) -> &Kid {
         &self.kid
+    }
+
+    /// The fingerprint of the key whose signature verified (SHA-256 of the key's bytes as a
+    /// trust list holds them). [`Checkpoint::check_verified`] trusts only a trust-list entry
+    /// holding this very key, not merely one with the same kid.
+    pub fn key_fingerprint(&self) -> &KeyFingerprint {
+        &self.key
     }
 
     /// The verified value, giving up the proof that it was verified.
@@ -235,12 +245,13 @@ impl Verifier {
         now: DateTime<Utc>,
     ) -> Result<Verified<Claims>> {
         let claims = Claims::from_cbor(code.payload(), &self.limits)?;
-        if !signers.iter().any(|k| k.issuer.as_ref().is_none_or(|issuer| *issuer == claims.issuer)) {
+        let Some(signer) = signers.iter().find(|k| k.issuer.as_ref().is_none_or(|issuer| *issuer == claims.issuer))
+        else {
             return Err(Error::IssuerMismatch);
-        }
+        };
         check_times(&claims, now, self.skew)?;
         claims.check_evidence_times(now, self.skew)?;
-        Ok(Verified::new(claims, kid))
+        Ok(Verified::new(claims, kid, KeyFingerprint::of_ed25519(&signer.key)))
     }
 
     /// Scans every QR code in an image (PNG or JPEG bytes) and verifies each one that holds

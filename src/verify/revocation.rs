@@ -9,6 +9,7 @@ use ciborium::Value;
 use sha2::{Digest, Sha256};
 
 use super::envelope::{self, ListFields, list_error};
+use super::keyset::KeyFingerprint;
 use super::trust_list::TrustList;
 use crate::cbor::MapBuilder;
 use crate::keys::{Kid, PublicKey, SigningKey};
@@ -55,8 +56,11 @@ pub struct RevokedKey {
 
 /// A signed list of revoked credentials and keys, with a sequence number and update times.
 ///
-/// A list signed by a trust anchor applies to every code; one signed by an issuer's key (whose
-/// trust-list scope allows revocation) must name that issuer and applies to its codes only.
+/// A list signed by a trust anchor applies to every code (or to one issuer's, if it names one);
+/// one signed by an issuer's key (whose trust-list scope allows revocation) must name that
+/// issuer and applies to its codes only, and revokes kids only of keys bound to that issuer.
+/// A checkpoint holds lists per signer ([`RevocationList::signer`]): no signer's list replaces,
+/// shadows or blocks another's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevocationList {
     /// Increases with every list its signer publishes for the same issuer.
@@ -71,12 +75,28 @@ pub struct RevocationList {
     pub keys: Vec<RevokedKey>,
     /// Revoked credential hashes as big-endian integers, sorted ascending, without duplicates.
     credentials: Vec<u128>,
+    /// The key that signed the list, once [`RevocationList::decode_signed`] has checked it.
+    signer: Option<KeyFingerprint>,
 }
 
 impl RevocationList {
     /// An empty list.
     pub fn new(sequence: u64, issued_at: DateTime<Utc>, next_update: DateTime<Utc>) -> Self {
-        RevocationList { sequence, issued_at, next_update, issuer: None, keys: Vec::new(), credentials: Vec::new() }
+        RevocationList {
+            sequence,
+            issued_at,
+            next_update,
+            issuer: None,
+            keys: Vec::new(),
+            credentials: Vec::new(),
+            signer: None,
+        }
+    }
+
+    /// The fingerprint of the key (anchor or issuer revocation key) whose signature
+    /// [`RevocationList::decode_signed`] checked; `None` for a list built in memory.
+    pub fn signer(&self) -> Option<&KeyFingerprint> {
+        self.signer.as_ref()
     }
 
     /// Adds credential hashes (duplicates are merged).
@@ -127,14 +147,25 @@ impl RevocationList {
 
     /// Every reason this list refuses a code with these claims, signed under `kid`: the
     /// credential revoked, or the key revoked since before the code was issued. Empty if none,
-    /// or if the list does not cover the code's issuer.
+    /// or if the list does not cover the code's issuer. As [`RevocationList::check_signed_by`]
+    /// with the key bound to the code's own issuer.
     pub fn check(&self, claims: &Claims, kid: &Kid) -> Vec<Error> {
+        self.check_signed_by(claims, kid, &claims.issuer)
+    }
+
+    /// As [`RevocationList::check`] for a code signed under `kid` by a key the trust list binds
+    /// to `key_issuer`: a list naming an issuer revokes that issuer's credentials, and kids
+    /// only of keys bound to that issuer.
+    pub fn check_signed_by(&self, claims: &Claims, kid: &Kid, key_issuer: &str) -> Vec<Error> {
         let mut out = Vec::new();
         if !self.covers(&claims.issuer) {
             return out;
         }
         if self.contains(&CredentialHash::of(&claims.credential_id)) {
             out.push(Error::Revoked(format!("the credential is on revocation list {}", self.sequence)));
+        }
+        if !self.covers(key_issuer) {
+            return out;
         }
         for key in self.keys.iter().filter(|k| k.kid == *kid && claims.issued_at >= k.from) {
             out.push(Error::Revoked(format!("the signing key {kid} is revoked for codes issued from {}", key.from)));
@@ -213,7 +244,8 @@ impl RevocationList {
 
     /// Decodes a signed revocation list and checks who signed it: one of the pinned `anchors`,
     /// or an Ed25519 key of `trust` whose scope allows revocation, valid when the list was
-    /// issued, for the issuer the list names. Nothing is returned unless all of it is good.
+    /// issued, for the issuer the list names. Nothing is returned unless all of it is good; the
+    /// list returned names its signer ([`RevocationList::signer`]).
     ///
     /// Allocation is bounded by [`Limits::max_list_bytes`]: the file is measured first, and
     /// the hashes are read from one byte string into one array of the same size.
@@ -231,7 +263,8 @@ impl RevocationList {
             .collect();
         let signers = anchors.iter().chain(revokers.iter().map(|(k, _, _)| k));
         let (message, signer) = envelope::open(bytes, signers, WHAT, limits)?;
-        let list = Self::from_message(&message, limits)?;
+        let mut list = Self::from_message(&message, limits)?;
+        list.signer = Some(KeyFingerprint::of_ed25519(signer));
         if anchors.contains(signer) {
             return Ok(list);
         }
@@ -282,7 +315,7 @@ impl RevocationList {
             })
             .collect::<Result<Vec<_>>>()?;
         f.finish()?;
-        let list = RevocationList { sequence, issued_at, next_update, issuer, keys, credentials };
+        let list = RevocationList { sequence, issued_at, next_update, issuer, keys, credentials, signer: None };
         list.validate(limits)?;
         Ok(list)
     }

@@ -8,7 +8,8 @@ use clap::{Args, Subcommand};
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::keys::{Kid, secret_file_is_exposed};
 use healthpass::verify::{
-    Checkpoint, ClockGuard, CredentialHash, KindName, Policy, RevocationList, Scope, TrustEntry, TrustList, Verdict,
+    Checkpoint, ClockGuard, CredentialHash, KindName, Policy, RevocationList, ScannerState, Scope, TrustEntry,
+    TrustList, Verdict,
 };
 use healthpass::{Colour, CredentialId, Limits, PublicKey, SigningKey, UnverifiedCode};
 
@@ -163,10 +164,12 @@ pub(crate) struct CheckpointArgs {
     /// code is accepted whatever its colour.
     #[arg(long, requires = "trust")]
     policy: Option<PathBuf>,
-    /// A file keeping the newest signed time seen (RFC 3339), read before and updated after,
-    /// so that a clock wound back between runs is noticed (see docs/TRUST.md, clock guard).
-    #[arg(long, requires = "trust")]
-    clock_state: Option<PathBuf>,
+    /// The scanner state file (JSON): the newest signed time seen and the highest sequence of
+    /// the trust list and of each revocation-list signer, read before and written atomically
+    /// after, so that a clock wound back or an older list is refused across runs
+    /// (docs/TRUST.md, scanner state).
+    #[arg(long, alias = "clock-state", requires = "trust")]
+    state: Option<PathBuf>,
 }
 
 impl CheckpointArgs {
@@ -396,27 +399,29 @@ pub(crate) fn verify(
         None => Policy::permissive(),
     };
     let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
-    let mut clock = ClockGuard::new(skew);
-    if let Some(path) = args.clock_state.as_deref().filter(|p| p.exists()) {
-        let text = healthpass::fs::read_bounded(path, 1024, "clock state file")?;
-        let newest = std::str::from_utf8(&text)
-            .ok()
-            .and_then(|t| DateTime::parse_from_rfc3339(t.trim()).ok())
-            .ok_or_else(|| Failure::Usage(format!("{}: not an RFC 3339 time", path.display())))?;
-        clock = clock.with_newest(newest.with_timezone(&Utc));
-    }
-    let mut checkpoint = Checkpoint::new(anchors, &read_file(trust)?, policy)?.with_clock(clock);
-    for path in &args.revocations {
-        checkpoint.add_revocation_list(&read_file(path)?)?;
-    }
     let now = at.unwrap_or_else(Utc::now);
+    let state = match args.state.as_deref().filter(|p| p.exists()) {
+        Some(path) => {
+            Some(ScannerState::read_file(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?)
+        }
+        None => None,
+    };
+    let mut checkpoint = Checkpoint::new(anchors, &read_file(trust)?, policy)?.with_clock(ClockGuard::new(skew));
+    if let Some(state) = &state {
+        checkpoint.restore_state(state).map_err(list_refusal)?;
+    }
+    // A trust list signed after `now` is not refused here: each verdict says `clock_rollback`
+    // (the clock may be behind), and its time is not recorded in the state until `now` reaches it.
+    for path in &args.revocations {
+        checkpoint.add_revocation_list_at(&read_file(path)?, now).map_err(list_refusal)?;
+    }
     let verdicts: Vec<Verdict> = match (image, code) {
         (Some(path), _) => checkpoint.check_image(&read_file(path)?, now),
         (None, Some(code)) => vec![checkpoint.check(read_input(&code)?.trim(), now)],
         (None, None) => return Err(Failure::Usage("give a code or --image".into())),
     };
-    if let (Some(path), Some(newest)) = (&args.clock_state, checkpoint.clock().newest()) {
-        write_atomic(path, format!("{}\n", newest.to_rfc3339()).as_bytes(), Mode::Public)?;
+    if let Some(path) = &args.state {
+        checkpoint.state().write_file(path)?;
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&verdicts).unwrap_or_default());
@@ -428,4 +433,15 @@ pub(crate) fn verify(
         return Err(Failure::Refused(format!("{refused} of {} code(s) refused", verdicts.len())));
     }
     Ok(())
+}
+
+/// A list that may not be loaded — older than one already seen (`list_rollback`) or signed in
+/// the future (`signed_in_future`) — is a refusal (exit 1), naming its code; anything else an error.
+fn list_refusal(err: healthpass::Error) -> Failure {
+    match err {
+        healthpass::Error::ListRollback { .. } | healthpass::Error::SignedInFuture { .. } => {
+            Failure::Refused(format!("REFUSED [{}] {err}", err.code()))
+        }
+        other => Failure::from(other),
+    }
 }
