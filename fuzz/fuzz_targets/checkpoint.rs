@@ -1,9 +1,15 @@
 //! The whole checkpoint: a code judged against a trust list, revocation lists and a policy, all
-//! from the input, at a time from the input. Never panics, and an accepted verdict is one that
-//! the public parts agree with, checked one by one outside the checkpoint: a trust-list key with
-//! the code's kid verifies it (through [`Verifier`], strict, with the checkpoint's skew), that
-//! entry names the code's issuer, was valid when the code was issued and has it in scope, no
-//! held revocation list refuses it, the policy finds nothing, and the trust list is fresh.
+//! from the input, at a time from the input. Never panics, and:
+//! - the clock guard is never moved past `now` plus the skew by anything signed (a list or a
+//!   code dated in the future is refused, and never poisons the guard);
+//! - the verdict is the same whatever order the revocation lists are loaded in (unless one
+//!   signer equivocates: two different lists of the same sequence, where the first held wins);
+//! - an accepted verdict is one that the public parts agree with, checked one by one outside
+//!   the checkpoint: a trust-list key with the code's kid verifies it (through [`Verifier`], with
+//!   the checkpoint's skew), that entry names the code's issuer, was valid when the code was
+//!   issued and has it in scope, no held revocation list refuses it, the policy finds nothing,
+//!   no evidence is dated after the code's issue time or now, a venue code is accepted only
+//!   where the policy names venues, and the trust list is fresh.
 //!
 //! Input: 4 bytes, seconds after 2026-11-23T09:00Z (signed, big-endian) for `now`; then three
 //! sections, each a 2-byte big-endian length and that many bytes (fewer if the input ends):
@@ -16,7 +22,7 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use healthpass::verify::{Checkpoint, Policy, TrustEntry, TrustList};
+use healthpass::verify::{Checkpoint, KindName, Policy, RevocationList, TrustEntry, TrustList, Verdict};
 use healthpass::{KeySet, Limits, PublicKey, SigningKey, UnverifiedCode, Verifier};
 use libfuzzer_sys::fuzz_target;
 
@@ -69,19 +75,35 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 Policy::from_json(&String::from_utf8_lossy(policy)).ok()
             };
-            policy.and_then(|policy| Checkpoint::new(vec![*ANCHOR], trust, policy).ok())
+            policy.and_then(|policy| Checkpoint::new_at(vec![*ANCHOR], trust, policy, now).ok())
         }
     };
     let Some(mut checkpoint) = checkpoint else { return };
+    let skew = checkpoint.clock().skew();
+    let mut lists = Vec::new();
     while !revocations.is_empty() {
         let (list, rest) = section(revocations);
-        let _ = checkpoint.add_revocation_list(list);
+        lists.push(list);
         revocations = rest;
     }
+    let mut reversed = checkpoint.clone();
+    for list in &lists {
+        let _ = checkpoint.add_revocation_list_at(list, now);
+    }
+    for list in lists.iter().rev() {
+        let _ = reversed.add_revocation_list_at(list, now);
+    }
+    let unpoisoned = |c: &Checkpoint| c.clock().newest().is_none_or(|newest| newest <= now + skew);
+    assert!(unpoisoned(&checkpoint), "a signed time after now moved the clock guard");
 
     let verdict = checkpoint.check(&text, now);
     let _ = verdict.to_string();
     assert_eq!(verdict.accepted, verdict.refusals.is_empty());
+    assert!(unpoisoned(&checkpoint), "a code from the future moved the clock guard");
+    if !equivocates(&lists, checkpoint.trust_list()) {
+        let other = reversed.check(&text, now);
+        assert_eq!(codes(&verdict), codes(&other), "the verdict depends on the order the lists were loaded in");
+    }
     if !verdict.accepted {
         return;
     }
@@ -89,7 +111,6 @@ fuzz_target!(|data: &[u8]| {
     // Accepted: every part must agree, checked here without the checkpoint's own code path.
     let code = UnverifiedCode::parse(&text, &Limits::DEFAULT).expect("an accepted code parses");
     let kid = code.kid().expect("an accepted code has a kid");
-    let skew = checkpoint.clock().skew();
     let trusted = checkpoint.trust_list();
     let accepted_by = trusted.entries_for(&kid).find_map(|entry| {
         let key = entry.ed25519_key().ok()?;
@@ -103,7 +124,32 @@ fuzz_target!(|data: &[u8]| {
     assert!(entry.scope.violations(&verified).is_empty());
     for list in checkpoint.revocation_lists() {
         assert!(list.check(&verified, &kid).is_empty(), "accepted a revoked code");
+        assert!(list.issued_at <= now + skew, "holds a list signed in the future");
     }
     assert!(checkpoint.policy().evaluate(&verified, now).is_empty(), "accepted against the policy");
+    assert!(verified.check_evidence_times(now, skew).is_ok(), "accepted evidence from the future");
+    let venues = checkpoint.policy().accept_kinds.as_ref().is_some_and(|k| k.contains(&KindName::Venue));
+    assert!(venues || KindName::of(&verified.kind) != KindName::Venue, "accepted a venue code as a person's");
     assert!(trusted.check_fresh(now, checkpoint.policy().stale_list_grace()).is_ok());
 });
+
+/// The refusal codes of a verdict, sorted (lists loaded in another order list them in another order).
+fn codes(verdict: &Verdict) -> (bool, Vec<&'static str>) {
+    let mut codes = verdict.refusal_codes();
+    codes.sort_unstable();
+    (verdict.accepted, codes)
+}
+
+/// Whether two of the lists come from one signer for one scope with one sequence but differ:
+/// then whichever is loaded first is held, and the order matters by design.
+fn equivocates(lists: &[&[u8]], trust: &TrustList) -> bool {
+    let decoded: Vec<RevocationList> = lists
+        .iter()
+        .filter_map(|bytes| RevocationList::decode_signed(bytes, &[*ANCHOR], trust, &Limits::DEFAULT).ok())
+        .collect();
+    decoded.iter().enumerate().any(|(i, a)| {
+        decoded.iter().skip(i + 1).any(|b| {
+            a.signer() == b.signer() && a.issuer == b.issuer && a.sequence == b.sequence && a != b
+        })
+    })
+}
