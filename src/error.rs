@@ -184,6 +184,21 @@ pub enum Error {
         /// What was wrong, without health data.
         detail: String,
     },
+    /// A file holds a secret key and would have been replaced: no write ever overwrites one.
+    #[error("file {path}: holds a secret key; refusing to overwrite it (move it away first)")]
+    SecretKeyExists {
+        /// The file.
+        path: String,
+    },
+    /// A time, or a time plus a period, falls outside the range a code's times can take.
+    #[error("time out of range: {0}")]
+    TimeOutOfRange(String),
+    /// A conformance runner found no test to run where it was pointed.
+    #[error("no test files found in {path}")]
+    NoTests {
+        /// The folder or file given.
+        path: String,
+    },
 }
 
 impl Error {
@@ -227,6 +242,9 @@ impl Error {
             Error::KeyUsage(_) => "key_usage",
             Error::UntrustedIssuer(_) => "untrusted_issuer",
             Error::Scenario { .. } => "scenario",
+            Error::SecretKeyExists { .. } => "secret_key_exists",
+            Error::TimeOutOfRange(_) => "time_out_of_range",
+            Error::NoTests { .. } => "no_tests",
         }
     }
 
