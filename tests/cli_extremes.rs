@@ -590,19 +590,19 @@ fn every_subcommand_is_driven() {
 
 // ---- the cases the issue found, named for the rule ----
 
-fn stderr_of(args: &[String]) -> (Option<i32>, String) {
-    let out = run(args);
+fn stderr_of(args: Vec<String>) -> (Option<i32>, String) {
+    let out = run(&args);
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]
 fn issue_valid_hours_past_the_last_time_is_a_usage_error_naming_the_value() {
     let f = fixtures();
-    let (code, stderr) = stderr_of(&args!["issue", f.claims, "--key", f.key, "--valid-hours", "99999999999"]);
+    let (code, stderr) = stderr_of(args!["issue", f.claims, "--key", f.key, "--valid-hours", "99999999999"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("time out of range: --valid-hours 99999999999"), "{stderr}");
     for bad in ["0", "-1", "18446744073709551615"] {
-        let (code, stderr) = stderr_of(&args!["issue", f.claims, "--key", f.key, format!("--valid-hours={bad}")]);
+        let (code, stderr) = stderr_of(args!["issue", f.claims, "--key", f.key, format!("--valid-hours={bad}")]);
         assert_eq!(code, Some(2), "{bad}: {stderr}");
         assert!(stderr.contains(&format!("'{bad}'")) && stderr.contains("--valid-hours"), "{stderr}");
     }
@@ -653,7 +653,7 @@ fn venue_issue_at_the_last_year_is_a_usage_error_naming_the_time() {
         "--at",
         "+262142-12-31T00:00:00Z",
     ];
-    let (code, stderr) = stderr_of(&args);
+    let (code, stderr) = stderr_of(args);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("time out of range: a venue code valid for 365 days from +262142-12-31"), "{stderr}");
 }
