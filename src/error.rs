@@ -216,6 +216,21 @@ pub enum Error {
     /// A scanner state file is malformed, too large or inconsistent.
     #[error("scanner state: {0}")]
     ScannerState(String),
+    /// A file holds a secret key and would have been replaced: no write ever overwrites one.
+    #[error("file {path}: holds a secret key; refusing to overwrite it (move it away first)")]
+    SecretKeyExists {
+        /// The file.
+        path: String,
+    },
+    /// A time, or a time plus a period, falls outside the range a code's times can take.
+    #[error("time out of range: {0}")]
+    TimeOutOfRange(String),
+    /// A conformance runner found no test to run where it was pointed.
+    #[error("no test files found in {path}")]
+    NoTests {
+        /// The folder or file given.
+        path: String,
+    },
 }
 
 impl Error {
@@ -265,6 +280,9 @@ impl Error {
             Error::SignedInFuture { .. } => "signed_in_future",
             Error::UntrustedKey(_) => "untrusted_key",
             Error::ScannerState(_) => "scanner_state",
+            Error::SecretKeyExists { .. } => "secret_key_exists",
+            Error::TimeOutOfRange(_) => "time_out_of_range",
+            Error::NoTests { .. } => "no_tests",
         }
     }
 

@@ -15,13 +15,48 @@ pub enum Mode {
     Secret,
 }
 
+/// The end of the PEM label of every secret key block: `PRIVATE KEY`, `EC PRIVATE KEY`,
+/// `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`.
+const SECRET_KEY_LABEL: &[u8] = b"PRIVATE KEY-----";
+
+/// How much of an existing file [`holds_secret_key`] reads: key files are smaller.
+const SECRET_KEY_SNIFF: u64 = 64 * 1024;
+
+/// Whether `path` is a regular file holding a secret key: a PEM `PRIVATE KEY` block (of any
+/// kind) in its first 64 KiB. A missing file, a folder or a device holds none.
+///
+/// # Errors
+/// [`Error::Io`] if the file exists but cannot be read, so that it cannot be told apart.
+pub fn holds_secret_key(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    match fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => {}
+        Ok(_) => return Ok(false),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(err) => return Err(Error::io(path, &err)),
+    }
+    let mut head = zeroize::Zeroizing::new(Vec::new());
+    File::open(path)
+        .and_then(|file| file.take(SECRET_KEY_SNIFF).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, &e))?;
+    Ok(head.windows(SECRET_KEY_LABEL.len()).any(|w| w == SECRET_KEY_LABEL))
+}
+
 /// Writes `bytes` to `path` atomically: into a new temporary file beside it (created with the
 /// final permissions, so a secret is never readable by others even for a moment), synced to
 /// disk, then renamed over `path`.
 ///
+/// No write ever replaces a secret key: when `path` already holds one ([`holds_secret_key`]),
+/// nothing is written, whatever `bytes` and `mode` are (a new key included). To replace a key,
+/// move the old one away first.
+///
 /// # Errors
-/// [`Error::Io`] if any step fails; the temporary file is removed and `path` is untouched.
+/// [`Error::SecretKeyExists`] if `path` holds a secret key; [`Error::Io`] if any step fails.
+/// Either way the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
+    if holds_secret_key(path)? {
+        return Err(Error::SecretKeyExists { path: path.display().to_string() });
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -98,6 +133,25 @@ mod tests {
         }
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         assert!(matches!(read_bounded(&path, 3, "file"), Err(Error::TooLarge { .. })));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_write_replaces_a_secret_key() {
+        let dir = std::env::temp_dir().join(format!("healthpass-fs-secret-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("issuer.key");
+        let key = b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
+        write_atomic(&path, key, Mode::Secret).unwrap();
+        assert!(holds_secret_key(&path).unwrap());
+        for mode in [Mode::Public, Mode::Secret] {
+            let err = write_atomic(&path, b"-----BEGIN PUBLIC KEY-----", mode).unwrap_err();
+            assert_eq!(err.code(), "secret_key_exists");
+        }
+        assert_eq!(fs::read(&path).unwrap(), key);
+        assert!(!holds_secret_key(&dir.join("missing")).unwrap());
+        assert!(!holds_secret_key(&dir).unwrap());
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         fs::remove_dir_all(&dir).unwrap();
     }
 

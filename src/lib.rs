@@ -52,6 +52,7 @@ pub mod keys;
 mod limits;
 pub mod qr;
 pub mod scenarios;
+mod time;
 pub mod transport;
 pub mod verify;
 

@@ -60,10 +60,10 @@ fn keygen_issue_verify_decode_and_scan() {
     }
     let public = dir.join("issuer.key.pub");
     assert!(std::fs::read_to_string(&public).unwrap().contains("BEGIN PUBLIC KEY"));
-    // A second keygen must not overwrite the key.
+    // A second keygen must not overwrite the key (nor would --force: tests/secrets.rs).
     let again = run(&["keygen", "--out", p(&key)], None);
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("exists"));
+    assert!(stderr(&again).contains("holds a secret key"), "{}", stderr(&again));
 
     let png = dir.join("code.png");
     let svg = dir.join("code.svg");
@@ -149,5 +149,45 @@ fn the_demo_runs() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("VALID GREEN"));
     assert!(png.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---- a conformance runner that ran nothing has not passed ----
+
+/// A folder with files, none of them a test file of any suite.
+fn folder_without_tests(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    std::fs::write(dir.join("notes.txt"), "no tests here").unwrap();
+    std::fs::write(dir.join("other.json"), r#"{"JSON": {}}"#).unwrap();
+    dir
+}
+
+#[test]
+fn conformance_with_no_test_files_fails_in_the_library() {
+    use healthpass::interop::conformance::{run_dcc, run_nzcp, run_shc};
+    let dir = folder_without_tests("no-tests-lib");
+    let err = run_dcc(&dir).unwrap_err();
+    assert_eq!(err.code(), "no_tests");
+    assert_eq!(err.to_string(), format!("no test files found in {}", dir.display()));
+    assert_eq!(run_shc(&dir, None, None).unwrap_err().code(), "no_tests");
+    let examples = dir.join("nzcp-examples.json");
+    std::fs::copy("test-vectors/nzcp/did.json", dir.join("did.json")).unwrap();
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("test-vectors/nzcp/nzcp-examples.json").unwrap()).unwrap();
+    spec["cases"] = serde_json::json!([]);
+    std::fs::write(&examples, spec.to_string()).unwrap();
+    assert_eq!(run_nzcp(&examples, None).unwrap_err().code(), "no_tests");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn conformance_with_no_test_files_fails_from_the_cli() {
+    let dir = folder_without_tests("no-tests-cli");
+    for suite in ["dcc", "shc"] {
+        let out = run(&["conformance", suite, p(&dir)], None);
+        assert_eq!(out.status.code(), Some(2), "{suite}: {}", stdout(&out));
+        assert!(stderr(&out).contains(&format!("no test files found in {}", dir.display())), "{}", stderr(&out));
+        assert!(!stdout(&out).contains("0 passed, 0 failed"), "{}", stdout(&out));
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -132,3 +132,90 @@ fn loading_a_key_others_can_read_warns() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---- no command ever overwrites an existing secret key ----
+
+fn code_of(out: &Output) -> Option<i32> {
+    out.status.code()
+}
+
+#[test]
+fn keygen_refuses_a_public_key_path_that_is_the_secret_key_path() {
+    let dir = temp_dir("same-path");
+    let key = dir.join("k");
+    let aliases = [key.clone(), dir.join(".").join("k"), dir.join("sub").join("..").join("k")];
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    for public in &aliases {
+        let out = cli(&["keygen", "--out", key.to_str().unwrap(), "--public", public.to_str().unwrap()]);
+        assert_eq!(code_of(&out), Some(2), "{}", all_output(&out));
+        assert!(all_output(&out).contains("is the file of --out"), "{}", all_output(&out));
+        assert!(!key.exists(), "nothing is written");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn keygen_never_replaces_a_secret_key_even_with_force() {
+    let dir = temp_dir("force");
+    let key = dir.join("k");
+    assert!(cli(&["keygen", "--out", key.to_str().unwrap()]).status.success());
+    let before = std::fs::read(&key).unwrap();
+    let other = dir.join("other");
+    for args in [
+        vec!["keygen", "--out", key.to_str().unwrap(), "--force"],
+        vec!["keygen", "--out", other.to_str().unwrap(), "--public", key.to_str().unwrap(), "--force"],
+    ] {
+        let out = cli(&args);
+        assert_eq!(code_of(&out), Some(2), "{}", all_output(&out));
+        assert!(
+            all_output(&out).contains(&format!("file {}: holds a secret key", key.display())),
+            "{}",
+            all_output(&out)
+        );
+    }
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+    assert!(!other.exists());
+    // --force still replaces a stale public key.
+    let public = dir.join("k.pub");
+    std::fs::remove_file(&key).unwrap();
+    let out = cli(&["keygen", "--out", key.to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{}", all_output(&out));
+    assert!(std::fs::read_to_string(&public).unwrap().contains("BEGIN PUBLIC KEY"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_command_overwrites_a_secret_key() {
+    let dir = temp_dir("overwrite");
+    let key = dir.join("issuer.key");
+    SigningKey::from_seed(&SEED).write_file(&key).unwrap();
+    let before = std::fs::read(&key).unwrap();
+    let claims = claims_file(&dir);
+    let draft = dir.join("draft.json");
+    assert!(cli(&["trust-list", "new", "--out", draft.to_str().unwrap()]).status.success());
+    let policy = dir.join("policy.json");
+    std::fs::write(&policy, r#"{ "accept_colours": ["green"] }"#).unwrap();
+    let (k, c, d, p) =
+        (key.to_str().unwrap(), claims.to_str().unwrap(), draft.to_str().unwrap(), policy.to_str().unwrap());
+    let code = String::from_utf8(cli(&["issue", c, "--demo-key"]).stdout).unwrap().trim().to_owned();
+    for args in [
+        vec!["issue", c, "--demo-key", "--png", k],
+        vec!["issue", c, "--demo-key", "--svg", k],
+        vec!["demo", "--png", k],
+        vec!["card", &code, "--png", k],
+        vec!["trust-list", "new", "--out", k, "--force"],
+        vec!["trust-list", "sign", d, "--anchor-key", k, "--out", k],
+        vec!["revoke", "--key", k, "--out", k],
+        vec!["venue", "issue", "--id", "V", "--policy", p, "--issuer", "X", "--officer", "o", "--demo-key", "--png", k],
+    ] {
+        let out = cli(&args);
+        assert_eq!(code_of(&out), Some(2), "{args:?}: {}", all_output(&out));
+        assert!(all_output(&out).contains("holds a secret key"), "{args:?}: {}", all_output(&out));
+        assert_eq!(std::fs::read(&key).unwrap(), before, "{args:?} replaced the key");
+    }
+    // From the library: a new key is not written over an old one either.
+    let err = SigningKey::from_seed(&[0x5a; 32]).write_file(&key).unwrap_err();
+    assert_eq!(err.code(), "secret_key_exists");
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -424,7 +424,8 @@ impl DccReport {
 /// in this module and from `tests/known_issues.csv` under `dir` when present.
 ///
 /// # Errors
-/// [`Error::Io`] if `dir` cannot be listed.
+/// [`Error::Io`] if `dir` cannot be listed; [`Error::NoTests`] if it holds no test file with an
+/// expectation to check (a runner that ran nothing has not passed).
 pub fn run_dcc(dir: &Path) -> Result<DccReport> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
@@ -462,23 +463,34 @@ pub fn run_dcc(dir: &Path) -> Result<DccReport> {
             total.decoded += rate.decoded;
         }
     }
+    if report.checks.is_empty() && report.unreadable.is_empty() {
+        return Err(no_tests(dir));
+    }
     Ok(report)
+}
+
+/// [`Error::NoTests`] for `path`.
+fn no_tests(path: &Path) -> Error {
+    Error::NoTests { path: path.display().to_string() }
 }
 
 fn run_dcc_files(dir: &Path, files: &[PathBuf], known: &KnownIssues) -> DccReport {
     let mut report = DccReport::default();
     for path in files {
         let relative = path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        let Ok(bytes) = std::fs::read(path) else {
-            report.unreadable.push((relative, "cannot be read".into()));
-            continue;
-        };
-        if bytes.len() > MAX_TEST_FILE {
-            if relative.ends_with(".json") {
-                report.unreadable.push((relative, format!("larger than {MAX_TEST_FILE} bytes")));
+        let bytes = match crate::fs::read_bounded(path, MAX_TEST_FILE, "test file") {
+            Ok(bytes) => bytes,
+            Err(Error::TooLarge { .. }) => {
+                if relative.ends_with(".json") {
+                    report.unreadable.push((relative, format!("larger than {MAX_TEST_FILE} bytes")));
+                }
+                continue;
             }
-            continue;
-        }
+            Err(_) => {
+                report.unreadable.push((relative, "cannot be read".into()));
+                continue;
+            }
+        };
         // A UTF-8 byte-order mark is allowed before the JSON.
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
         if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -597,7 +609,8 @@ fn known_issues(dir: &Path) -> KnownIssues {
     let mut list: Vec<(String, String, String, String)> =
         KNOWN_ISSUES.iter().map(|(t, c, s, r)| ((*t).into(), (*c).into(), (*s).into(), (*r).into())).collect();
     // Entries of the data's own list that the table above does not have yet.
-    if let Ok(csv) = std::fs::read_to_string(dir.join("tests").join("known_issues.csv")) {
+    let csv = crate::fs::read_bounded(&dir.join("tests").join("known_issues.csv"), MAX_TEST_FILE, "known issues");
+    if let Ok(csv) = csv.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()) {
         for line in csv.lines().skip(1) {
             let fields: Vec<&str> = line.trim().splitn(4, ',').collect();
             if let [test, country, set, url] = fields.as_slice() {
@@ -1099,8 +1112,9 @@ fn pictures_match(pictures: &[PathBuf], texts: &[String]) -> bool {
 /// or at the file's `suggested_validation_clock`. PNG cases are also scanned and compared.
 ///
 /// # Errors
-/// [`Error::Io`] for unreadable files, [`Error::Key`] for an unusable DID document, and
-/// [`Error::Foreign`] when the file lacks what a run needs.
+/// [`Error::Io`] for unreadable files, [`Error::Key`] for an unusable DID document,
+/// [`Error::Foreign`] when the file lacks what a run needs, and [`Error::NoTests`] when it lists
+/// no case.
 pub fn run_nzcp(file: &Path, clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
     use super::nzcp::{NzcpIssuer, NzcpVerifier};
     let spec = read_json(file)?;
@@ -1139,6 +1153,9 @@ pub fn run_nzcp(file: &Path, clock: Option<DateTime<Utc>>) -> Result<CasesReport
         let passed = outcome_ok && picture != Some(false);
         cases.push(CaseResult { name, expected, actual, detail, picture, passed });
     }
+    if cases.is_empty() {
+        return Err(no_tests(file));
+    }
     Ok(CasesReport { format: "NZCP", clock, cases })
 }
 
@@ -1156,9 +1173,21 @@ pub const SHC_EXAMPLE_ISSUER: &str = "https://spec.smarthealth.cards/examples/is
 /// also reassemble to the example's JWS, and its `.smart-health-card` file must hold the same.
 ///
 /// # Errors
-/// [`Error::Io`] for unreadable files, [`Error::Key`] for unusable keys.
+/// [`Error::Io`] for unreadable files, [`Error::Key`] for unusable keys, and
+/// [`Error::NoTests`] when `dir` holds no example QR text.
 pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -> Result<CasesReport> {
     use super::shc::{ShcIssuer, ShcVerifier, assemble};
+    // Group the QR texts by example.
+    let mut examples: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some((example, _)) = name.split_once("-f-qr-code-numeric-value-") {
+            examples.entry(example.to_owned()).or_default().push(entry.path());
+        }
+    }
+    if examples.is_empty() {
+        return Err(no_tests(dir));
+    }
     let well_known = dir.join("issuer").join(".well-known");
     let mut trusted =
         ShcIssuer::from_jwks(issuer.unwrap_or(SHC_EXAMPLE_ISSUER), &read_json(&well_known.join("jwks.json"))?)?;
@@ -1171,14 +1200,6 @@ pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -
         trusted.add_crl(&read_json(&crl)?)?;
     }
     let verifier = ShcVerifier::new([trusted]);
-    // Group the QR texts by example.
-    let mut examples: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((example, _)) = name.split_once("-f-qr-code-numeric-value-") {
-            examples.entry(example.to_owned()).or_default().push(entry.path());
-        }
-    }
     let limits = Limits::DEFAULT;
     let mut loaded = Vec::new();
     let mut newest = f64::MIN;
@@ -1198,14 +1219,18 @@ pub fn run_shc(dir: &Path, issuer: Option<&str>, clock: Option<DateTime<Utc>>) -
         loaded.push((example, texts, jws));
     }
     let clock = clock.unwrap_or_else(|| {
-        DateTime::from_timestamp(newest.ceil() as i64, 0).map_or(DateTime::UNIX_EPOCH, |t| t + TimeDelta::days(1))
+        DateTime::from_timestamp(newest.ceil() as i64, 0)
+            .map_or(DateTime::UNIX_EPOCH, |t| crate::time::saturating_after(t, TimeDelta::days(1)))
     });
     let mut cases = Vec::new();
     for (example, texts, jws) in loaded {
         let result = verifier.verify(&texts, clock);
         let (actual, detail) = outcome_of(&result);
         // The QR texts must give the example's own JWS and .smart-health-card content.
-        let read = |suffix: &str| std::fs::read_to_string(dir.join(format!("{example}-{suffix}"))).ok();
+        let read = |suffix: &str| {
+            let bytes = crate::fs::read_bounded(&dir.join(format!("{example}-{suffix}")), MAX_TEST_FILE, "example");
+            bytes.ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        };
         let same_jws = match (&jws, read("d-jws.txt")) {
             (Ok(jws), Some(file)) => file.trim() == jws,
             _ => false,

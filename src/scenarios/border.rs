@@ -41,7 +41,9 @@ impl Converter {
             return Err(Error::Scenario { step: "conversion", detail: format!("refused: {}", why.join("; ")) });
         }
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let expires_at = source.expires_at.min(now + TimeDelta::hours(i64::from(self.valid_hours.max(1))));
+        // A validity past the last representable time is no bound: the source's expiry governs.
+        let longest = crate::time::saturating_after(now, TimeDelta::hours(i64::from(self.valid_hours.max(1))));
+        let expires_at = source.expires_at.min(longest);
         if expires_at <= now {
             return Err(Error::Scenario { step: "conversion", detail: "the source code has expired".into() });
         }

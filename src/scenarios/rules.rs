@@ -46,6 +46,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::claims::{TestOutcome, TestResult};
+use crate::time::saturating_after;
 use crate::verify::policy::region_contains;
 use crate::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject};
 
@@ -218,7 +219,7 @@ impl RuleSet {
         let mut out = Assessment {
             colour: Colour::Green,
             reasons: Vec::new(),
-            valid_until: now + hours(self.code_valid_hours),
+            valid_until: saturating_after(now, hours(self.code_valid_hours)),
             to_green: Vec::new(),
         };
         let mut tests: Vec<&TestResult> = facts.evidence.tests.iter().filter(|t| t.sampled_at <= now).collect();
@@ -240,7 +241,7 @@ impl RuleSet {
                 .find(|t| t.result == TestOutcome::Negative && now.signed_duration_since(t.sampled_at) <= max_age);
             if let Some(test) = recent {
                 out.reasons.push(Reason::NegativeTest);
-                out.valid_until = out.valid_until.min(test.sampled_at + max_age);
+                out.valid_until = out.valid_until.min(saturating_after(test.sampled_at, max_age));
             } else if facts.evidence.vaccinations.iter().any(|v| v.date <= now.date_naive()) {
                 out.reasons.push(Reason::Vaccinated);
             } else {
@@ -261,7 +262,7 @@ impl RuleSet {
         now: DateTime<Utc>,
         out: &mut Assessment,
     ) -> bool {
-        let quarantine_end = positive + days(self.quarantine_days);
+        let quarantine_end = saturating_after(positive, days(self.quarantine_days));
         let negatives = self.release_streak(tests.iter().copied().filter(|t| t.sampled_at > positive));
         let needed = usize::from(self.release_negative_tests);
         if now >= quarantine_end && negatives >= needed {
@@ -309,7 +310,7 @@ impl RuleSet {
 
     fn contact(&self, contact: Option<DateTime<Utc>>, now: DateTime<Utc>, out: &mut Assessment) {
         let Some(contact) = contact.filter(|c| *c <= now) else { return };
-        let end = contact + days(self.contact_days);
+        let end = saturating_after(contact, days(self.contact_days));
         if now < end {
             out.colour = out.colour.max(self.contact_colour);
             out.reasons.push(Reason::CloseContact);
@@ -331,7 +332,7 @@ impl RuleSet {
             .map(|t| t.until.unwrap_or(today).min(today))
             .max();
         let Some(last_day) = last_day else { return };
-        let end = end_of(last_day) + days(self.risk_area_days);
+        let end = saturating_after(end_of(last_day), days(self.risk_area_days));
         if now < end {
             out.colour = out.colour.max(self.risk_area_colour);
             out.reasons.push(Reason::RiskAreaVisit);
@@ -376,7 +377,7 @@ impl RuleSet {
             credential_id,
             issued_at: now,
             not_before: now,
-            expires_at: assessment.valid_until.max(now + TimeDelta::seconds(1)),
+            expires_at: assessment.valid_until.max(saturating_after(now, TimeDelta::seconds(1))),
             colour: assessment.colour,
             reasons: assessment.reasons,
             kind: CredentialKind::Personal,

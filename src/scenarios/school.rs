@@ -164,7 +164,7 @@ impl Term {
             credential_id,
             issued_at: now,
             not_before: now,
-            expires_at: end_of_day.max(now + TimeDelta::seconds(1)),
+            expires_at: end_of_day.max(crate::time::saturating_after(now, TimeDelta::seconds(1))),
             colour,
             reasons,
             kind: CredentialKind::Student { school: self.school.clone(), class: class.to_string() },

@@ -55,7 +55,8 @@ impl Venue {
     ///
     /// # Errors
     /// [`Error::Policy`] for a policy that fails [`Policy::validate`]; [`Error::Scenario`]
-    /// (step `venue`) for a policy whose JSON exceeds the 1,024-byte text limit.
+    /// (step `venue`) for a policy whose JSON exceeds the 1,024-byte text limit;
+    /// [`Error::TimeOutOfRange`] when `now` plus the validity is past the last representable time.
     pub fn claims(
         &self,
         officer: &str,
@@ -70,12 +71,15 @@ impl Venue {
             return Err(venue_error("the policy is too long to print on a venue code"));
         }
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        let days = valid_days.clamp(1, 3660);
+        let expires_at =
+            crate::time::after(now, TimeDelta::days(i64::from(days)), &format!("a venue code valid for {days} days"))?;
         Ok(Claims {
             issuer: self.issuer.clone(),
             credential_id,
             issued_at: now,
             not_before: now,
-            expires_at: now + TimeDelta::days(i64::from(valid_days.clamp(1, 3660))),
+            expires_at,
             colour: Colour::Green,
             reasons: vec![Reason::OfficerDecision],
             kind: CredentialKind::Venue {

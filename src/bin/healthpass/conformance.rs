@@ -78,9 +78,13 @@ fn cases(report: &CasesReport, json: bool) -> Result<(), Failure> {
     finish(report.passed(), report.failed())
 }
 
+/// Exit 1 when a check failed, or when none passed or failed: a run that checked nothing has
+/// not passed (the library already refuses a folder with no test file: `no_tests`, exit 2).
 fn finish(passed: usize, failed: usize) -> Result<(), Failure> {
     if failed > 0 {
-        Err(Failure::Refused(format!("conformance: {failed} of {} checks failed", passed + failed)))
+        Err(Failure::Refused(format!("conformance: {failed} of {} checks failed", passed.saturating_add(failed))))
+    } else if passed == 0 {
+        Err(Failure::Refused("conformance: nothing was checked (0 passed, 0 failed)".into()))
     } else {
         Ok(())
     }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Parser, Subcommand};
-use healthpass::fs::{Mode, write_atomic};
+use healthpass::fs::{Mode, holds_secret_key, write_atomic};
 use healthpass::keys::secret_file_is_exposed;
 use healthpass::{
     Claims, CredentialId, Error, Issuer, KeySet, Limits, PublicKey, Qr, SigningKey, UnverifiedCode, Verifier, qr,
@@ -37,7 +37,8 @@ enum Command {
         /// Where to write the public key (default: the secret key's path with `.pub` added).
         #[arg(long)]
         public: Option<PathBuf>,
-        /// Replace existing key files.
+        /// Replace an existing public key file. A secret key file is never replaced, with or
+        /// without --force: move it away first.
         #[arg(long)]
         force: bool,
     },
@@ -49,8 +50,8 @@ enum Command {
         claims: String,
         #[command(flatten)]
         key: KeyArg,
-        /// Validity in hours when the claims give no `expires_at`.
-        #[arg(long, default_value_t = 24)]
+        /// Validity in hours when the claims give no `expires_at` (1 or more).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..))]
         valid_hours: i64,
         /// Also write the QR code as PNG.
         #[arg(long)]
@@ -216,7 +217,16 @@ fn keygen(out: &Path, public: Option<PathBuf>, force: bool) -> Result<(), Failur
         name.push(".pub");
         PathBuf::from(name)
     });
+    if same_file(out, &public) {
+        return Err(Failure::Usage(format!(
+            "--public {} is the file of --out: the public key would replace the secret key; give another path",
+            public.display()
+        )));
+    }
     for path in [out, public.as_path()] {
+        if holds_secret_key(path)? {
+            return Err(Error::SecretKeyExists { path: path.display().to_string() }.into());
+        }
         if path.exists() && !force {
             return Err(Failure::Usage(format!("{} exists; use --force to replace it", path.display())));
         }
@@ -226,6 +236,26 @@ fn keygen(out: &Path, public: Option<PathBuf>, force: bool) -> Result<(), Failur
     write_atomic(&public, key.public_key().to_pem()?.as_bytes(), Mode::Public)?;
     println!("secret key {} (mode 0600), public key {}, kid {}", out.display(), public.display(), key.kid());
     Ok(())
+}
+
+/// Whether two paths name the same file, existing or not: their folders resolved (symbolic
+/// links and `..` included) and their names compared. Links to one file under two names are
+/// caught when written: no write replaces a secret key (`healthpass::fs::write_atomic`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    fn resolve(path: &Path) -> Option<PathBuf> {
+        if let Ok(full) = path.canonicalize() {
+            return Some(full);
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(path.file_name()?))
+    }
+    match (resolve(a), resolve(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+    }
 }
 
 fn load_signing_key(arg: &KeyArg) -> Result<SigningKey, Failure> {
@@ -262,11 +292,17 @@ fn read_claims(json: &str, valid_hours: i64) -> Result<Claims, Failure> {
         serde_json::from_str(json).map_err(|e| Failure::Usage(format!("claims JSON: {e}")))?;
     let object = value.as_object_mut().ok_or_else(|| Failure::Usage("claims JSON must be an object".into()))?;
     let now = Utc::now();
+    let expires_at = TimeDelta::try_hours(valid_hours).and_then(|d| now.checked_add_signed(d)).ok_or_else(|| {
+        let why = Error::TimeOutOfRange(format!(
+            "--valid-hours {valid_hours}: now plus {valid_hours} hours is past the last representable time"
+        ));
+        Failure::from(why)
+    })?;
     let defaults = [
         ("credential_id", json!(CredentialId::random()?.to_string())),
         ("issued_at", json!(now)),
         ("not_before", json!(now)),
-        ("expires_at", json!(now + TimeDelta::hours(valid_hours))),
+        ("expires_at", json!(expires_at)),
     ];
     for (field, default) in defaults {
         object.entry(field).or_insert(default);
