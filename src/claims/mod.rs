@@ -436,7 +436,8 @@ mod tests;
 
 impl Claims {
     /// A typical code for demos, tests and benchmarks: green because of one negative nucleic-acid
-    /// test sampled a day before `now`, a pseudonymous subject, valid for 24 hours from `now`.
+    /// test sampled a day before `now`, a pseudonymous subject, valid for 24 hours from `now`
+    /// (times that would pass the first or last representable time stop there).
     pub fn example(now: DateTime<Utc>) -> Claims {
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
         Claims {
@@ -444,7 +445,7 @@ impl Claims {
             credential_id: CredentialId([0x5a; 16]),
             issued_at: now,
             not_before: now,
-            expires_at: now + chrono::TimeDelta::hours(24),
+            expires_at: crate::time::saturating_after(now, chrono::TimeDelta::hours(24)),
             colour: Colour::Green,
             reasons: vec![Reason::NegativeTest],
             kind: CredentialKind::Personal,
@@ -459,7 +460,7 @@ impl Claims {
                 tests: vec![TestResult {
                     kind: TestKind::NucleicAcid,
                     result: TestOutcome::Negative,
-                    sampled_at: now - chrono::TimeDelta::hours(24),
+                    sampled_at: now.checked_sub_signed(chrono::TimeDelta::hours(24)).unwrap_or(now),
                     facility: None,
                 }],
                 ..Evidence::default()
