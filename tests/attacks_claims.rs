@@ -58,6 +58,22 @@ fn a_venue_poster_is_not_a_persons_code_without_accept_kinds() {
 }
 
 #[test]
+fn a_venue_poster_is_never_converted_into_a_persons_code() {
+    let poster = venue_poster(r#"{ "accept_colours": ["green"] }"#, t0());
+    let source = verified(&poster, TimeDelta::minutes(5));
+    // Even a conversion policy that names venues does not turn a poster into a person's code.
+    let converter = healthpass::scenarios::border::Converter {
+        issuer: "MO".into(),
+        policy: policy(r#"{ "accept_colours": ["green"], "accept_kinds": ["venue"] }"#),
+        category: healthpass::claims::DeclarationCategory::Individual,
+        valid_hours: 24,
+    };
+    let err = converter.convert("HP1:poster", "HP1", &source, CredentialId([9; 16]), t0()).unwrap_err();
+    assert_eq!(err.code(), "scenario");
+    assert!(err.to_string().contains("[kind_not_accepted]"), "{err}");
+}
+
+#[test]
 fn person_kinds_are_personal_student_and_cross_border() {
     let any = Policy::permissive();
     for kind in [KindName::Personal, KindName::Student, KindName::CrossBorder] {

@@ -5,7 +5,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::claims::{DeclarationCategory, SourceCode, SourceHash};
-use crate::verify::Policy;
+use crate::verify::policy::POLICY_KIND;
+use crate::verify::{Finding, Policy};
 use crate::{Claims, CredentialId, CredentialKind, Error, Reason, Result, Verified};
 
 /// Converts verified foreign or other-region codes into native cross-border codes.
@@ -25,8 +26,8 @@ impl Converter {
     /// Converts `source` (verified from `source_text`, of `format` such as `HC1` or `HP1`) at `now`.
     ///
     /// # Errors
-    /// [`Error::Scenario`] (step `conversion`) listing every policy refusal, or for a source
-    /// that has expired; [`Error::Claims`] if the result breaks the claim model.
+    /// [`Error::Scenario`] (step `conversion`) listing every policy refusal (a venue code is
+    /// always refused, `kind_not_accepted`), or for a source that has expired; [`Error::Claims`] if the result breaks the claim model.
     pub fn convert(
         &self,
         source_text: &str,
@@ -35,7 +36,11 @@ impl Converter {
         credential_id: CredentialId,
         now: DateTime<Utc>,
     ) -> Result<Claims> {
-        let refusals = self.policy.evaluate(source, now);
+        let mut refusals = self.policy.evaluate(source, now);
+        if matches!(source.kind, CredentialKind::Venue { .. }) && refusals.iter().all(|f| f.code != POLICY_KIND) {
+            // A venue's poster says nothing about a person: never converted, whatever the policy names.
+            refusals.push(Finding::new(POLICY_KIND, "a venue code cannot be converted into a person's code"));
+        }
         if !refusals.is_empty() {
             let why: Vec<_> = refusals.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
             return Err(Error::Scenario { step: "conversion", detail: format!("refused: {}", why.join("; ")) });
