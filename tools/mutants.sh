@@ -30,4 +30,8 @@ if [ ! -s "$diff" ]; then
     exit 0
 fi
 
-exec nice -n 15 cargo mutants --in-diff "$diff" -j "${MUTANTS_JOBS:-1}" "$@"
+# cargo-mutants builds a copy of the tree; when CARGO_TARGET_DIR is shared with this tree, the
+# copy's artifacts (with its paths, such as env!("CARGO_MANIFEST_DIR"), compiled in) look fresh
+# to cargo afterwards. Touching the crate root makes the next build here recompile them.
+trap 'rm -f "$diff"; touch src/lib.rs' EXIT
+nice -n 15 cargo mutants --in-diff "$diff" -j "${MUTANTS_JOBS:-1}" "$@"
