@@ -654,7 +654,11 @@ fn a_negative_skew_counts_as_zero() {
     let strict = verifier().with_skew(TimeDelta::hours(-1));
     // It neither widens nor inverts the window: a code valid now stays valid...
     assert!(strict.verify(&text(&with_times(t - 60, None, t + 60)), now()).is_ok());
-    assert!(strict.verify(&text(&with_times(t, None, t)), now()).is_err());
+    // exp == iat is no validity window at all: refused by the claim rules, whatever the skew.
+    assert!(matches!(strict.verify(&text(&with_times(t, None, t)), now()), Err(Error::Claims(_))));
+    // The boundaries hold at zero: expiring now and issued now are both still valid.
+    assert!(strict.verify(&text(&with_times(t - 60, None, t)), now()).is_ok());
+    assert!(strict.verify(&text(&with_times(t, None, t + 60)), now()).is_ok());
     // ...and one second past expiry is refused.
     assert!(matches!(strict.verify(&text(&with_times(t - 60, None, t - 1)), now()), Err(Error::Expired(_))));
     assert!(matches!(strict.verify(&text(&with_times(t + 1, None, t + 60)), now()), Err(Error::IssuedInFuture(_))));

@@ -66,8 +66,21 @@ fn the_clock_decides_the_not_active_pass() {
 #[test]
 fn hostile_text_is_refused_without_panicking() {
     let v = verifier();
-    for text in ["", "NZCP:/", "NZCP:/2/AAAA", "NZCP:/1/", "NZCP:/1/!!!!", "NZCP:/1/2KCE", "HC1:ABC"] {
-        assert!(v.verify(text, pinned()).is_err(), "{text}");
+    let hostile = [
+        ("", "prefix", ""),
+        ("NZCP:/", "foreign", "prefix"),
+        ("NZCP:/2/AAAA", "foreign", "prefix"),
+        ("NZCP:/1/", "cbor", ""),
+        ("NZCP:/1/!!!!", "foreign", "base32"),
+        ("NZCP:/1/2KCE", "foreign", "base32"),
+        ("HC1:ABC", "prefix", ""),
+    ];
+    for (text, code, step) in hostile {
+        let err = v.verify(text, pinned()).unwrap_err();
+        assert_eq!(err.code(), code, "{text}: {err}");
+        if let Error::Foreign { step: got, .. } = err {
+            assert_eq!(got, step, "{text}");
+        }
     }
 }
 

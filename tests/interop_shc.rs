@@ -73,7 +73,9 @@ fn chunks_in_any_order_and_fractional_nbf() {
     let nbf_ms = (card.not_before * 1000.0).round() as i64;
     let before = DateTime::from_timestamp_millis(nbf_ms - 1).unwrap();
     assert!(matches!(verifier.verify(&chunks, before), Err(Error::NotYetValid(_))));
-    assert!(verifier.verify(&chunks[..2], pinned()).is_err());
+    assert!(
+        matches!(verifier.verify(&chunks[..2], pinned()), Err(Error::Foreign { step: "chunks", detail, .. }) if detail == "a chunk is missing")
+    );
     // A lab panel verifies but carries no health status to map.
     assert!(matches!(to_claims(&card), Err(Error::Foreign { step: "claims", .. })));
 }
@@ -97,12 +99,24 @@ fn tampering_and_untrusted_issuers_are_refused() {
     let at = text.len() - 10;
     let flipped = if &text[at..at + 2] == "10" { "11" } else { "10" };
     text.replace_range(at..at + 2, flipped);
-    assert!(verifier.verify(&[text], pinned()).is_err());
+    assert_eq!(verifier.verify(&[text], pinned()).unwrap_err(), Error::BadSignature);
     let stranger =
         ShcIssuer::from_jwks("https://example.org/issuer", &json(dir().join("issuer/.well-known/jwks.json")));
     let other = ShcVerifier::new([stranger.unwrap()]);
     assert!(matches!(other.verify(&qr("00", 1), pinned()), Err(Error::UntrustedIssuer(_))));
-    for hostile in ["", "shc:/", "shc:/1", "shc:/99", "shc:/1/2/3/4", "shc:/x/y/56"] {
-        assert!(verifier.verify(&[hostile], pinned()).is_err(), "{hostile}");
+    let hostile = [
+        ("", "prefix", ""),
+        ("shc:/", "foreign", "chunks"),
+        ("shc:/1", "foreign", "numeric"),
+        ("shc:/99", "foreign", "numeric"),
+        ("shc:/1/2/3/4", "foreign", "chunks"),
+        ("shc:/x/y/56", "foreign", "chunks"),
+    ];
+    for (text, code, step) in hostile {
+        let err = verifier.verify(&[text], pinned()).unwrap_err();
+        assert_eq!(err.code(), code, "{text}: {err}");
+        if let Error::Foreign { step: got, .. } = err {
+            assert_eq!(got, step, "{text}");
+        }
     }
 }

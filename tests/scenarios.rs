@@ -16,6 +16,14 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap()
 }
 
+/// The step and detail of a scenario error; any other error fails the test with its code.
+fn scenario_fault<T: std::fmt::Debug>(result: healthpass::Result<T>) -> (&'static str, String) {
+    match result {
+        Err(healthpass::Error::Scenario { step, detail }) => (step, detail),
+        other => panic!("expected a scenario error, got {other:?}"),
+    }
+}
+
 fn test(result: TestOutcome, sampled_at: DateTime<Utc>) -> TestResult {
     TestResult { kind: TestKind::Antigen, result, sampled_at, facility: None }
 }
@@ -86,7 +94,9 @@ fn contact_and_risk_area_last_fourteen_days_in_the_configured_colour() {
     assert_eq!(a.valid_until, t0() + TimeDelta::days(14), "the code ends with the contact period");
     assert_eq!(orange.evaluate(&facts, t0() + TimeDelta::days(1)).unwrap().colour, Colour::Orange);
     // After 14 days the negative test (7 days' support) is too old: no colour without a fresh one.
-    assert!(yellow.evaluate(&facts, t0() + TimeDelta::days(14)).is_err());
+    let (step, why) = scenario_fault(yellow.evaluate(&facts, t0() + TimeDelta::days(14)));
+    assert_eq!(step, "rules");
+    assert!(why.contains("no colour can be issued"), "{why}");
     facts.evidence.tests.push(test(TestOutcome::Negative, t0() + TimeDelta::days(13)));
     assert_eq!(yellow.evaluate(&facts, t0() + TimeDelta::days(14)).unwrap().colour, Colour::Green);
 
@@ -303,23 +313,30 @@ fn wallet_files_are_checked_when_read() {
     let dir = temp_dir("wallet-bad");
     let path = dir.join("w.json");
     assert_eq!(Wallet::read(&path).unwrap(), Wallet::default(), "a missing file is an empty wallet");
-    for bad in [
-        "not json",
-        r#"{ "version": 2, "entries": [] }"#,
-        r#"{ "version": 1, "entries": [{ "label": "x", "code": "HP1:NOTACODE", "added_at": "2026-11-23T09:00:00Z" }] }"#,
-        r#"{ "version": 1, "entries": [], "extra": 1 }"#,
+    for (bad, code) in [
+        ("not json", "scenario"),
+        (r#"{ "version": 2, "entries": [] }"#, "scenario"),
+        // "NOTACODE" ends in the pair "DE", above 255: the entry's code fails at base45.
+        (
+            r#"{ "version": 1, "entries": [{ "label": "x", "code": "HP1:NOTACODE", "added_at": "2026-11-23T09:00:00Z" }] }"#,
+            "base45",
+        ),
+        (r#"{ "version": 1, "entries": [], "extra": 1 }"#, "scenario"),
     ] {
         std::fs::write(&path, bad).unwrap();
-        assert!(Wallet::read(&path).is_err(), "{bad}");
+        let err = Wallet::read(&path).unwrap_err();
+        assert_eq!(err.code(), code, "{bad}: {err}");
     }
     let mut wallet = Wallet::default();
     let code = Issuer::new(SigningKey::demo()).issue(&healthpass::Claims::example(Utc::now())).unwrap();
-    assert!(wallet.add("", &code, Utc::now()).is_err());
-    assert!(wallet.add("x", "HC1:whatever", Utc::now()).is_err());
+    assert!(scenario_fault(wallet.add("", &code, Utc::now())).1.contains("a label must be"));
+    assert_eq!(wallet.add("x", "HC1:whatever", Utc::now()).unwrap_err().code(), "prefix");
     for i in 0..64 {
         wallet.add(&format!("p{i}"), &code, Utc::now()).unwrap();
     }
-    assert!(wallet.add("one more", &code, Utc::now()).is_err(), "a wallet is bounded");
+    let (step, why) = scenario_fault(wallet.add("one more", &code, Utc::now()));
+    assert_eq!(step, "wallet");
+    assert!(why.contains("at most 64"), "a wallet is bounded: {why}");
 }
 
 #[test]
@@ -389,7 +406,9 @@ fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
     let mut later = all.clone();
     later.last_mut().unwrap().decicelsius = 390;
     assert_eq!(term.assess(&later, day).unwrap().0, Colour::Green);
-    assert!(term.assess(&all, first - TimeDelta::days(1)).is_err(), "no code before the window opens");
+    let (step, why) = scenario_fault(term.assess(&all, first - TimeDelta::days(1)));
+    assert_eq!(step, "school");
+    assert!(why.contains("window opens"), "no code before the window opens: {why}");
 
     let now = Utc.with_ymd_and_hms(2026, 9, 2, 6, 0, 0).unwrap();
     let claims = term.student_claims("3B", CredentialId([1; 16]), subject(), &all, now).unwrap();
@@ -453,9 +472,13 @@ fn the_poster_is_verified_before_visitors_are_checked_against_its_policy() {
 fn a_venue_code_must_carry_one_policy() {
     use healthpass::scenarios::venue::Venue;
     let mut claims = healthpass::Claims::example(t0());
-    assert!(Venue::from_claims(&claims).is_err(), "a personal code is no venue");
+    assert_eq!(scenario_fault(Venue::from_claims(&claims)), ("venue", "this is not a venue code".into()));
     claims.kind = healthpass::CredentialKind::Venue { venue_id: "V".into(), name: None, region: None };
-    assert!(Venue::from_claims(&claims).is_err(), "no policy");
+    assert_eq!(
+        scenario_fault(Venue::from_claims(&claims)),
+        ("venue", "a venue code must carry exactly one policy".into()),
+        "no policy"
+    );
     claims.evidence.decisions.push(healthpass::claims::OfficerDecision {
         officer: "o".into(),
         at: t0(),
@@ -495,8 +518,10 @@ fn a_verified_code_of_another_region_converts_under_a_seven_day_policy() {
         .unwrap();
     assert_eq!(*back, converted, "key 7 survives the wire");
     // Eight days later the test is too old: refused, and the refusal says why.
-    let err = converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now + TimeDelta::days(7)).unwrap_err();
-    assert!(err.to_string().contains("test_too_old"), "{err}");
+    let (step, why) =
+        scenario_fault(converter.convert(&text, "HP1", &verified, CredentialId([8; 16]), now + TimeDelta::days(7)));
+    assert_eq!(step, "conversion");
+    assert!(why.contains("test_too_old"), "{why}");
 }
 
 #[allow(dead_code)]
@@ -574,14 +599,17 @@ fn a_dcc_negative_test_converts_into_a_native_code_that_names_its_source() {
 
     // Refusals say why: the same test under a policy shorter than its age...
     let too_short = format!(r#"{{ "accept_colours": ["green"], "negative_test_max_age_hours": {} }}"#, age_hours);
-    let err = converter(&too_short).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock).unwrap_err();
-    assert!(err.to_string().contains("test_too_old"), "{err}");
+    let (step, why) =
+        scenario_fault(converter(&too_short).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock));
+    assert_eq!(step, "conversion");
+    assert!(why.contains("test_too_old"), "{why}");
     // ...and a positive test (FR 0016: a NAAT, detected).
     let (text, certificate, clock, json) = dcc_vector("FR/2DCode/raw/DCC_Test_0016.json");
     assert_eq!(json["t"][0]["tr"], "260373001", "the vector is a positive test");
     let foreign = dcc_verifier(&certificate).verify(&text, clock).unwrap();
-    let err = converter(seven_days).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock).unwrap_err();
-    let why = err.to_string();
+    let (step, why) =
+        scenario_fault(converter(seven_days).convert(&text, "HC1", &foreign.claims, CredentialId([7; 16]), clock));
+    assert_eq!(step, "conversion");
     assert!(why.contains("colour_not_accepted") && why.contains("test_not_negative"), "{why}");
 }
 

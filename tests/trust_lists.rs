@@ -98,8 +98,9 @@ fn a_lower_sequence_is_refused() {
 fn every_truncation_of_a_list_is_refused() {
     let bytes = signed_trust_list(5);
     for len in 0..bytes.len() {
+        // Every cut leaves the COSE_Sign1 (or an item in it) short of its declared length.
         let err = decode(&bytes[..len]).unwrap_err();
-        assert!(matches!(err.code(), "cbor" | "trailing_bytes" | "bad_signature"), "{len}: {err}");
+        assert_eq!(err.code(), "cbor", "{len}: {err}");
     }
     let mut longer = bytes.clone();
     longer.push(0);
@@ -125,6 +126,7 @@ fn a_malformed_key_entry_refuses_the_whole_list() {
     let Value::Map(mut fields) = raw_entry(vec![0x04; 65], vec![1; 8]) else { unreachable!() };
     fields[1].1 = int(-7);
     let err = decode(&sign_raw(&raw_list(vec![Value::Map(fields)]), &anchor())).unwrap_err();
+    assert_eq!(err.code(), "list", "{err}");
     assert!(err.to_string().contains("SubjectPublicKeyInfo"), "{err}");
 }
 
@@ -137,11 +139,15 @@ fn unknown_keys_wrong_markers_and_bad_times_are_refused() {
 
     let Value::Map(mut fields) = raw_list(vec![]) else { unreachable!() };
     fields[0].1 = Value::Text(REVOCATION_LIST_MARKER.into());
-    assert!(decode(&sign_raw(&Value::Map(fields), &anchor())).unwrap_err().to_string().contains("format marker"));
+    let err = decode(&sign_raw(&Value::Map(fields), &anchor())).unwrap_err();
+    assert_eq!(err.code(), "list", "{err}");
+    assert!(err.to_string().contains("format marker"), "{err}");
 
     let Value::Map(mut fields) = raw_list(vec![]) else { unreachable!() };
     fields[3].1 = int(t0().timestamp() - 1);
-    assert!(decode(&sign_raw(&Value::Map(fields), &anchor())).unwrap_err().to_string().contains("next_update"));
+    let err = decode(&sign_raw(&Value::Map(fields), &anchor())).unwrap_err();
+    assert_eq!(err.code(), "list", "{err}");
+    assert!(err.to_string().contains("next_update"), "{err}");
 }
 
 #[test]
@@ -150,8 +156,8 @@ fn a_failed_update_leaves_the_checkpoint_as_it_was() {
     let mut bad = signed_trust_list(6);
     let at = bad.len() - 10;
     bad[at] ^= 0x40;
-    assert!(cp.update_trust_list(&bad).is_err());
-    assert!(cp.update_trust_list(&bad[..bad.len() / 2]).is_err());
+    assert_eq!(cp.update_trust_list(&bad).unwrap_err(), Error::BadSignature);
+    assert_eq!(cp.update_trust_list(&bad[..bad.len() / 2]).unwrap_err().code(), "cbor");
     assert_eq!(cp.trust_list(), &trust_list(5));
 }
 
@@ -192,10 +198,13 @@ fn revocation_lists_must_hold_whole_sorted_hashes() {
     assert!(list.contains(&CredentialHash(lo)) && list.contains(&CredentialHash(hi)));
     assert!(!list.contains(&CredentialHash::of(&CredentialId([3; 16]))));
     let unsorted = decode(&raw_revocations([hi, lo].concat())).unwrap_err();
+    assert_eq!(unsorted.code(), "list", "{unsorted}");
     assert!(unsorted.to_string().contains("ascending"), "{unsorted}");
     let duplicate = decode(&raw_revocations([lo, lo].concat())).unwrap_err();
+    assert_eq!(duplicate.code(), "list", "{duplicate}");
     assert!(duplicate.to_string().contains("ascending"), "{duplicate}");
     let ragged = decode(&raw_revocations(vec![0; 17])).unwrap_err();
+    assert_eq!(ragged.code(), "list", "{ragged}");
     assert!(ragged.to_string().contains("16-byte"), "{ragged}");
     let mut limits = Limits::DEFAULT;
     limits.max_revoked_credentials = 1;
@@ -204,7 +213,9 @@ fn revocation_lists_must_hold_whole_sorted_hashes() {
             .unwrap_err();
     assert_eq!(err, Error::TooLarge { what: "revoked credentials", limit: 1 });
     // A trust list is not a revocation list.
-    assert!(decode(&signed_trust_list(5)).unwrap_err().to_string().contains("format marker"));
+    let err = decode(&signed_trust_list(5)).unwrap_err();
+    assert_eq!(err.code(), "list", "{err}");
+    assert!(err.to_string().contains("format marker"), "{err}");
 }
 
 #[test]
@@ -242,7 +253,9 @@ fn the_documented_examples_load_and_the_documented_contradiction_does_not() {
     for json in examples {
         Policy::from_json(json).unwrap_or_else(|e| panic!("{json}: {e}"));
     }
-    assert!(Policy::from_json(refused).unwrap_err().to_string().contains("both"));
+    let err = Policy::from_json(refused).unwrap_err();
+    assert_eq!(err.code(), "policy", "{err}");
+    assert!(err.to_string().contains("both"), "{err}");
     let drafts = json_blocks(include_str!("../docs/TRUST.md"));
     let draft: TrustList = serde_json::from_str(drafts[0]).unwrap();
     draft.validate(&Limits::DEFAULT).unwrap();
@@ -260,21 +273,48 @@ mod never_panics {
         #[test]
         fn arbitrary_bytes_are_refused_as_lists(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let anchors = [anchor().public_key()];
-            prop_assert!(TrustList::decode_signed(&bytes, &anchors, &Limits::DEFAULT).is_err());
-            prop_assert!(TrustList::decode_unverified(&bytes, &Limits::DEFAULT).is_err());
-            prop_assert!(RevocationList::decode_signed(&bytes, &anchors, &trust_list(1), &Limits::DEFAULT).is_err());
+            // Random bytes never get past the envelope: no signature verifies, no payload is read.
+            let envelope = |code: &str| {
+                matches!(
+                    code,
+                    "cbor" | "trailing_bytes" | "duplicate_key" | "too_large" | "unsupported_alg" | "missing_alg"
+                        | "missing_kid" | "unknown_anchor" | "bad_signature"
+                )
+            };
+            let err = TrustList::decode_signed(&bytes, &anchors, &Limits::DEFAULT).unwrap_err();
+            prop_assert!(envelope(err.code()), "{}", err);
+            let err = TrustList::decode_unverified(&bytes, &Limits::DEFAULT).unwrap_err();
+            prop_assert!(envelope(err.code()) || err.code() == "list", "{}", err);
+            let err = RevocationList::decode_signed(&bytes, &anchors, &trust_list(1), &Limits::DEFAULT).unwrap_err();
+            prop_assert!(envelope(err.code()), "{}", err);
         }
 
         #[test]
         fn corrupted_lists_are_refused_or_identical(at in 0usize..4096, bit in 0u8..8) {
             let mut bytes = signed_trust_list(5);
+            // d2 84 4d <13-byte protected header> a0 59 <length: 2 bytes> <payload> 58 40 <signature>
+            prop_assert_eq!(&bytes[16..18], &[0xa0, 0x59]);
+            let signed_content = 20..bytes.len() - 66;
+            let signature = bytes.len() - 64..bytes.len();
             let at = at % bytes.len();
             bytes[at] ^= 1 << bit;
             // A flipped bit either breaks the list or (in a byte the signature does not cover,
             // which a tagged COSE_Sign1 with an empty unprotected map does not have) changes nothing.
             match decode(&bytes) {
                 Ok(list) => prop_assert_eq!(list, trust_list(5)),
-                Err(err) => prop_assert!(!err.to_string().is_empty()),
+                // Inside the payload or the signature only the signature check can notice.
+                Err(err) if signed_content.contains(&at) || signature.contains(&at) => {
+                    prop_assert_eq!(err, Error::BadSignature)
+                }
+                // In the framing or the protected header: the structure, the header or the signer.
+                Err(err) => prop_assert!(
+                    matches!(
+                        err.code(),
+                        "cbor" | "trailing_bytes" | "unsupported_alg" | "missing_alg" | "missing_kid" | "unknown_anchor"
+                            | "bad_signature" | "duplicate_key"
+                    ),
+                    "{at}: {err}"
+                ),
             }
         }
 

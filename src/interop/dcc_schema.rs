@@ -122,7 +122,11 @@ mod tests {
     fn value_sets_hold_coded_fields_to_their_codes() {
         let dcc = |ma: &str, co: &str| serde_json::json!({ "v": [{ "tg": "840539006", "vp": "J07BX03", "mp": "EU/1/21/1529", "ma": ma, "co": co }] });
         assert!(super::check_value_sets(&dcc("ORG-100030215", "PL")).is_ok());
-        assert!(super::check_value_sets(&dcc("ORG-99999999", "PL")).is_err(), "an unknown manufacturer");
-        assert!(super::check_value_sets(&dcc("ORG-100030215", "XY")).is_err(), "an unknown country");
+        let value_set =
+            |detail: &str| crate::Error::Foreign { format: "DCC", step: "value set", detail: detail.into() };
+        let manufacturer = super::check_value_sets(&dcc("ORG-99999999", "PL")).unwrap_err();
+        assert_eq!(manufacturer, value_set("v/ma is not in its value set"), "an unknown manufacturer");
+        let country = super::check_value_sets(&dcc("ORG-100030215", "XY")).unwrap_err();
+        assert_eq!(country, value_set("v/co is not in its value set"), "an unknown country");
     }
 }

@@ -392,24 +392,56 @@ pub fn to_claims(card: &ShcCard) -> Result<Claims> {
 mod tests {
     use super::*;
 
+    /// The step and detail of an SHC format error, or a description of any other outcome.
+    fn shc_fault<T: std::fmt::Debug>(result: Result<T>) -> (String, String) {
+        match result {
+            Err(Error::Foreign { format: "SHC", step, detail }) => (step.to_owned(), detail),
+            other => (format!("{other:?}"), String::new()),
+        }
+    }
+
+    fn numeric(detail: &str) -> (String, String) {
+        ("numeric".to_owned(), detail.to_owned())
+    }
+
+    fn chunks(detail: &str) -> (String, String) {
+        ("chunks".to_owned(), detail.to_owned())
+    }
+
     #[test]
     fn numeric_mode_round_trip_and_faults() {
         assert_eq!(numeric_to_text("5676").unwrap(), "ey");
-        assert!(numeric_to_text("567").is_err());
-        assert!(numeric_to_text("78").is_err());
-        assert!(numeric_to_text("5a").is_err());
+        assert_eq!(shc_fault(numeric_to_text("567")), numeric("not an even number of digits"));
+        assert_eq!(shc_fault(numeric_to_text("78")), numeric("a digit pair is above 77"));
+        assert_eq!(shc_fault(numeric_to_text("5a")), numeric("not an even number of digits"));
+        assert_eq!(numeric_to_text("77").unwrap(), "z", "77 is the highest pair");
     }
 
     #[test]
     fn chunks_must_be_complete_and_consistent() {
         let l = Limits::DEFAULT;
         assert_eq!(assemble(&["shc:/2/2/5676", "shc:/1/2/5676"], &l).unwrap(), "eyey");
-        assert!(assemble(&["shc:/1/2/5676"], &l).is_err());
-        assert!(assemble(&["shc:/1/2/5676", "shc:/1/2/5676"], &l).is_err());
-        assert!(assemble(&["shc:/1/2/5676", "shc:/2/3/5676"], &l).is_err());
-        assert!(assemble(&["shc:/0/2/5676"], &l).is_err());
-        assert!(assemble(&["shc:/+2/2/5676", "shc:/1/2/5676"], &l).is_err(), "a sign is not a digit");
-        assert!(assemble(&["shc:/1/+1/5676"], &l).is_err());
-        assert!(assemble::<&str>(&[], &l).is_err());
+        assert_eq!(shc_fault(assemble(&["shc:/1/2/5676"], &l)), chunks("a chunk is missing"));
+        assert_eq!(shc_fault(assemble(&["shc:/1/2/5676", "shc:/1/2/5676"], &l)), chunks("a chunk is repeated"));
+        assert_eq!(
+            shc_fault(assemble(&["shc:/1/2/5676", "shc:/2/3/5676"], &l)),
+            chunks("the chunks disagree on their count")
+        );
+        assert_eq!(shc_fault(assemble(&["shc:/0/2/5676"], &l)), chunks("bad chunk index"));
+        assert_eq!(
+            shc_fault(assemble(&["shc:/+2/2/5676", "shc:/1/2/5676"], &l)),
+            chunks("bad chunk index"),
+            "a sign is not a digit"
+        );
+        assert_eq!(shc_fault(assemble(&["shc:/1/+1/5676"], &l)), chunks("bad chunk count"));
+        assert_eq!(
+            shc_fault(assemble(&["shc:/3/2/5676", "shc:/1/2/5676"], &l)),
+            chunks("the chunks disagree on their count")
+        );
+        assert_eq!(shc_fault(assemble(&["shc:/1/17/56"], &l)), chunks("bad chunk count"), "at most 16 chunks");
+        assert_eq!(shc_fault(assemble::<&str>(&[], &l)), chunks("no code"));
+        let seventeen = vec!["shc:/56"; MAX_CHUNKS + 1];
+        assert_eq!(assemble(&seventeen, &l).unwrap_err().code(), "too_large");
+        assert_eq!(assemble(&["SHC:/56"], &l).unwrap_err().code(), "prefix");
     }
 }

@@ -28,7 +28,8 @@ use crate::{Error, Result};
 /// guard.observe(list_issued);
 /// assert!(guard.check(list_issued + TimeDelta::hours(1)).is_ok());
 /// assert!(guard.check(list_issued - TimeDelta::minutes(4)).is_ok()); // within the skew
-/// assert!(guard.check(list_issued - TimeDelta::days(30)).is_err()); // wound back
+/// let wound_back = guard.check(list_issued - TimeDelta::days(30)).unwrap_err();
+/// assert_eq!(wound_back.code(), "clock_rollback");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockGuard {

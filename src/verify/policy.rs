@@ -58,7 +58,8 @@ pub const PERSON_KINDS: [KindName; 3] = [KindName::Personal, KindName::Student, 
 ///     "negative_test_max_age_hours": 168
 /// }"#)?;
 /// assert_eq!(policy.negative_test_max_age_hours, Some(168));
-/// assert!(Policy::from_json(r#"{ "accept_colours": ["green"], "colour": "red" }"#).is_err());
+/// let typo = Policy::from_json(r#"{ "accept_colours": ["green"], "colour": "red" }"#).unwrap_err();
+/// assert_eq!(typo.code(), "policy");
 /// # Ok::<(), healthpass::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

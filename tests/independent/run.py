@@ -22,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import healthpass_ref as hp  # noqa: E402
+import trust_ref as tr  # noqa: E402
 
 RESULTS: list[tuple[str, bool, str]] = []
 
@@ -321,11 +322,211 @@ def check_worked_examples():
            tbs.hex().startswith("846a5369676e6174757265314da20127044810ba682c8ad13513405856"))
 
 
+# --------------------------------------------------------------------------
+# test-vectors/trust: trust lists, revocation lists and checkpoint decisions (docs/TRUST.md,
+# docs/POLICY.md) through trust_ref, which was written from those documents alone
+
+
+def _key_problems(v) -> list[str]:
+    out = []
+    for name in ("anchor", "signer"):
+        k = v[name]
+        if hp.ed25519_public_from_seed(bytes.fromhex(k["seed"])).hex() != k["public_key"]:
+            out.append(f"{name}: public key does not match seed")
+        if hp.kid_of(bytes.fromhex(k["public_key"])).hex() != k["kid"]:
+            out.append(f"{name}: kid != SHA-256(A)[0..8]")
+    return out
+
+
+def _list_outcome(exp: dict, ok: bool, got, check_valid) -> list[str]:
+    if exp["valid"]:
+        return [f"expected valid, got error {got}"] if not ok else check_valid(got)
+    if ok:
+        return [f"expected error {exp['error']}, got valid"]
+    return [] if got == exp["error"] else [f"expected error {exp['error']}, got {got}"]
+
+
+def run_trust_list_vector(v) -> list[str]:
+    anchors = [bytes.fromhex(v["anchor"]["public_key"])]
+    data = bytes.fromhex(v["list_hex"])
+    exp = v["expected"]
+    ok, got = outcome(lambda: tr.decode_trust_list(data, anchors))
+
+    def check(tl):
+        return [f"{k} {tl[k] if k == 'sequence' else len(tl[k])} != {exp[k]}"
+                for k in ("sequence", "entries")
+                if (tl[k] if k == "sequence" else len(tl[k])) != exp[k]]
+
+    problems = _list_outcome(exp, ok, got, check)
+    if "draft" in v:
+        # the draft, signed by the signer as s1/s2 say, must give the list byte for byte
+        sealed = tr.seal(tr.draft_payload(v["draft"]), bytes.fromhex(v["signer"]["seed"]))
+        if sealed != data:
+            problems.append("the draft signed here differs from list_hex")
+    return problems
+
+
+def _trust_of(v):
+    return tr.decode_trust_list(bytes.fromhex(v["trust_list_hex"]), [bytes.fromhex(v["anchor"]["public_key"])])
+
+
+def run_revocation_vector(v) -> list[str]:
+    anchors = [bytes.fromhex(v["anchor"]["public_key"])]
+    exp = v["expected"]
+    trust = _trust_of(v)
+    ok, got = outcome(lambda: tr.decode_revocation_list(bytes.fromhex(v["list_hex"]), anchors, trust))
+
+    def check(rl):
+        held = set(rl["credentials"])
+        out = [] if rl["sequence"] == exp["sequence"] else [f"sequence {rl['sequence']} != {exp['sequence']}"]
+        out += [f"{cti} not revoked" for cti in exp["revoked"] if tr.credential_hash(bytes.fromhex(cti)) not in held]
+        out += [f"{cti} revoked" for cti in exp["not_revoked"] if tr.credential_hash(bytes.fromhex(cti)) in held]
+        return out
+
+    return _list_outcome(exp, ok, got, check)
+
+
+def run_checkpoint_vector(v) -> list[str]:
+    anchors = [bytes.fromhex(v["anchor"]["public_key"])]
+    problems = []
+    # FORMAT.md s2: identity is on the COSE bytes (whether to compress is the issuer's choice)
+    cose = hp.body_to_cose(hp.b45decode(v["text"][len(hp.PREFIX):]))
+    if hp.issue_cose(v["claims"], bytes.fromhex(v["signer"]["seed"])) != cose:
+        problems.append("claims signed by signer do not give the text's COSE bytes")
+    trust = _trust_of(v)
+    revocations = [tr.decode_revocation_list(bytes.fromhex(h), anchors, trust) for h in v["revocation_lists_hex"]]
+    ok, got = outcome(lambda: tr.decide(v["text"], trust, revocations, v["policy"],
+                                        hp.rfc3339_to_secs(v["now"]), v["skew_seconds"]))
+    exp = v["expected"]
+    if not ok:
+        return problems + [f"expected a verdict, got error {got}"]
+    for k in ("accepted", "colour"):
+        if got[k] != exp[k]:
+            problems.append(f"{k} {got[k]} != {exp[k]}")
+    if got["refusals"] != exp["refusals"]:
+        problems.append(f"refusals {got['refusals']} != {exp['refusals']}")
+    return problems
+
+
+TRUST_RUNNERS = {"trust_list": run_trust_list_vector, "revocation_list": run_revocation_vector,
+                 "checkpoint": run_checkpoint_vector}
+
+
+def run_trust_vector(path: str):
+    v = json.load(open(path))
+    name = os.path.basename(path)
+    problems = _key_problems(v)
+    try:
+        problems += TRUST_RUNNERS[v["kind"]](v)
+    except hp.HPError as e:
+        problems.append(f"an input the vector relies on was refused: {e.code} {e.detail}")
+    exp = v["expected"]
+    what = exp.get("error") or ("accepted" if exp.get("accepted") else "valid" if exp.get("valid") else
+                                ",".join(exp.get("refusals", [])))
+    record(f"trust {name} [{what}]", not problems, "; ".join(problems))
+
+
+def trust_hash_vectors():
+    """TRUST.md s3 gives two credential hashes."""
+    for byte, want in ((0x00, "76dfae703d3b091446143fc7a894051f"), (0x5A, "daa488d32a746da6ddaeed62a8c2a623")):
+        got = tr.credential_hash(bytes([byte]) * 16).hex()
+        record(f"doc TRUST.md s3 credential hash of 16 x {byte:02x}", got == want, "" if got == want else got)
+
+
+def trust_derived():
+    """Refusals built here from TRUST.md (this reading of the document, not crate output)."""
+    v = json.load(open(os.path.join(ROOT, "test-vectors/trust/001-trust-good.json")))
+    anchor_seed = bytes.fromhex(v["anchor"]["seed"])
+    anchors = [bytes.fromhex(v["anchor"]["public_key"])]
+    payload = tr.draft_payload(v["draft"])
+    good = tr.seal(payload, anchor_seed)
+
+    def expect_list(name, data, want):
+        ok, got = outcome(lambda: tr.decode_trust_list(data, anchors))
+        res = "valid" if ok else got
+        record(f"derived trust {name} [{want}]", res == want, "" if res == want else f"got {res}")
+
+    expect_list("resealed-draft", good, "valid")
+    expect_list("trailing-byte", good + b"\x00", "trailing_bytes")
+    expect_list("untagged", good[1:], "cbor")
+    expect_list("payload-flip", good[:40] + bytes([good[40] ^ 1]) + good[41:], "bad_signature")
+    def altered(**change):
+        return tr.seal(tr.draft_payload({**v["draft"], **change}), anchor_seed)
+
+    def entry(**change):
+        return altered(entries=[{**v["draft"]["entries"][0], **change}])
+
+    expect_list("negative-sequence", altered(sequence=-1), "list")
+    expect_list("next-update-equals-issued-at", altered(next_update=v["draft"]["issued_at"]), "list")
+    expect_list("no-entries", altered(entries=[]), "valid")
+    expect_list("entry-valid-until-equals-from", entry(valid_until=v["draft"]["entries"][0]["valid_from"]), "list")
+    expect_list("entry-empty-issuer", entry(issuer=""), "list")
+    expect_list("entry-empty-colours", entry(scope={"colours": []}), "list")
+    expect_list("entry-kid-of-another-key", entry(kid="00" * 8), "list")
+    expect_list("signed-by-an-issuer-key", tr.seal(payload, bytes.fromhex("0f" * 32)), "unknown_anchor")
+    too_big = tr.MAX_LIST_BYTES + 1
+    expect_list("over-32-MiB", b"\xd2" + bytes(too_big - 1), "too_large")
+
+
+def revocation_derived():
+    """Revocation and checkpoint rules of TRUST.md s3-s4 on vector 014's inputs (this reading)."""
+    v = json.load(open(os.path.join(ROOT, "test-vectors/trust/014-checkpoint-accepted.json")))
+    anchor_seed = bytes.fromhex(v["anchor"]["seed"])
+    anchors = [bytes.fromhex(v["anchor"]["public_key"])]
+    trust = _trust_of(v)
+    now = hp.rfc3339_to_secs(v["now"])
+    iat = hp.rfc3339_to_secs(v["claims"]["issued_at"])
+    kid = bytes.fromhex(v["signer"]["kid"])
+
+    def revocation(issued_at=now - 3600, next_update=now + 3600, issuer=None, hashes=b"", keys=None, seed=anchor_seed):
+        payload = {0: tr.REVOCATION_MARKER, 1: 1, 2: issued_at, 3: next_update, 5: hashes}
+        if issuer is not None:
+            payload[4] = issuer
+        if keys is not None:
+            payload[6] = [{1: k, 2: start} for k, start in keys]
+        return tr.decode_revocation_list(tr.seal(tr.cbor_write(payload), seed), anchors, trust)
+
+    def expect(name, lists, want, policy=None):
+        ok, got = outcome(lambda: tr.decide(v["text"], trust, lists, policy or v["policy"], now, v["skew_seconds"]))
+        res = got["refusals"] if ok else [got]
+        record(f"derived checkpoint {name} {want}", res == want, "" if res == want else f"got {res}")
+
+    mine = tr.credential_hash(bytes.fromhex(v["claims"]["credential_id"]))
+    expect("revoked-by-hash", [revocation(hashes=mine)], ["revoked"])
+    expect("other-issuer-list-does-not-cover", [revocation(issuer="HK-DH", hashes=mine)], [])
+    expect("key-revoked-from-iat", [revocation(keys=[(kid, iat)])], ["revoked"])
+    expect("key-revoked-after-iat", [revocation(keys=[(kid, iat + 1)])], [])
+    expect("stale-revocation-list", [revocation(issued_at=now - 7200, next_update=now - 1)], ["stale_list"])
+    expect("stale-within-grace", [revocation(issued_at=now - 7200, next_update=now - 1)], [],
+           {**v["policy"], "stale_list_grace_hours": 1})
+    expect("future-list-moves-the-guard", [revocation(issued_at=now + 86400, next_update=now + 2 * 86400)],
+           ["clock_rollback"])
+    expect("deny-issuers", [], ["issuer_denied"], {**v["policy"], "deny_issuers": ["CN-GD"]})
+    expect("code-age-exactly-the-maximum", [], [], {**v["policy"], "max_code_age_hours": 1})
+    expect("no-temperature", [], ["no_temperature"], {**v["policy"], "max_temperature_decicelsius": 373})
+    expect("too-few-doses", [], ["too_few_doses"], {**v["policy"], "min_vaccination_doses": 1})
+    expect("kind-not-accepted", [], ["kind_not_accepted"], {**v["policy"], "accept_kinds": ["student"]})
+    ok, got = outcome(lambda: revocation(hashes=mine + mine))
+    record("derived revocation duplicate-hash [list]", not ok and got == "list", f"got {got}")
+    ok, got = outcome(lambda: revocation(issuer="CN-GD", seed=bytes.fromhex("5c" * 32)))
+    record("derived revocation school-key-for-another-issuer [out_of_scope]",
+           not ok and got == "out_of_scope", f"got {got}")
+
+
+def trust_vectors():
+    for path in sorted(glob.glob(os.path.join(ROOT, "test-vectors/trust/*.json"))):
+        run_trust_vector(path)
+    trust_hash_vectors()
+    trust_derived()
+    revocation_derived()
+
+
 def main():
     for path in sorted(glob.glob(os.path.join(ROOT, "test-vectors/healthpass/*.json"))):
         run_vector(path)
     derived()
     check_worked_examples()
+    trust_vectors()
     passed = sum(1 for _, ok, _ in RESULTS if ok)
     failed = len(RESULTS) - passed
     print(f"{passed} passed, {failed} failed")
