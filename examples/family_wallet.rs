@@ -1,7 +1,8 @@
 //! Proxy holders: a daughter carries her own code, her father's and her son's in one wallet
 //! file; a scanner verifies each and shows whose code it is.
 //!
-//! Run with `cargo run --example family_wallet [WALLET_FILE]` (default: `family-wallet.json`).
+//! Run with `cargo run --example family_wallet [WALLET_FILE]` (default: `family-wallet.json` in
+//! the system's temporary folder: an example never writes into the current directory unless told to).
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +41,7 @@ pub fn run(path: &Path, now: DateTime<Utc>) -> healthpass::Result<Vec<String>> {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).map_or_else(|| PathBuf::from("family-wallet.json"), PathBuf::from);
+    let path = std::env::args().nth(1).map_or_else(|| std::env::temp_dir().join("family-wallet.json"), PathBuf::from);
     match run(&path, Utc::now()) {
         Ok(lines) => {
             println!("wallet {} (mode 0600):", path.display());

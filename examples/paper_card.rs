@@ -2,7 +2,7 @@
 //! daughter, render the A6 card as PNG and SVG, then scan the PNG back and verify it as a
 //! checkpoint would.
 //!
-//! Run with `cargo run --example paper_card [OUT_DIR]` (default: the current directory).
+//! Run with `cargo run --example paper_card [OUT_DIR]` (default: the system's temporary folder).
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,7 @@ pub fn run(dir: &Path, now: DateTime<Utc>) -> Result<(PathBuf, PathBuf, Verified
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let dir = std::env::args().nth(1).map_or_else(std::env::temp_dir, PathBuf::from);
     match run(&dir, Utc::now()) {
         Ok((png, svg, verified)) => {
             println!("wrote {} and {} (A6, 1240 x 1748 px at 300 dpi)", png.display(), svg.display());

@@ -2,7 +2,8 @@
 //! policy; a scanner verifies the poster (a fake one is refused) and then each visitor against
 //! the library's policy; the visitor's app records the check-in locally only.
 //!
-//! Run with `cargo run --example venue_checkin [CHECKIN_FILE]` (default: `checkins.json`).
+//! Run with `cargo run --example venue_checkin [CHECKIN_FILE]` (default: `checkins.json` in the
+//! system's temporary folder: an example never writes into the current directory unless told to).
 
 use std::path::{Path, PathBuf};
 
@@ -97,7 +98,7 @@ pub fn run(checkins: &Path, now: DateTime<Utc>) -> healthpass::Result<Door> {
 }
 
 fn main() {
-    let path = std::env::args().nth(1).map_or_else(|| PathBuf::from("checkins.json"), PathBuf::from);
+    let path = std::env::args().nth(1).map_or_else(|| std::env::temp_dir().join("checkins.json"), PathBuf::from);
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().unwrap_or_default();
     match run(&path, now) {
         Ok(door) => {
