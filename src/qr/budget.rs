@@ -12,7 +12,7 @@ pub(super) const RQRR_WORK_PER_PIXEL: usize = 250;
 pub(super) const RQRR_WORK_MIN: usize = 10_000_000;
 /// The most budget, whatever the image's size: 250 per pixel of a 1280 × 720 camera frame (the
 /// largest image of the scan corpus). About 0.3 s of work in a release build.
-pub(super) const RQRR_WORK_MAX: usize = 230_000_000;
+pub(super) const RQRR_WORK_MAX: usize = 1280 * 720 * RQRR_WORK_PER_PIXEL;
 
 /// rqrr's budget of pixel reads and writes for an image.
 pub(super) fn rqrr_budget(image: &GrayImage) -> usize {
