@@ -196,7 +196,8 @@ mod tests {
 
     #[test]
     fn the_budget_is_shared_by_copies_and_stops_with_over_budget() {
-        let budgeted = Budgeted::new(GrayImage::new(4, 4), 10);
+        // The copy itself costs its 16 pixels.
+        let budgeted = Budgeted::new(GrayImage::new(4, 4), 16 + 10);
         let copy = budgeted.clone();
         for _ in 0..6 {
             image::GenericImageView::get_pixel(&copy, 0, 0);
@@ -208,6 +209,16 @@ mod tests {
             }
         }));
         assert!(stopped.unwrap_err().is::<OverBudget>());
+    }
+
+    #[test]
+    fn a_copy_of_the_image_costs_rqrr_a_unit_a_pixel() {
+        // rqrr copies the image for each group of finder patterns it tries: on an image of
+        // many patterns the copies, not the reads, are the work.
+        let budgeted = Budgeted::new(GrayImage::new(10, 10), 250);
+        let copies = catch_unwind(AssertUnwindSafe(|| (0..3).map(|_| budgeted.clone()).count()));
+        assert!(copies.unwrap_err().is::<OverBudget>());
+        assert_eq!(budgeted.left.get(), 50);
     }
 
     #[test]

@@ -147,3 +147,72 @@ fn shrink_jpeg(bytes: &[u8], shrink: &mut Shrink, pixels: u64) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use image::{GrayImage, Luma};
+
+    use super::*;
+
+    fn png(image: &GrayImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    fn jpeg(image: &GrayImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image.write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).unwrap();
+        out
+    }
+
+    fn small_scan(pixels: u64) -> Limits {
+        Limits { max_scan_pixels: pixels, ..Limits::DEFAULT }
+    }
+
+    #[test]
+    fn an_image_over_max_scan_pixels_is_shrunk_while_read() {
+        let image = GrayImage::from_fn(300, 200, |x, _| Luma([if x < 150 { 0 } else { 255 }]));
+        for bytes in [png(&image), jpeg(&image)] {
+            let read = read_image(&bytes, &small_scan(6_000)).unwrap();
+            assert_eq!(read.dimensions(), (94, 63));
+            assert!(read.get_pixel(10, 30).0[0] < 16 && read.get_pixel(80, 30).0[0] > 240);
+            assert_eq!(read_image(&bytes, &Limits::DEFAULT).unwrap().dimensions(), (300, 200));
+        }
+    }
+
+    #[test]
+    fn an_interlaced_png_over_max_scan_pixels_is_refused() {
+        let mut bytes = png(&GrayImage::from_pixel(40, 40, Luma([255])));
+        // Byte 28 of a PNG is the IHDR's interlace method; the IHDR's CRC follows at 29..33.
+        bytes[28] = 1;
+        let mut crc = flate2::Crc::new();
+        crc.update(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+        let err = read_image(&bytes, &small_scan(100)).unwrap_err();
+        assert_eq!(err.code(), "too_large", "{err}");
+    }
+
+    #[test]
+    fn a_progressive_jpeg_over_its_coefficient_limit_is_refused() {
+        // 3000 × 3000 grey: 9 M samples, over the 8 M a progressive JPEG may hold. The frame
+        // marker made progressive (SOF2) is read from the header before any scan is decoded.
+        let mut bytes = jpeg(&GrayImage::from_pixel(3000, 3000, Luma([128])));
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 1] = 0xC2;
+        let err = read_image(&bytes, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(err.code(), "too_large", "{err}");
+        assert!(err.to_string().contains("progressive JPEG"), "{err}");
+    }
+
+    #[test]
+    fn a_jpeg_over_the_full_decode_limit_is_refused_from_its_header() {
+        // A header claiming 5000 × 5000: 25 M pixels, over JPEG_FULL_PIXELS.
+        let mut bytes = jpeg(&GrayImage::from_pixel(16, 16, Luma([128])));
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 9].copy_from_slice(&[0x13, 0x88, 0x13, 0x88]);
+        let err = read_image(&bytes, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(err.code(), "too_large", "{err}");
+        assert!(err.to_string().contains("JPEG (pixels"), "{err}");
+    }
+}

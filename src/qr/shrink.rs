@@ -123,11 +123,10 @@ pub(super) fn shrunk_size(width: u32, height: u32, pixels: u64) -> Option<(u32, 
         return None;
     }
     let scale = (pixels as f64 / area as f64).sqrt();
-    let mut size = (((f64::from(width) * scale) as u32).max(1), ((f64::from(height) * scale) as u32).max(1));
-    // Rounding can leave one row too many.
-    while u64::from(size.0) * u64::from(size.1) > pixels.max(1) && size.1 > 1 {
-        size.1 -= 1;
-    }
+    let height = ((f64::from(height) * scale) as u32).max(1);
+    // Rounding (or a side shrunk to one pixel) can leave a few pixels too many: narrow it.
+    let most_wide = u32::try_from(pixels / u64::from(height)).unwrap_or(u32::MAX).max(1);
+    let size = (((f64::from(width) * scale) as u32).clamp(1, most_wide), height);
     Some(size)
 }
 
