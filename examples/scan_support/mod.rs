@@ -15,8 +15,18 @@ use image::{GrayImage, ImageFormat, Luma};
 const QUIET: f64 = 4.0;
 
 /// The distortion classes, in report order.
-pub const CLASSES: [&str; 9] =
-    ["clean", "rotation", "perspective", "blur", "noise", "jpeg", "low-contrast", "small-modules", "frame-1280x720"];
+pub const CLASSES: [&str; 10] = [
+    "clean",
+    "rotation",
+    "perspective",
+    "blur",
+    "noise",
+    "jpeg",
+    "low-contrast",
+    "small-modules",
+    "frame-1280x720",
+    "photo-4000x3000",
+];
 
 /// One corpus image: its file name, encoded bytes, and the text of the code drawn in it.
 pub struct Sample {
@@ -206,6 +216,43 @@ pub fn camera_frame(qr: &Qr, rng: &mut Rng) -> GrayImage {
     image
 }
 
+/// A 4000 × 3000 phone photo: a lit, cluttered scene with a code of `module_px` pixels a module
+/// somewhere in it, turned up to 15° and tilted, a little out of focus, sensor noise. The code
+/// is drawn (supersampled) on a tile of its own and pasted, so that a photo takes a second.
+pub fn phone_photo(qr: &Qr, module_px: f64, rng: &mut Rng) -> GrayImage {
+    let (w, h) = (4000u32, 3000u32);
+    let side = side_px(qr, module_px);
+    let tile = (side * 1.5).ceil() as u32;
+    let half = f64::from(tile) / 2.0;
+    let mut corners = square_corners(half, half, side, rng.range(-0.26, 0.26));
+    for c in &mut corners {
+        c.0 += rng.range(-0.04, 0.04) * side;
+        c.1 += rng.range(-0.04, 0.04) * side;
+    }
+    let rects: Vec<(f64, f64, f64, f64, f64)> = (0..12)
+        .map(|_| {
+            let (x, y) = (rng.range(0.0, f64::from(w)), rng.range(0.0, f64::from(h)));
+            (x, y, x + rng.range(60.0, 900.0), y + rng.range(30.0, 600.0), rng.range(30.0, 220.0))
+        })
+        .collect();
+    let (gx, gy, base) = (rng.range(-0.03, 0.03), rng.range(-0.03, 0.03), rng.range(120.0, 170.0));
+    let background = |x: u32, y: u32| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        rects
+            .iter()
+            .rev()
+            .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
+            .map_or(base + gx * (x - 2000.0) + gy * (y - 1500.0), |r| r.4)
+    };
+    let (x0, y0) = (rng.range(0.0, f64::from(w - tile)) as u32, rng.range(0.0, f64::from(h - tile)) as u32);
+    let code = draw(qr, tile, tile, corners, 30.0, 215.0, |x, y| background(x + x0, y + y0));
+    let mut image = GrayImage::from_fn(w, h, |x, y| Luma([background(x, y).round().clamp(0.0, 255.0) as u8]));
+    image::imageops::replace(&mut image, &code, i64::from(x0), i64::from(y0));
+    let mut image = image::imageops::blur(&image, rng.range(0.5, 0.9) as f32);
+    add_noise(&mut image, 6.0, rng);
+    image
+}
+
 /// The `count` images of one class, and their texts.
 pub fn class(name: &str, count: usize) -> Vec<Sample> {
     let class_index = CLASSES.iter().position(|c| *c == name).expect("known class") as u64;
@@ -304,6 +351,8 @@ fn degrade(name: &str, qr: &Qr, t: f64, rng: &mut Rng) -> (Vec<u8>, &'static str
         }
         // A small code in a 1280 × 720 camera frame, saved as a camera would (JPEG, quality 85).
         "frame-1280x720" => (jpeg(&camera_frame(qr, rng), 85), "jpg"),
+        // A code of 6 down to 2.5 pixels a module in a 12-megapixel phone photo (JPEG, 85).
+        "photo-4000x3000" => (jpeg(&phone_photo(qr, 6.0 - 3.5 * t, rng), 85), "jpg"),
         other => panic!("unknown class {other}"),
     }
 }

@@ -11,6 +11,8 @@ use super::clean::{flatten_light, smooth, stretch_contrast};
 use super::finder::finder_candidates_in_runs;
 use super::finder::{FINDER_CANDIDATES_PER_CODE, finder_candidates};
 use super::read::{empty_image, read_image};
+#[cfg(feature = "rxing")]
+use super::shrink::{halve, two_thirds};
 use crate::{Error, Limits, Result};
 
 /// Scans an image file's bytes for QR codes; one result per code found (its text, or why it
@@ -40,22 +42,40 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
         // The fast decoder first (rxing, a port of ZXing's C++ QR reader), on the image as it
         // came, then on cleaned-up copies, each made only when everything before found nothing:
         // contrast stretched (grey on grey), smoothed (sensor noise), light flattened (a gradient
-        // of light over a faint code). rqrr follows for what they miss (strong perspective) and
+        // of light over a faint code), and for a large image, at two thirds and at half the size (the
+        // noise of a photo). rqrr follows for what they miss (strong perspective) and
         // to report codes found but not decodable. BENCHMARKS.md, "Scanning", shows what each
         // step adds.
         // What rxing already failed on in this scan, so that no copy repeats that work.
         let mut tried = RxingTried::default();
-        let found = rxing_texts(image, limits, &mut tried)?;
-        if !found.is_empty() {
-            return Ok(found.into_iter().map(Ok).collect());
-        }
-        let cleaned: [&dyn Fn() -> Option<GrayImage>; 3] =
-            [&|| stretch_contrast(image), &|| smooth(image), &|| flatten_light(image)];
-        for copy in cleaned.iter().filter_map(|make| make()) {
-            let found = rxing_texts(&copy, limits, &mut tried)?;
-            if !found.is_empty() {
-                return Ok(found.into_iter().map(Ok).collect());
+        // A crowded image (more finder-pattern candidates than the codes allowed can show) is
+        // still tried on every copy, within a few sets each, and refused if none reads: a noisy
+        // photo looks crowded until it is smoothed. rqrr is not run on it.
+        let mut crowded = None;
+        let cleaned: [&dyn Fn() -> Option<GrayImage>; 6] = [
+            &|| None,
+            &|| stretch_contrast(image),
+            &|| smooth(image),
+            &|| flatten_light(image),
+            &|| two_thirds(image),
+            &|| halve(image),
+        ];
+        for (step, make) in cleaned.iter().enumerate() {
+            let copy = if step == 0 { None } else { make() };
+            let searched = match (step, &copy) {
+                (0, _) => image,
+                (_, Some(copy)) => copy,
+                (_, None) => continue,
+            };
+            match rxing_texts(searched, limits, &mut tried) {
+                Ok(found) if !found.is_empty() => return Ok(found.into_iter().map(Ok).collect()),
+                Ok(_) => {}
+                Err(crowd @ Error::TooLarge { .. }) => crowded = Some(crowd),
+                Err(other) => return Err(other),
             }
+        }
+        if let Some(crowd) = crowded {
+            return Err(crowd);
         }
     }
     let (width, height) = (image.width() as usize, image.height() as usize);
@@ -101,6 +121,11 @@ pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<Strin
     Ok(codes)
 }
 
+/// Sets of three finder patterns rxing samples and decodes, best first, on an image with more
+/// finder-pattern candidates than [`Limits::max_codes_per_image`] codes can show.
+#[cfg(feature = "rxing")]
+const RXING_SETS_WHEN_CROWDED: usize = 64;
+
 /// What rxing found nothing in during one scan: the thresholded images it searched and the
 /// module grids it sampled and failed to decode. rxing's detection is a function of the
 /// thresholded image alone and its decoding a function of the sampled grid alone, so a copy
@@ -130,7 +155,10 @@ fn rxing_texts(image: &GrayImage, limits: &Limits, tried: &mut RxingTried) -> Re
     let bitmap = rxing::BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
     // rxing's time grows with the number of finder patterns it has to group (a 600 × 600 image
     // tiled with them: 1.5 s a call). Count them first on the very matrix it will read (built
-    // once, kept in the bitmap) and refuse what no permitted number of codes can show.
+    // once, kept in the bitmap). More than any permitted number of codes can show makes the
+    // image crowded: rxing then tries only its best [`RXING_SETS_WHEN_CROWDED`] sets of
+    // patterns, and the image is refused if they hold no code (a noisy photo can look crowded
+    // and still hold a code that its best sets find).
     let cap = limits.max_codes_per_image.saturating_mul(FINDER_CANDIDATES_PER_CODE);
     let matrix = bitmap.get_black_matrix();
     let (width, height) = (image.width() as usize, image.height() as usize);
@@ -148,18 +176,18 @@ fn rxing_texts(image: &GrayImage, limits: &Limits, tried: &mut RxingTried) -> Re
         }
     };
     let pixel = |x: usize, y: usize| matrix.get(coordinate(x), coordinate(y));
-    if finder_candidates_in_runs(height, row_runs, &pixel, cap) > cap {
-        return Err(Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: cap });
-    }
+    let crowded = finder_candidates_in_runs(height, row_runs, &pixel, cap) > cap;
+    let too_crowded = || Error::TooLarge { what: "QR finder-pattern candidates in the image", limit: cap };
     // A threshold already searched in this scan found nothing then, and finds nothing now.
     if tried.matrices.contains(matrix) {
-        return Ok(Vec::new());
+        return if crowded { Err(too_crowded()) } else { Ok(Vec::new()) };
     }
+    let sets_allowed = if crowded { RXING_SETS_WHEN_CROWDED } else { usize::MAX };
     let found = catch_unwind(AssertUnwindSafe(|| {
         let mut patterns = detector::FindFinderPatterns(matrix, false, 0);
         let mut used = Vec::new();
         let mut texts = Vec::new();
-        for set in detector::GenerateFinderPatternSets(&mut patterns) {
+        for set in detector::GenerateFinderPatternSets(&mut patterns).into_iter().take(sets_allowed) {
             if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
                 continue;
             }
@@ -183,6 +211,9 @@ fn rxing_texts(image: &GrayImage, limits: &Limits, tried: &mut RxingTried) -> Re
     let texts = found.unwrap_or_default();
     if texts.is_empty() {
         tried.matrices.push(matrix.clone());
+        if crowded {
+            return Err(too_crowded());
+        }
     }
     Ok(texts.into_iter().take(limits.max_codes_per_image).collect())
 }
