@@ -216,7 +216,13 @@ mod tests {
         // rqrr copies the image for each group of finder patterns it tries: on an image of
         // many patterns the copies, not the reads, are the work.
         let budgeted = Budgeted::new(GrayImage::new(10, 10), 250);
-        let copies = catch_unwind(AssertUnwindSafe(|| (0..3).map(|_| budgeted.clone()).count()));
+        let copies = catch_unwind(AssertUnwindSafe(|| {
+            let mut copies = Vec::new();
+            for _ in 0..3 {
+                copies.push(budgeted.clone());
+            }
+            copies.len()
+        }));
         assert!(copies.unwrap_err().is::<OverBudget>());
         assert_eq!(budgeted.left.get(), 50);
     }
