@@ -13,14 +13,15 @@
 //! the number of images (batch). zbar is given its best setting: QR codes only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod scan_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use healthpass::{Limits, qr};
 
-const CLASSES: [&str; 9] =
-    ["clean", "rotation", "perspective", "blur", "noise", "jpeg", "low-contrast", "small-modules", "frame-1280x720"];
+use scan_support::CLASSES;
 
 const ZBAR_QR_ONLY: [&str; 4] = ["--set", "disable", "--set", "qrcode.enable"];
 

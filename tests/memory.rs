@@ -1,55 +1,69 @@
-//! Memory stays bounded on bombs and oversized images: the CLI is run on each under a hard
-//! address-space ceiling, and its peak resident memory is measured.
+//! Memory and time stay bounded on bombs and on large or hostile images: the CLI is run on each
+//! under a hard address-space ceiling, and its peak resident memory and CPU time are measured.
 //!
 //! How it is measured, and why this way: the crate forbids `unsafe` (so no `getrusage` through
-//! `libc` here), and reading `/proc/<pid>/status` while the child runs misses a short peak. So
-//! the child runs under `sh -c 'ulimit -v …; exec …'`: the kernel refuses any allocation past the
-//! ceiling, the allocation failure aborts the child, and the test sees it die instead of exit
-//! with a refusal. That is the assertion, and it cannot miss a peak. When `python3` is present
-//! the child also runs under a three-line wrapper that reports `ru_maxrss` of its waited-for
-//! child (`RUSAGE_CHILDREN`), so that the peak is printed and held to a tighter ceiling too.
+//! `libc` here), and reading `/proc/<pid>/status` from outside while the child runs misses a
+//! short peak. So the child reports its own use at exit: with `HEALTHPASS_REPORT_USAGE` set, the
+//! CLI prints `usage: peak-rss-kib N cpu-ms N` to standard error, from its own `VmHWM` and
+//! `utime + stime` in `/proc/self` (src/bin/healthpass/usage.rs). A run that prints no such
+//! line fails: no limit is skipped. The child also runs under `sh -c 'ulimit -v …; exec …'`, so
+//! that the kernel refuses any allocation past the ceiling and a runaway allocation aborts it.
+//!
+//! Which build: the test profile's binary, as `cargo test` builds it (dependencies at
+//! opt-level 3, this crate at opt-level 0; see Cargo.toml).
 
 #![cfg(unix)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use healthpass::Limits;
 use healthpass::transport::{deflate, encode_base45};
+use healthpass::{Limits, Qr};
 
 mod support;
 use support::{png_claiming, png_with};
 
+#[path = "../examples/scan_support/mod.rs"]
+mod scan_support;
+use scan_support::hostile;
+
 /// The address-space ceiling for the whole child (binary, libraries, heap): 512 MiB.
 const ADDRESS_SPACE_KIB: u64 = 512 * 1024;
-/// The peak resident memory allowed on inputs that must be refused early: 64 MiB.
+/// The peak resident memory allowed on every input here: 64 MiB.
 const PEAK_RSS_KIB: u64 = 64 * 1024;
+/// The CPU time allowed to decide on an image of at most 4 MB: one second.
+const CPU_MS: u64 = 1_000;
 
-const WRAPPER: &str = "import resource, subprocess, sys
-code = subprocess.run(sys.argv[1:]).returncode
-print('peak-rss-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-sys.exit(code)";
-
-fn has_python() -> bool {
-    Command::new("python3").arg("-c").arg("pass").output().is_ok_and(|o| o.status.success())
+/// What the child reported about itself.
+struct Usage {
+    peak_rss_kib: u64,
+    cpu_ms: u64,
 }
 
-/// Runs the CLI with `args` under the ceiling; returns its output and, if measured, its peak RSS.
-fn run_bounded(args: &[&str]) -> (Output, Option<u64>) {
+/// Runs the CLI with `args` under the ceiling; returns its output and its own resource use.
+fn run_bounded(args: &[&str]) -> (Output, Usage) {
     let bin = env!("CARGO_BIN_EXE_healthpass");
     let script = format!("ulimit -v {ADDRESS_SPACE_KIB} && exec \"$@\"");
-    let mut command = Command::new("sh");
-    command.arg("-c").arg(script).arg("sh");
-    if has_python() {
-        command.args(["python3", "-c", WRAPPER]);
-    }
-    let out = command.arg(bin).args(args).output().unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg("sh")
+        .arg(bin)
+        .args(args)
+        .env("HEALTHPASS_REPORT_USAGE", "1")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let peak = stderr
-        .lines()
-        .find_map(|line| line.strip_prefix("peak-rss-kib "))
-        .map(|kib| kib.trim().parse::<u64>().unwrap());
-    (out, peak)
+    let line = stderr.lines().find_map(|line| line.strip_prefix("usage: "));
+    let Some(line) = line else { panic!("the CLI reported no usage (killed, or no /proc?): {stderr}") };
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let usage = match words[..] {
+        ["peak-rss-kib", peak, "cpu-ms", cpu] => {
+            Usage { peak_rss_kib: peak.parse().unwrap(), cpu_ms: cpu.parse().unwrap() }
+        }
+        _ => panic!("unreadable usage line: {line}"),
+    };
+    (out, usage)
 }
 
 fn temp(name: &str, bytes: &[u8]) -> PathBuf {
@@ -72,13 +86,8 @@ fn check(what: &str, args: &[&str], expect_in_stderr: &str) {
         stderr.contains(expect_in_stderr) || stdout.contains(expect_in_stderr),
         "{what}: expected {expect_in_stderr:?}\nstdout: {stdout}\nstderr: {stderr}"
     );
-    match peak {
-        Some(kib) => {
-            println!("{what}: peak RSS {kib} KiB");
-            assert!(kib <= PEAK_RSS_KIB, "{what}: peak RSS {kib} KiB is over {PEAK_RSS_KIB} KiB");
-        }
-        None => println!("{what}: python3 is missing, so only the {ADDRESS_SPACE_KIB} KiB address-space ceiling held"),
-    }
+    println!("{what}: peak RSS {} KiB, CPU {} ms", peak.peak_rss_kib, peak.cpu_ms);
+    assert!(peak.peak_rss_kib <= PEAK_RSS_KIB, "{what}: peak RSS {} KiB is over {PEAK_RSS_KIB} KiB", peak.peak_rss_kib);
 }
 
 #[test]
@@ -125,10 +134,9 @@ fn white_png(side: u32) -> Vec<u8> {
 }
 
 #[test]
-fn a_large_image_within_the_limits_costs_about_two_bytes_a_pixel() {
-    // 4,000 × 4,000 = 16 M pixels, under the 50 M default: decoded (1 byte a pixel) and
-    // prepared for the scanner (1 more). This also shows the measurement is live: the peak must
-    // reach the decoded size.
+fn a_large_image_within_the_limits_costs_what_its_shrunk_size_costs() {
+    // 4,000 × 4,000 = 16 M pixels, under the 50 M default. This also shows the measurement is
+    // live: the peak must reach the shrunk image's size.
     let side = 4_000u64;
     let png = white_png(4_000);
     assert!(png.len() < 200_000, "the file is small: {} bytes", png.len());
@@ -137,10 +145,80 @@ fn a_large_image_within_the_limits_costs_about_two_bytes_a_pixel() {
     std::fs::remove_file(path).unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no QR code found"));
-    if let Some(kib) = peak {
-        println!("white {side}x{side} PNG: peak RSS {kib} KiB");
-        let pixels_kib = side * side / 1024;
-        assert!(kib >= pixels_kib, "the peak ({kib} KiB) cannot be below the decoded image ({pixels_kib} KiB)");
-        assert!(kib <= 3 * pixels_kib + 32 * 1024, "peak RSS {kib} KiB for {pixels_kib} KiB of pixels");
-    }
+    let kib = peak.peak_rss_kib;
+    println!("white {side}x{side} PNG: peak RSS {kib} KiB");
+    // Shrunk while decoded to at most `max_scan_pixels` (one byte each), then prepared for the
+    // scanner (one more): the peak reaches the shrunk image, and not the whole one.
+    let scan_kib = Limits::DEFAULT.max_scan_pixels / 1024;
+    assert!(kib >= scan_kib, "the peak ({kib} KiB) cannot be below the shrunk image ({scan_kib} KiB)");
+    assert!(kib <= PEAK_RSS_KIB, "peak RSS {kib} KiB for a {side}x{side} image");
+}
+
+/// Runs `scan` on `bytes` (at most 4 MB) and holds the CLI to one second of CPU and 64 MiB;
+/// returns its exit code, standard output and standard error.
+fn scan_within_bounds(what: &str, name: &str, bytes: &[u8]) -> (Option<i32>, String, String) {
+    assert!(bytes.len() <= 4 << 20, "{what}: {} bytes is over 4 MiB", bytes.len());
+    let path = temp(name, bytes);
+    let (out, usage) = run_bounded(&["scan", path.to_str().unwrap()]);
+    std::fs::remove_file(path).unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    println!("{what} ({} bytes): peak RSS {} KiB, CPU {} ms", bytes.len(), usage.peak_rss_kib, usage.cpu_ms);
+    assert!(
+        usage.peak_rss_kib <= PEAK_RSS_KIB,
+        "{what}: peak RSS {} KiB is over {PEAK_RSS_KIB}\n{stderr}",
+        usage.peak_rss_kib
+    );
+    assert!(usage.cpu_ms <= CPU_MS, "{what}: {} ms of CPU is over {CPU_MS}\n{stderr}", usage.cpu_ms);
+    (out.status.code(), stdout.into_owned(), stderr.into_owned())
+}
+
+#[test]
+fn a_7000_square_png_of_180_finder_patterns_decides_within_a_second_and_64_mib() {
+    // Modules of 6 pixels: 15 s of CPU and 167 MiB before images were shrunk while read.
+    let png = hostile::finder_field(7000, 180, 6);
+    let (code, _, stderr) = scan_within_bounds("7000x7000 PNG, 180 finder patterns", "finders.png", &png);
+    assert_eq!(code, Some(1), "{stderr}");
+    // rqrr groups three of the patterns into a code and fails to decode it (`qr`).
+    assert!(stderr.contains("QR: decode:"), "{stderr}");
+}
+
+#[test]
+fn a_blank_7000_square_png_decides_within_a_second_and_64_mib() {
+    let (code, _, stderr) = scan_within_bounds("blank 7000x7000 PNG", "blank.png", &hostile::blank(7000));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("no QR code found"), "{stderr}");
+}
+
+#[test]
+fn a_12_megapixel_photo_keeps_its_small_code_within_a_second_and_64_mib() {
+    let text = scan_support::issued_text(12);
+    let qr = Qr::encode(&text).unwrap();
+    // 5 pixels a module in a 4000 × 3000 frame: a code of 305 pixels, 8 % of the photo's width.
+    let photo = hostile::photo_12mp(&qr, 5, &mut scan_support::Rng::new(12));
+    let (code, stdout, stderr) = scan_within_bounds("12 MP photo", "photo.jpg", &photo);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), text);
+}
+
+#[test]
+fn a_4_mb_jpeg_of_23_megapixels_decides_within_a_second_and_64_mib() {
+    // Decoded to grey at full size (23 MB), shrunk, scanned: it looks like noise to the finder.
+    let jpeg = hostile::blocky_jpeg(4800, 48);
+    assert!(jpeg.len() > 3_500_000, "{} bytes", jpeg.len());
+    let (code, _, stderr) = scan_within_bounds("4800x4800 JPEG", "blocky-4800.jpg", &jpeg);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("no QR code found"), "{stderr}");
+}
+
+#[test]
+fn a_jpeg_over_the_full_decode_limit_is_refused_before_decoding() {
+    // 49 M pixels in 3.6 MB: over `JPEG_FULL_PIXELS`, refused from its header.
+    let jpeg = hostile::blocky_jpeg(7000, 4);
+    assert!(jpeg.len() > 3_000_000, "{} bytes", jpeg.len());
+    let (code, _, stderr) = scan_within_bounds("7000x7000 JPEG", "blocky-7000.jpg", &jpeg);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("JPEG (pixels; a JPEG is decoded at full size before it is shrunk) is too large"),
+        "{stderr}"
+    );
 }

@@ -15,8 +15,18 @@ use image::{GrayImage, ImageFormat, Luma};
 const QUIET: f64 = 4.0;
 
 /// The distortion classes, in report order.
-pub const CLASSES: [&str; 9] =
-    ["clean", "rotation", "perspective", "blur", "noise", "jpeg", "low-contrast", "small-modules", "frame-1280x720"];
+pub const CLASSES: [&str; 10] = [
+    "clean",
+    "rotation",
+    "perspective",
+    "blur",
+    "noise",
+    "jpeg",
+    "low-contrast",
+    "small-modules",
+    "frame-1280x720",
+    "photo-4000x3000",
+];
 
 /// One corpus image: its file name, encoded bytes, and the text of the code drawn in it.
 pub struct Sample {
@@ -206,6 +216,43 @@ pub fn camera_frame(qr: &Qr, rng: &mut Rng) -> GrayImage {
     image
 }
 
+/// A 4000 × 3000 phone photo: a lit, cluttered scene with a code of `module_px` pixels a module
+/// somewhere in it, turned up to 15° and tilted, a little out of focus, sensor noise. The code
+/// is drawn (supersampled) on a tile of its own and pasted, so that a photo takes a second.
+pub fn phone_photo(qr: &Qr, module_px: f64, rng: &mut Rng) -> GrayImage {
+    let (w, h) = (4000u32, 3000u32);
+    let side = side_px(qr, module_px);
+    let tile = (side * 1.5).ceil() as u32;
+    let half = f64::from(tile) / 2.0;
+    let mut corners = square_corners(half, half, side, rng.range(-0.26, 0.26));
+    for c in &mut corners {
+        c.0 += rng.range(-0.04, 0.04) * side;
+        c.1 += rng.range(-0.04, 0.04) * side;
+    }
+    let rects: Vec<(f64, f64, f64, f64, f64)> = (0..12)
+        .map(|_| {
+            let (x, y) = (rng.range(0.0, f64::from(w)), rng.range(0.0, f64::from(h)));
+            (x, y, x + rng.range(60.0, 900.0), y + rng.range(30.0, 600.0), rng.range(30.0, 220.0))
+        })
+        .collect();
+    let (gx, gy, base) = (rng.range(-0.03, 0.03), rng.range(-0.03, 0.03), rng.range(120.0, 170.0));
+    let background = |x: u32, y: u32| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        rects
+            .iter()
+            .rev()
+            .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
+            .map_or(base + gx * (x - 2000.0) + gy * (y - 1500.0), |r| r.4)
+    };
+    let (x0, y0) = (rng.range(0.0, f64::from(w - tile)) as u32, rng.range(0.0, f64::from(h - tile)) as u32);
+    let code = draw(qr, tile, tile, corners, 30.0, 215.0, |x, y| background(x + x0, y + y0));
+    let mut image = GrayImage::from_fn(w, h, |x, y| Luma([background(x, y).round().clamp(0.0, 255.0) as u8]));
+    image::imageops::replace(&mut image, &code, i64::from(x0), i64::from(y0));
+    let mut image = image::imageops::blur(&image, rng.range(0.5, 0.9) as f32);
+    add_noise(&mut image, 6.0, rng);
+    image
+}
+
 /// The `count` images of one class, and their texts.
 pub fn class(name: &str, count: usize) -> Vec<Sample> {
     let class_index = CLASSES.iter().position(|c| *c == name).expect("known class") as u64;
@@ -304,6 +351,98 @@ fn degrade(name: &str, qr: &Qr, t: f64, rng: &mut Rng) -> (Vec<u8>, &'static str
         }
         // A small code in a 1280 × 720 camera frame, saved as a camera would (JPEG, quality 85).
         "frame-1280x720" => (jpeg(&camera_frame(qr, rng), 85), "jpg"),
+        // A code of 6 down to 2.5 pixels a module in a 12-megapixel phone photo (JPEG, 85).
+        "photo-4000x3000" => (jpeg(&phone_photo(qr, 6.0 - 3.5 * t, rng), 85), "jpg"),
         other => panic!("unknown class {other}"),
+    }
+}
+
+/// Hostile and large images for the scanner's cost bounds (tests/memory.rs, `scan_hostile`):
+/// cheap to draw (no supersampling), so that a debug-built test makes them in a second or two.
+pub mod hostile {
+    use super::{Qr, Rng, jpeg, png};
+    use image::{GrayImage, Luma};
+
+    /// Fills the square of `side` pixels at (`x`, `y`) with `value`, clipped to the image.
+    fn fill(image: &mut GrayImage, x: u32, y: u32, side: u32, value: u8) {
+        let (w, h) = image.dimensions();
+        for yy in y..(y + side).min(h) {
+            for xx in x..(x + side).min(w) {
+                image.put_pixel(xx, yy, Luma([value]));
+            }
+        }
+    }
+
+    /// A finder pattern (7 × 7 modules: ring, gap, 3 × 3 stone) of `module` pixels at (`x`, `y`).
+    pub fn finder(image: &mut GrayImage, x: u32, y: u32, module: u32) {
+        fill(image, x, y, 7 * module, 0);
+        fill(image, x + module, y + module, 5 * module, 255);
+        fill(image, x + 2 * module, y + 2 * module, 3 * module, 0);
+    }
+
+    /// A white PNG of `side` × `side` pixels with `count` finder-pattern look-alikes of `module`
+    /// pixels a module on a regular grid (7000, 180, 10: about 80 KB).
+    pub fn finder_field(side: u32, count: u32, module: u32) -> Vec<u8> {
+        let mut image = GrayImage::from_pixel(side, side, Luma([255]));
+        let per_row = (1..).find(|n| n * n >= count).unwrap_or(1);
+        let step = side / per_row;
+        for i in 0..count {
+            finder(&mut image, (i % per_row) * step + step / 4, (i / per_row) * step + step / 4, module);
+        }
+        png(&image)
+    }
+
+    /// A white PNG of `side` × `side` pixels.
+    pub fn blank(side: u32) -> Vec<u8> {
+        png(&GrayImage::from_pixel(side, side, Luma([255])))
+    }
+
+    /// A 12-megapixel (4000 × 3000) photo-like JPEG: uneven light, a few objects, sensor noise,
+    /// and `qr` at `module` pixels a module (dark 30, light 215) off-centre. Quality 90.
+    pub fn photo_12mp(qr: &Qr, module: u32, rng: &mut Rng) -> Vec<u8> {
+        let (w, h) = (4000u32, 3000u32);
+        let rects: Vec<(u32, u32, u32, u32, u8)> = (0..12)
+            .map(|_| {
+                let (x, y) = (rng.range(0.0, 3600.0) as u32, rng.range(0.0, 2700.0) as u32);
+                (
+                    x,
+                    y,
+                    x + rng.range(80.0, 900.0) as u32,
+                    y + rng.range(40.0, 600.0) as u32,
+                    rng.range(30.0, 220.0) as u8,
+                )
+            })
+            .collect();
+        let mut noise = Rng::new(rng.next());
+        let mut image = GrayImage::from_fn(w, h, |x, y| {
+            let base = 140 + (x / 200) as i32 - (y / 150) as i32;
+            let ground = rects
+                .iter()
+                .rev()
+                .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
+                .map_or(base, |r| i32::from(r.4));
+            let grain = (noise.next() % 7) as i32 - 3;
+            Luma([(ground + grain).clamp(0, 255) as u8])
+        });
+        let code = qr.to_image(module);
+        let (x0, y0) = (2300 + rng.range(0.0, 400.0) as u32, 900 + rng.range(0.0, 400.0) as u32);
+        for (x, y, p) in code.enumerate_pixels() {
+            let grain = (noise.next() % 7) as i32 - 3;
+            let value = if p.0[0] < 128 { 30 } else { 215 };
+            image.put_pixel(x0 + x, y0 + y, Luma([(value + grain).clamp(0, 255) as u8]));
+        }
+        jpeg(&image, 90)
+    }
+
+    /// A JPEG of `side` × `side` pixels at quality 90: 8 × 8 blocks of hashed greys, each split
+    /// by a step of `step` grey levels, the most pixels a few megabytes of JPEG hold (7000 and 4:
+    /// 3.6 MB; 4800 and 48: 4.0 MB).
+    pub fn blocky_jpeg(side: u32, step: u8) -> Vec<u8> {
+        let image = GrayImage::from_fn(side, side, |x, y| {
+            let block = u64::from(x / 8) * 7919 + u64::from(y / 8) * 104_729;
+            let grey = (block.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as u8;
+            Luma([if x % 8 < 4 { grey } else { grey ^ step }])
+        });
+        jpeg(&image, 90)
     }
 }

@@ -5,6 +5,7 @@
 mod conformance;
 mod scenarios;
 mod trust;
+mod usage;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -152,7 +153,9 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
+    let outcome = run(Cli::parse().command);
+    usage::report_if_asked();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Refused(why)) => {
             eprintln!("{why}");
