@@ -194,22 +194,7 @@ pub fn camera_frame(qr: &Qr, rng: &mut Rng) -> GrayImage {
         c.0 += rng.range(-0.04, 0.04) * side;
         c.1 += rng.range(-0.04, 0.04) * side;
     }
-    // Clutter: a few rectangles of various greys on an uneven light.
-    let rects: Vec<(f64, f64, f64, f64, f64)> = (0..12)
-        .map(|_| {
-            let (x, y) = (rng.range(0.0, f64::from(w)), rng.range(0.0, f64::from(h)));
-            (x, y, x + rng.range(20.0, 300.0), y + rng.range(10.0, 200.0), rng.range(30.0, 220.0))
-        })
-        .collect();
-    let (gx, gy, base) = (rng.range(-0.08, 0.08), rng.range(-0.08, 0.08), rng.range(120.0, 170.0));
-    let background = |x: u32, y: u32| {
-        let (x, y) = (f64::from(x), f64::from(y));
-        rects
-            .iter()
-            .rev()
-            .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
-            .map_or(base + gx * (x - 640.0) + gy * (y - 360.0), |r| r.4)
-    };
+    let background = clutter((w, h), (300.0, 200.0), 0.08, rng);
     let mut image = draw(qr, w, h, corners, 30.0, 215.0, background);
     image = image::imageops::blur(&image, rng.range(0.5, 0.9) as f32);
     add_noise(&mut image, 6.0, rng);
@@ -229,21 +214,7 @@ pub fn phone_photo(qr: &Qr, module_px: f64, rng: &mut Rng) -> GrayImage {
         c.0 += rng.range(-0.04, 0.04) * side;
         c.1 += rng.range(-0.04, 0.04) * side;
     }
-    let rects: Vec<(f64, f64, f64, f64, f64)> = (0..12)
-        .map(|_| {
-            let (x, y) = (rng.range(0.0, f64::from(w)), rng.range(0.0, f64::from(h)));
-            (x, y, x + rng.range(60.0, 900.0), y + rng.range(30.0, 600.0), rng.range(30.0, 220.0))
-        })
-        .collect();
-    let (gx, gy, base) = (rng.range(-0.03, 0.03), rng.range(-0.03, 0.03), rng.range(120.0, 170.0));
-    let background = |x: u32, y: u32| {
-        let (x, y) = (f64::from(x), f64::from(y));
-        rects
-            .iter()
-            .rev()
-            .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
-            .map_or(base + gx * (x - 2000.0) + gy * (y - 1500.0), |r| r.4)
-    };
+    let background = clutter((w, h), (900.0, 600.0), 0.03, rng);
     let (x0, y0) = (rng.range(0.0, f64::from(w - tile)) as u32, rng.range(0.0, f64::from(h - tile)) as u32);
     let code = draw(qr, tile, tile, corners, 30.0, 215.0, |x, y| background(x + x0, y + y0));
     let mut image = GrayImage::from_fn(w, h, |x, y| Luma([background(x, y).round().clamp(0.0, 255.0) as u8]));
@@ -444,5 +415,29 @@ pub mod hostile {
             Luma([if x % 8 < 4 { grey } else { grey ^ step }])
         });
         jpeg(&image, 90)
+    }
+}
+
+/// A scene's background: twelve rectangles of various greys (each up to `largest` in size, the
+/// smallest a fifteenth of it wide and a twentieth high) on a light that slopes by up to `slope`
+/// grey levels a pixel from the middle of a `w` × `h` frame.
+fn clutter((w, h): (u32, u32), largest: (f64, f64), slope: f64, rng: &mut Rng) -> impl Fn(u32, u32) -> f64 + use<> {
+    let (widest, highest) = largest;
+    let rects: Vec<(f64, f64, f64, f64, f64)> = (0..12)
+        .map(|_| {
+            let (x, y) = (rng.range(0.0, f64::from(w)), rng.range(0.0, f64::from(h)));
+            let size = (rng.range(widest / 15.0, widest), rng.range(highest / 20.0, highest));
+            (x, y, x + size.0, y + size.1, rng.range(30.0, 220.0))
+        })
+        .collect();
+    let (gx, gy, base) = (rng.range(-slope, slope), rng.range(-slope, slope), rng.range(120.0, 170.0));
+    let (mid_x, mid_y) = (f64::from(w) / 2.0, f64::from(h) / 2.0);
+    move |x: u32, y: u32| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        rects
+            .iter()
+            .rev()
+            .find(|r| x >= r.0 && x < r.2 && y >= r.1 && y < r.3)
+            .map_or(base + gx * (x - mid_x) + gy * (y - mid_y), |r| r.4)
     }
 }
