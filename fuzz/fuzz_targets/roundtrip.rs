@@ -1,5 +1,5 @@
 //! Round trip: claims built from fuzz bytes → issue → verify must succeed (or fail only as the
-//! validity rules say) and give back exactly the same claims.
+//! validity rules say, evidence from the future included) and give back exactly the same claims.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -33,6 +33,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(*verified, claims);
         }
         Err(Error::Expired(_)) => assert!(claims.expires_at < now - Verifier::DEFAULT_SKEW),
+        // Evidence dated after the code's issue time (beyond the skew) is refused, and only that.
+        Err(Error::EvidenceInFuture(_)) => {
+            assert!(claims.check_evidence_times(now, Verifier::DEFAULT_SKEW).is_err());
+        }
         Err(other) => panic!("a freshly issued code was refused: {other}"),
     }
 });
