@@ -2,7 +2,7 @@
 
 //!
 //! Scanning is split by stage: [`read_image`] decodes a file into at most
-//! [`Limits::max_scan_pixels`] grey pixels (shrinking a larger image while it is decoded),
+//! [`Limits::max_scan_pixels`](crate::Limits::max_scan_pixels) grey pixels (shrinking a larger image while it is decoded),
 //! `finder` counts finder-pattern candidates before a decoder groups them, `scan` runs the
 //! cascade of decoders, `clean` makes its cleaned-up copies and `budget` meters rqrr's work.
 
