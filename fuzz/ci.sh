@@ -17,7 +17,7 @@ fi
 # Seeds and one build, then the targets in two halves side by side (one per core): half the
 # wall time of one after another, the same seconds for each target.
 seconds=${FUZZ_SECONDS:-20}
-(cd .. && cargo run --quiet --example fuzz_seeds -- fuzz/corpus)
+(cd .. && cargo run --quiet -p xtask --bin fuzz_seeds -- fuzz/corpus)
 cargo +nightly fuzz build --sanitizer none
 mapfile -t targets < <(cargo +nightly fuzz list)
 half=$(((${#targets[@]} + 1) / 2))

@@ -21,7 +21,7 @@ flags+=("${extra_flags[@]}")
 # Seeds come from freshly issued codes (examples/fuzz_seeds.rs), not from binary files in git.
 # FUZZ_PREPARED=1 skips seeding and building (a caller that did both already, as ci.sh does).
 if [ "${FUZZ_PREPARED:-0}" != 1 ]; then
-    (cd .. && cargo run --quiet --example fuzz_seeds -- fuzz/corpus) || exit 2
+    (cd .. && cargo run --quiet -p xtask --bin fuzz_seeds -- fuzz/corpus) || exit 2
     nice -n "$nice_level" cargo +nightly fuzz build "${flags[@]}" || exit 2
 fi
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation testing of what a change touched: cargo-mutants on the lines of src/ that differ from
+# Mutation testing of what a change touched: cargo-mutants on the lines of crates/ that differ from
 # BASE (default main), committed or not, within the decision and interop code that
 # .cargo/mutants.toml selects. Run it before asking for a merge; MUTANTS.md says what to do with
 # a missed mutant.
@@ -24,14 +24,14 @@ fi
 diff=$(mktemp)
 trap 'rm -f "$diff"' EXIT
 # From the point where this branch left BASE to the working tree: uncommitted edits count too.
-git diff "$(git merge-base "$base" HEAD)" -- src > "$diff"
+git diff "$(git merge-base "$base" HEAD)" -- crates > "$diff"
 if [ ! -s "$diff" ]; then
-    echo "nothing under src/ changed since $base: no mutants to test"
+    echo "nothing under crates/ changed since $base: no mutants to test"
     exit 0
 fi
 
 # cargo-mutants builds a copy of the tree; when CARGO_TARGET_DIR is shared with this tree, the
 # copy's artifacts (with its paths, such as env!("CARGO_MANIFEST_DIR"), compiled in) look fresh
 # to cargo afterwards. Touching the crate root makes the next build here recompile them.
-trap 'rm -f "$diff"; touch src/lib.rs' EXIT
+trap 'rm -f "$diff"; touch crates/*/src/lib.rs' EXIT
 nice -n 15 cargo mutants --in-diff "$diff" -j "${MUTANTS_JOBS:-1}" "$@"

@@ -5,7 +5,7 @@
 
 use healthpass::Limits;
 use healthpass::cose::{CoseMessage, plain_path_agrees};
-use healthpass::interop::dcc::plain_payload_agrees;
+use healthpass_interop::dcc::plain_payload_agrees;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

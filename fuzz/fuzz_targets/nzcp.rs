@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeZone, Utc};
 use healthpass::Limits;
-use healthpass::interop::nzcp::{NzcpIssuer, NzcpVerifier};
+use healthpass_interop::nzcp::{NzcpIssuer, NzcpVerifier};
 use libfuzzer_sys::fuzz_target;
 
 const DID_DOCUMENT: &str = include_str!("../../test-vectors/nzcp/did.json");

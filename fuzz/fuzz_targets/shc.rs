@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeZone, Utc};
 use healthpass::Limits;
-use healthpass::interop::conformance::SHC_EXAMPLE_ISSUER;
-use healthpass::interop::shc::{ShcIssuer, ShcVerifier, assemble};
+use healthpass_conformance::SHC_EXAMPLE_ISSUER;
+use healthpass_interop::shc::{ShcIssuer, ShcVerifier, assemble};
 use libfuzzer_sys::fuzz_target;
 
 const JWKS: &str = include_str!("../../test-vectors/shc/examples/issuer/.well-known/jwks.json");

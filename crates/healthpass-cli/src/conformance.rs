@@ -1,0 +1,91 @@
+//! `healthpass conformance`: runs a foreign format's test vectors and prints the report.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use healthpass_conformance::{self as conformance, CasesReport};
+
+use crate::Failure;
+
+/// The suites.
+#[derive(clap::Subcommand)]
+pub enum Suite {
+    /// Check every EU DCC test file under DIR (any JSON file with EXPECTEDRESULTS), each
+    /// expectation at its own stage with the file's own validation clock.
+    Dcc {
+        /// The folder of test files (such as test-vectors/dcc).
+        dir: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the NZ COVID Pass examples listed in FILE (nzcp-examples.json).
+    Nzcp {
+        /// The examples file.
+        file: PathBuf,
+        /// The validation clock (RFC 3339); default: the file's suggested clock.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the SMART Health Cards examples in DIR (example-NN-* files and issuer/.well-known).
+    Shc {
+        /// The examples folder.
+        dir: PathBuf,
+        /// The validation clock (RFC 3339); default: one day after the newest card's nbf.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// The issuer URL the examples' keys belong to.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(suite: Suite) -> Result<(), Failure> {
+    match suite {
+        Suite::Dcc { dir, json } => {
+            let report = conformance::run_dcc(&dir)?;
+            if json {
+                let out = serde_json::json!({
+                    "report": &report,
+                    "passed": report.passed(),
+                    "failed": report.failed(),
+                    "known_issues": report.known_issues(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            } else {
+                print!("{}", report.to_text());
+            }
+            finish(report.passed(), report.failed())
+        }
+        Suite::Nzcp { file, at, json } => cases(&conformance::run_nzcp(&file, at)?, json),
+        Suite::Shc { dir, at, issuer, json } => cases(&conformance::run_shc(&dir, issuer.as_deref(), at)?, json),
+    }
+}
+
+fn cases(report: &CasesReport, json: bool) -> Result<(), Failure> {
+    if json {
+        let out = serde_json::json!({ "report": report, "passed": report.passed(), "failed": report.failed() });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        print!("{}", report.to_text());
+    }
+    finish(report.passed(), report.failed())
+}
+
+/// Exit 1 when a check failed, or when none passed or failed: a run that checked nothing has
+/// not passed (the library already refuses a folder with no test file: `no_tests`, exit 2).
+fn finish(passed: usize, failed: usize) -> Result<(), Failure> {
+    if failed > 0 {
+        Err(Failure::Refused(format!("conformance: {failed} of {} checks failed", passed.saturating_add(failed))))
+    } else if passed == 0 {
+        Err(Failure::Refused("conformance: nothing was checked (0 passed, 0 failed)".into()))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,178 @@
+//! `convert`: a checkpoint turns a foreign code (an EU DCC) or a native code of another region
+//! into a native cross-border code. Argument handling and printing only; the work is the
+//! library's (`scenarios::border`, `interop::dcc`, `verify`).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, TimeDelta, Utc};
+use healthpass::claims::{DeclarationCategory, SourceHash};
+use healthpass::verify::{Checkpoint, Policy};
+use healthpass::{Claims, CredentialId, Issuer, KeySet, Verified, Verifier};
+use healthpass_interop::ForeignKeys;
+use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};
+use healthpass_scenarios::border::Converter;
+
+use super::read_public_keys;
+use crate::{Failure, KeyArg, load_signing_key, read_file, read_input};
+
+/// The policy a source must meet when no `--policy` is given.
+const DEFAULT_POLICY: &str =
+    r#"{ "name": "7-day negative test", "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#;
+
+/// `healthpass convert`.
+#[derive(clap::Args)]
+pub(crate) struct ConvertArgs {
+    /// The source code: `HC1:...` (EU DCC) or `HP1:...` (another region's native code), or `-`
+    /// for standard input.
+    code: String,
+    /// A DCC signer certificate (PEM, DER, or bare base64 as DCC test files hold it); repeatable.
+    /// The trust for an `HC1:` source.
+    #[arg(long)]
+    dcc_cert: Vec<PathBuf>,
+    /// Public keys (PEM) of the other region's issuers; repeatable. Trust for an `HP1:` source.
+    #[arg(long, conflicts_with = "source_trust")]
+    source_keys: Vec<PathBuf>,
+    /// The other region's signed trust list (needs --source-anchor). Trust for an `HP1:` source:
+    /// its key scopes, validity and issuer bindings apply.
+    #[arg(long, requires = "source_anchor")]
+    source_trust: Option<PathBuf>,
+    /// The pinned anchor of --source-trust (SPKI PEM; repeatable).
+    #[arg(long)]
+    source_anchor: Vec<PathBuf>,
+    /// The policy the source must meet (JSON, docs/POLICY.md). Default: green, with a negative
+    /// test sampled in the last 7 days (`"negative_test_max_age_hours": 168`).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// The issuer id of the converted code (the checkpoint's authority).
+    #[arg(long)]
+    issuer: String,
+    /// The declaration category of the converted code.
+    #[arg(long, default_value = "individual", value_parser = parse_category)]
+    category: DeclarationCategory,
+    /// The longest validity of the converted code, in hours (never beyond the source's).
+    #[arg(long, default_value_t = 24)]
+    valid_hours: u32,
+    #[command(flatten)]
+    key: KeyArg,
+    /// Convert as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    at: Option<DateTime<Utc>>,
+    /// Allowed clock skew in seconds when verifying the source.
+    #[arg(long, default_value_t = 300)]
+    skew: i64,
+    /// Also write the converted code's QR code as PNG.
+    #[arg(long)]
+    png: Option<PathBuf>,
+}
+
+fn parse_category(text: &str) -> Result<DeclarationCategory, String> {
+    serde_json::from_value(serde_json::Value::String(text.into())).map_err(|e| e.to_string())
+}
+
+/// A certificate file as DER: PEM, DER, or bare base64.
+fn certificate_der(path: &Path) -> Result<Vec<u8>, Failure> {
+    let bytes = read_file(path)?;
+    if bytes.first() == Some(&0x30) {
+        return Ok(bytes);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    if text.contains("-----BEGIN") {
+        let (_, der) = x509_cert::der::pem::decode_vec(&bytes)
+            .map_err(|e| Failure::Usage(format!("{}: PEM: {e}", path.display())))?;
+        return Ok(der);
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(compact)
+        .map_err(|_| Failure::Usage(format!("{}: not a certificate (PEM, DER or base64)", path.display())))
+}
+
+fn refused(what: &str) -> impl FnOnce(healthpass::Error) -> Failure + '_ {
+    move |err| Failure::Refused(format!("REFUSED: {what}: {err}"))
+}
+
+/// Verifies the source: the format's name as FORMAT.md §6.4 records it, and the claims.
+fn verify_source(
+    args: &ConvertArgs,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(&'static str, Verified<Claims>), Failure> {
+    let skew = TimeDelta::try_seconds(args.skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+    let native_trust = !args.source_keys.is_empty() || args.source_trust.is_some();
+    if text.starts_with(DCC_PREFIX) {
+        if native_trust {
+            return Err(Failure::Usage("--source-keys and --source-trust are for HP1: codes; use --dcc-cert".into()));
+        }
+        if args.dcc_cert.is_empty() {
+            return Err(Failure::Usage("an HC1: code needs its signer certificate: --dcc-cert FILE".into()));
+        }
+        let mut keys = ForeignKeys::new();
+        for path in &args.dcc_cert {
+            keys.insert_x509_der(&certificate_der(path)?)?;
+        }
+        let foreign = DccVerifier::new(keys).with_skew(skew).verify(text, now).map_err(refused("the DCC"))?;
+        return Ok(("HC1", foreign.claims));
+    }
+    if !text.starts_with("HP1:") {
+        return Err(Failure::Usage("the source must be an HC1: (EU DCC) or HP1: code".into()));
+    }
+    if !args.dcc_cert.is_empty() {
+        return Err(Failure::Usage("--dcc-cert is for HC1: codes; use --source-keys or --source-trust".into()));
+    }
+    let keys = match &args.source_trust {
+        Some(list) => {
+            let anchors = read_public_keys(&args.source_anchor)?;
+            let mut checkpoint = Checkpoint::new(anchors, &read_file(list)?, Policy::permissive())?;
+            let verdict = checkpoint.check(text, now);
+            if !verdict.accepted {
+                return Err(Failure::Refused(format!("REFUSED: the source code: {verdict}")));
+            }
+            checkpoint.trust_list().to_key_set(now)
+        }
+        None if !args.source_keys.is_empty() => {
+            let mut keys = KeySet::new();
+            for key in read_public_keys(&args.source_keys)? {
+                keys.add(key);
+            }
+            keys
+        }
+        None => {
+            return Err(Failure::Usage(
+                "an HP1: code needs the other region's trust: --source-keys FILE or --source-trust LIST --source-anchor FILE"
+                    .into(),
+            ));
+        }
+    };
+    let verified = Verifier::new(keys).with_skew(skew).verify(text, now).map_err(refused("the source code"))?;
+    Ok(("HP1", verified))
+}
+
+pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
+    let policy = match &args.policy {
+        Some(path) => Policy::read_file(path)?,
+        None => Policy::from_json(DEFAULT_POLICY)?,
+    };
+    let signing = load_signing_key(&args.key)?;
+    let source = read_input(&args.code)?;
+    let source = source.trim();
+    let now = args.at.unwrap_or_else(Utc::now);
+    let (format, verified) = verify_source(args, source, now)?;
+    let converter =
+        Converter { issuer: args.issuer.clone(), policy, category: args.category, valid_hours: args.valid_hours };
+    let claims = converter.convert(source, format, &verified, CredentialId::random()?, now).map_err(|err| {
+        if err.code() == "scenario" { Failure::Refused(format!("REFUSED: {err}")) } else { Failure::from(err) }
+    })?;
+    let code = Issuer::new(signing).issue(&claims)?;
+    eprintln!(
+        "converted a {format} code from {} (sha256 {}) into a {} cross-border code from {}, valid until {}",
+        verified.issuer,
+        SourceHash::of(source),
+        claims.colour.describe().to_uppercase(),
+        claims.issuer,
+        claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
+    );
+    println!("{code}");
+    crate::render(&code, args.png.as_deref(), None, false)
+}

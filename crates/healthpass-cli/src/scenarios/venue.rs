@@ -1,0 +1,136 @@
+//! `venue issue` and `venue check`: a venue's entrance code, and a scan at its door that
+//! verifies the venue first, then the visitor against the venue's policy, and keeps the
+//! holder's check-in record locally. Argument handling and printing only.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use healthpass::CredentialId;
+use healthpass::Issuer;
+use healthpass::verify::Policy;
+use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
+
+use super::read_public_keys;
+use crate::{Failure, KeyArg, load_signing_key, read_file, read_input};
+
+/// Venue commands.
+#[derive(Subcommand)]
+pub(crate) enum VenueCommand {
+    /// Issue a venue's entrance code (kind venue, carrying the policy it applies) to print as a
+    /// poster. Sign with the venue authority's key, which the trust list scopes to venue codes.
+    Issue {
+        /// The venue id (a place code).
+        #[arg(long)]
+        id: String,
+        /// The venue's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The venue's region (ISO 3166-2).
+        #[arg(long)]
+        region: Option<String>,
+        /// The acceptance policy visitors' codes must meet (JSON, docs/POLICY.md).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The venue authority's issuer id (its trust-list entry's `issuer`).
+        #[arg(long)]
+        issuer: String,
+        /// The id of the officer who registered the venue.
+        #[arg(long)]
+        officer: String,
+        /// Days the venue code stays valid.
+        #[arg(long, default_value_t = 365)]
+        valid_days: u32,
+        #[command(flatten)]
+        key: KeyArg,
+        /// Issue as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// Also write the QR code as PNG.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Also write the QR code as SVG.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Verify a venue's code, then a person's code against that venue's policy; exit 0 if the
+    /// person may enter, 1 if the venue or the person is refused. With --checkins, an entry is
+    /// recorded in the holder's local file (written atomically, mode 0600; nothing is sent).
+    Check {
+        /// The venue's code (from its poster).
+        venue_code: String,
+        /// The person's code, or `-` for standard input.
+        person_code: String,
+        /// The signed trust list (its scopes keep venue keys to venue codes).
+        #[arg(long)]
+        trust: PathBuf,
+        /// The pinned trust anchor's public key (SPKI PEM; repeatable).
+        #[arg(long, required = true)]
+        anchor: Vec<PathBuf>,
+        /// Check as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// The holder's check-in file; the entry is recorded only when the person is accepted.
+        #[arg(long)]
+        checkins: Option<PathBuf>,
+        /// Forget check-ins older than this many days when recording.
+        #[arg(long, default_value_t = 28)]
+        keep_days: u32,
+        /// Print the person's verdict as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
+    match command {
+        VenueCommand::Issue { id, name, region, policy, issuer, officer, valid_days, key, at, png, svg } => {
+            let signing = load_signing_key(&key)?;
+            let venue = Venue { venue_id: id, name, region, issuer, policy: Policy::read_file(&policy)? };
+            let claims = venue.claims(&officer, CredentialId::random()?, at.unwrap_or_else(Utc::now), valid_days)?;
+            let code = Issuer::new(signing).issue(&claims)?;
+            eprintln!(
+                "venue code for {} ({}), valid until {}",
+                venue.name.as_deref().unwrap_or("(no name)"),
+                venue.venue_id,
+                claims.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            println!("{code}");
+            crate::render(&code, png.as_deref(), svg.as_deref(), false)
+        }
+        VenueCommand::Check { venue_code, person_code, trust, anchor, at, checkins, keep_days, json } => {
+            let now = at.unwrap_or_else(Utc::now);
+            let mut scanner = VenueScanner::new(read_public_keys(&anchor)?, &read_file(&trust)?)?;
+            let venue = scanner.enter_venue(venue_code.trim(), now).map_err(|e| {
+                if e.code() == "scenario" { Failure::Refused(format!("REFUSED: {e}")) } else { Failure::from(e) }
+            })?;
+            let policy = venue.policy.name.as_deref().map(|n| format!(", policy {n:?}")).unwrap_or_default();
+            println!(
+                "VENUE VERIFIED: {} ({}{}){policy}",
+                venue.name.as_deref().unwrap_or("(no name)"),
+                venue.venue_id,
+                venue.region.as_deref().map(|r| format!(", {r}")).unwrap_or_default(),
+            );
+            let verdict = scanner.check_visitor(&venue, read_input(&person_code)?.trim(), now);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&verdict).unwrap_or_default());
+            } else {
+                println!("{verdict}");
+            }
+            if !verdict.accepted {
+                return Err(Failure::Refused("the person's code does not meet this venue's policy".into()));
+            }
+            if let Some(path) = &checkins {
+                let mut record = CheckIns::read(path)?;
+                record.record(&venue, now, keep_days);
+                record.write(path)?;
+                println!(
+                    "check-in recorded in {} ({} kept, on this device only)",
+                    path.display(),
+                    record.entries.len()
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Fixtures shared by the healthpass crates' tests, benchmarks and developer tools; not published.
+//!
+//! - [`cose`]: COSE_Sign1 messages built by hand (with coset), and PNG headers that claim sizes.
+//! - [`trust`]: the keys, trust list and claims the trust and checkpoint tests share.
+//! - [`vectors`]: every COSE message of the DCC test data, and one-byte changes of them.
+//! - [`images`]: synthetic camera frames and phone photos of real codes, for the scanner.
+#![allow(
+    missing_docs,
+    clippy::should_implement_trait,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod cose;
+pub mod images;
+pub mod trust;
+pub mod vectors;

@@ -1,0 +1,220 @@
+//! The text transport: prefix, base45 (RFC 9285) and bounded zlib (RFC 1950).
+
+use std::io::Write;
+
+use flate2::{Compression, Decompress, FlushDecompress, Status, write::ZlibEncoder};
+
+use crate::{Error, Limits, Result};
+
+/// The first byte of a tagged COSE_Sign1 (CBOR tag 18).
+pub(crate) const COSE_SIGN1_TAG_BYTE: u8 = 0xd2;
+/// The first byte of every zlib stream with a 32 KiB window (CMF = deflate, window 2^15).
+pub(crate) const ZLIB_HEADER_BYTE: u8 = 0x78;
+
+/// Strips `prefix` from `text` after checking the text's length against the limit.
+///
+/// # Errors
+/// [`Error::TooLarge`] if the text is longer than [`Limits::max_text_len`],
+/// [`Error::Prefix`] if it does not start with `prefix`.
+pub fn strip_prefix<'t>(text: &'t str, prefix: &'static str, limits: &Limits) -> Result<&'t str> {
+    if text.len() > limits.max_text_len {
+        return Err(Error::TooLarge { what: "code text", limit: limits.max_text_len });
+    }
+    text.strip_prefix(prefix).ok_or(Error::Prefix { expected: prefix })
+}
+
+/// Decodes base45 text (RFC 9285), refusing every non-canonical or out-of-range group.
+///
+/// # Errors
+/// [`Error::Base45`] naming the fault: a character outside the alphabet, a length that leaves a
+/// single character, a three-character group above 65535 or a final pair above 255.
+pub fn decode_base45(text: &str) -> Result<Vec<u8>> {
+    let bytes = text.as_bytes();
+    // The crate truncates a final pair above 255 to its low byte instead of refusing it, which
+    // would let two texts decode to the same bytes; check that group ourselves.
+    if bytes.len() % 3 == 2 {
+        let tail = bytes.get(bytes.len() - 2..).unwrap_or_default();
+        if let [a, b] = tail {
+            if let (Some(a), Some(b)) = (base45_digit(*a), base45_digit(*b)) {
+                if a + b * 45 > 255 {
+                    return Err(Error::Base45("a final two-character group is above 255"));
+                }
+            }
+        }
+    }
+    base45::decode(bytes).map_err(|_| Error::Base45(diagnose_base45(bytes)))
+}
+
+/// Encodes bytes as base45 (RFC 9285).
+pub fn encode_base45(bytes: &[u8]) -> String {
+    base45::encode(bytes)
+}
+
+fn base45_digit(c: u8) -> Option<u32> {
+    const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    ALPHABET.iter().position(|&a| a == c).and_then(|p| u32::try_from(p).ok())
+}
+
+/// Names the reason a base45 text failed to decode (only called on failure).
+fn diagnose_base45(bytes: &[u8]) -> &'static str {
+    if bytes.iter().any(|&c| base45_digit(c).is_none()) {
+        return "a character outside the base45 alphabet";
+    }
+    if bytes.len() % 3 == 1 {
+        return "the length leaves a single character";
+    }
+    "a three-character group is above 65535"
+}
+
+/// Inflates a zlib stream, stopping as soon as the output would pass `limits.max_decompressed_len`.
+///
+/// The whole input must be one complete zlib stream with a correct checksum.
+///
+/// # Errors
+/// [`Error::TooLarge`] at the cap, [`Error::Decompress`] for a corrupt or truncated stream,
+/// [`Error::TrailingBytes`] for bytes after the stream's end.
+pub fn inflate_bounded(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    inflate_framed(input, Framing::Zlib, limits)
+}
+
+/// How a compressed stream is framed: zlib (RFC 1950) or raw DEFLATE (RFC 1951, as in JWS).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// A zlib stream (RFC 1950): native and DCC codes.
+    Zlib,
+    /// A raw DEFLATE stream (RFC 1951): SMART Health Cards' JWS payloads.
+    RawDeflate,
+}
+
+/// Inflates one complete stream of the given framing, stopping as soon as the output would pass
+/// `limits.max_decompressed_len`; bytes after the stream's end are refused.
+///
+/// # Errors
+/// As [`inflate_bounded`].
+pub fn inflate_framed(input: &[u8], framing: Framing, limits: &Limits) -> Result<Vec<u8>> {
+    let (corrupt, truncated, step) = match framing {
+        Framing::Zlib => ("corrupt zlib stream", "truncated zlib stream", "zlib"),
+        Framing::RawDeflate => ("corrupt DEFLATE stream", "truncated DEFLATE stream", "DEFLATE"),
+    };
+    let cap = limits.max_decompressed_len;
+    let mut inflater = Decompress::new(framing == Framing::Zlib);
+    // Grow the buffer as output arrives, never past the cap (+1 to tell "exactly at" from "over").
+    let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap.saturating_add(1)));
+    loop {
+        let consumed = usize::try_from(inflater.total_in()).unwrap_or(usize::MAX);
+        let rest = input.get(consumed..).unwrap_or_default();
+        let before = (inflater.total_in(), inflater.total_out());
+        let status =
+            inflater.decompress_vec(rest, &mut out, FlushDecompress::Finish).map_err(|_| Error::Decompress(corrupt))?;
+        if out.len() > cap {
+            return Err(Error::TooLarge { what: "decompressed body", limit: cap });
+        }
+        match status {
+            Status::StreamEnd => break,
+            Status::Ok | Status::BufError => {
+                if out.len() == out.capacity() {
+                    let grow = out.capacity().max(256).min(cap.saturating_add(1) - out.len());
+                    if grow == 0 {
+                        return Err(Error::TooLarge { what: "decompressed body", limit: cap });
+                    }
+                    out.reserve_exact(grow);
+                } else if before == (inflater.total_in(), inflater.total_out()) {
+                    return Err(Error::Decompress(truncated));
+                }
+            }
+        }
+    }
+    if usize::try_from(inflater.total_in()).ok() != Some(input.len()) {
+        return Err(Error::TrailingBytes { step });
+    }
+    Ok(out)
+}
+
+/// Compresses bytes with zlib at the best compression level.
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(bytes.len() + 16), Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Splits a decoded body into COSE bytes: inflates it if it is a zlib stream, else returns it as is.
+///
+/// # Errors
+/// [`Error::Body`] if the body is neither, and the errors of [`inflate_bounded`].
+pub fn unwrap_body(body: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
+    match body.first() {
+        Some(&ZLIB_HEADER_BYTE) => inflate_bounded(&body, limits),
+        Some(&COSE_SIGN1_TAG_BYTE) => Ok(body),
+        Some(&other) => Err(Error::Body(other)),
+        None => Err(Error::Cbor { step: "body", detail: "empty".into() }),
+    }
+}
+
+/// Wraps COSE bytes for transport: the zlib form when it is strictly shorter, else the bytes as they are.
+pub fn wrap_body(cose: Vec<u8>) -> Vec<u8> {
+    let compressed = deflate(&cose);
+    if compressed.len() < cose.len() { compressed } else { cose }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base45_round_trip_and_rfc_examples() {
+        assert_eq!(encode_base45(b"AB"), "BB8");
+        assert_eq!(encode_base45(b"Hello!!"), "%69 VD92EX0");
+        assert_eq!(decode_base45("QED8WEX0").unwrap(), b"ietf!");
+    }
+
+    #[test]
+    fn base45_refuses_each_fault_with_its_reason() {
+        assert_eq!(decode_base45("GGW").unwrap_err(), Error::Base45("a three-character group is above 65535"));
+        assert_eq!(decode_base45(":::").unwrap_err(), Error::Base45("a three-character group is above 65535"));
+        assert_eq!(decode_base45("ab").unwrap_err(), Error::Base45("a character outside the base45 alphabet"));
+        assert_eq!(decode_base45("BB8A").unwrap_err(), Error::Base45("the length leaves a single character"));
+        // "::" is 44 + 44*45 = 2024, above 255: the crate alone would truncate it.
+        assert_eq!(decode_base45("::").unwrap_err(), Error::Base45("a final two-character group is above 255"));
+    }
+
+    #[test]
+    fn inflate_round_trip() {
+        let data = b"the same words again and again and again and again".repeat(10);
+        assert_eq!(inflate_bounded(&deflate(&data), &Limits::DEFAULT).unwrap(), data);
+    }
+
+    #[test]
+    fn inflate_stops_a_bomb_at_the_cap() {
+        let bomb = deflate(&vec![0u8; 10 * 1024 * 1024]);
+        let limits = Limits { max_decompressed_len: 4096, ..Limits::DEFAULT };
+        assert_eq!(
+            inflate_bounded(&bomb, &limits).unwrap_err(),
+            Error::TooLarge { what: "decompressed body", limit: 4096 }
+        );
+    }
+
+    #[test]
+    fn inflate_refuses_truncation_corruption_and_trailing_bytes() {
+        let stream = deflate(&b"abc".repeat(100));
+        let truncated = &stream[..stream.len() - 3];
+        assert_eq!(
+            inflate_bounded(truncated, &Limits::DEFAULT).unwrap_err(),
+            Error::Decompress("truncated zlib stream")
+        );
+        let mut trailing = stream.clone();
+        trailing.push(0);
+        assert_eq!(inflate_bounded(&trailing, &Limits::DEFAULT).unwrap_err(), Error::TrailingBytes { step: "zlib" });
+        let mut corrupt = stream;
+        let last = corrupt.len() - 1;
+        corrupt[last] ^= 0xff; // breaks the Adler-32 checksum
+        assert_eq!(inflate_bounded(&corrupt, &Limits::DEFAULT).unwrap_err(), Error::Decompress("corrupt zlib stream"));
+    }
+
+    #[test]
+    fn exact_cap_is_allowed() {
+        let data = vec![7u8; 4096];
+        let limits = Limits { max_decompressed_len: 4096, ..Limits::DEFAULT };
+        assert_eq!(inflate_bounded(&deflate(&data), &limits).unwrap(), data);
+    }
+}

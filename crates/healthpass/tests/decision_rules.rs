@@ -1,0 +1,104 @@
+//! Rules of the decision code that mutation testing (MUTANTS.md) found no test pinning: each test
+//! is named for the rule and fails with the mutant that survived it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use healthpass_testkit::trust as trust_support;
+
+use chrono::TimeDelta;
+use healthpass::Error;
+use healthpass::verify::{Checkpoint, Policy, Verifier};
+use trust_support::*;
+
+fn checkpoint(policy: Policy) -> Checkpoint {
+    Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(5), policy).unwrap()
+}
+
+/// The clock guard's skew is the skew the checkpoint allows a code's own times (TRUST.md step
+/// 4): a code issued within it ahead of the scanner's clock is accepted, one second beyond it is
+/// `issued_in_future`. (Survivor: `ClockGuard::skew` returning zero.)
+#[test]
+fn the_checkpoint_allows_the_clock_skew_for_a_code_issued_ahead_of_its_clock() {
+    let skew = Verifier::DEFAULT_SKEW;
+    let mut cp = checkpoint(Policy::permissive());
+    let mut ahead = claims(1);
+    ahead.issued_at = t0() + skew;
+    ahead.not_before = ahead.issued_at;
+    let verdict = cp.check(&issue(office(), &ahead), t0());
+    assert!(verdict.accepted, "{verdict}");
+    let mut beyond = claims(2);
+    beyond.issued_at = t0() + skew + TimeDelta::seconds(1);
+    beyond.not_before = beyond.issued_at;
+    let verdict = cp.check(&issue(office(), &beyond), t0());
+    assert_eq!(verdict.refusal_codes(), vec!["issued_in_future", "not_yet_valid"]);
+}
+
+/// A policy file is read up to 1 MiB (POLICY.md, `Policy::read_file`) and refused one byte
+/// beyond, before parsing. (Survivors: `1024 * 1024` made `1024 + 1024` or `1024 / 1024`.)
+#[test]
+fn a_policy_file_is_read_up_to_one_mebibyte_and_refused_beyond() {
+    let dir = std::env::temp_dir().join(format!("healthpass-policy-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = r#"{ "accept_colours": ["green"] }"#;
+    let padded = |len: usize| format!("{json}{}", " ".repeat(len - json.len()));
+    let at_limit = dir.join("at-limit.json");
+    std::fs::write(&at_limit, padded(1024 * 1024)).unwrap();
+    assert_eq!(Policy::read_file(&at_limit).unwrap().accept_colours.len(), 1);
+    let over = dir.join("over.json");
+    std::fs::write(&over, padded(1024 * 1024 + 1)).unwrap();
+    assert_eq!(Policy::read_file(&over).unwrap_err(), Error::TooLarge { what: "policy file", limit: 1024 * 1024 });
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `Policy::evaluate` (the public entry for a caller that verified a code itself) lists every
+/// rule the claims fail, and nothing for claims it accepts. (Survivor: `evaluate` returning no
+/// findings; the checkpoint's own path did not reach it.)
+#[test]
+fn policy_evaluate_lists_every_failed_rule_of_verified_claims() {
+    let verifier = Verifier::new([office().public_key()].into_iter().collect());
+    let verified = verifier.verify(&issue(office(), &claims(4)), t0()).unwrap();
+    let strict = Policy::from_json(r#"{ "accept_colours": ["yellow"], "max_code_age_hours": 1 }"#).unwrap();
+    let codes: Vec<_> = strict.evaluate(&verified, t0() + TimeDelta::hours(2)).iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["colour_not_accepted", "code_too_old"]);
+    let green = Policy::from_json(r#"{ "accept_colours": ["green"], "max_code_age_hours": 1 }"#).unwrap();
+    assert!(green.evaluate(&verified, t0()).is_empty());
+}
+
+/// `max_code_age_hours`: a code issued exactly that many hours ago is accepted, one second older
+/// is `code_too_old` (POLICY.md: "at most this many hours ago"). (Survivor: `>` made `>=`.)
+#[test]
+fn max_code_age_includes_its_boundary() {
+    let mut cp = checkpoint(Policy::from_json(r#"{ "accept_colours": ["green"], "max_code_age_hours": 2 }"#).unwrap());
+    let text = issue(office(), &claims(5));
+    let verdict = cp.check(&text, t0() + TimeDelta::hours(2));
+    assert!(verdict.accepted, "{verdict}");
+    let verdict = cp.check(&text, t0() + TimeDelta::hours(2) + TimeDelta::seconds(1));
+    assert_eq!(verdict.refusal_codes(), vec!["code_too_old"]);
+}
+
+/// `accept_issuers` accepts by exact id: the named issuer passes, any other is
+/// `issuer_not_accepted` (POLICY.md). (Survivor: the id comparison inverted.)
+#[test]
+fn accept_issuers_accepts_exactly_the_named_issuers() {
+    let text = issue(office(), &claims(6));
+    let named = Policy::from_json(r#"{ "accept_colours": ["green"], "accept_issuers": ["CN-GD"] }"#).unwrap();
+    let verdict = checkpoint(named).check(&text, t0());
+    assert!(verdict.accepted, "{verdict}");
+    let other = Policy::from_json(r#"{ "accept_colours": ["green"], "accept_issuers": ["CN-GD-SZ"] }"#).unwrap();
+    assert_eq!(checkpoint(other).check(&text, t0()).refusal_codes(), vec!["issuer_not_accepted"]);
+}
+
+/// `negative_test_max_age_hours`: a negative test sampled exactly that many hours ago counts,
+/// one second older is `test_too_old` (POLICY.md: "at most this many hours ago"). (Survivor:
+/// `>` made `>=`.)
+#[test]
+fn negative_test_max_age_includes_its_boundary() {
+    let policy = r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 48 }"#;
+    let mut cp = checkpoint(Policy::from_json(policy).unwrap());
+    let code = claims(7);
+    let sampled = code.evidence.tests.iter().map(|t| t.sampled_at).max().unwrap();
+    let text = issue(office(), &code);
+    let verdict = cp.check(&text, sampled + TimeDelta::hours(48));
+    assert!(verdict.accepted, "{verdict}");
+    let verdict = cp.check(&text, sampled + TimeDelta::hours(48) + TimeDelta::seconds(1));
+    assert_eq!(verdict.refusal_codes(), vec!["test_too_old"]);
+}
