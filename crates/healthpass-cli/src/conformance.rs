@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use healthpass_conformance::{self as conformance, CasesReport};
 
-use crate::Failure;
+use crate::common::Failure;
 
 /// The suites.
 #[derive(clap::Subcommand)]

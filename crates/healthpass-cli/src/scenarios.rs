@@ -11,13 +11,13 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::verify::KindName;
-use healthpass::{Claims, Limits, PublicKey, UnverifiedCode, Verifier};
+use healthpass::{Claims, Limits, UnverifiedCode, Verifier};
 use healthpass_qr::Qr;
 use healthpass_scenarios::card::Card;
 use healthpass_scenarios::rules::RuleSet;
 use healthpass_scenarios::wallet::{Wallet, Whose};
 
-use crate::{Failure, TrustArgs, load_keys, read_file, read_input};
+use crate::common::{Failure, TrustArgs, load_keys, read_file, read_input};
 
 /// The scenario commands, flattened into the top level.
 #[derive(Subcommand)]
@@ -59,15 +59,6 @@ pub(crate) enum Command {
     /// Convert a foreign code (EU DCC) or another region's code into a native cross-border code:
     /// verify it, apply a policy, issue. Exit 1 with the reasons when refused.
     Convert(Box<convert::ConvertArgs>),
-}
-
-/// Public keys from PEM files.
-fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
-    let mut keys = Vec::new();
-    for path in paths {
-        keys.extend(PublicKey::read_file(path)?);
-    }
-    Ok(keys)
 }
 
 /// Wallet commands.

@@ -13,7 +13,7 @@ use healthpass::verify::{
 };
 use healthpass::{Colour, CredentialId, Limits, PublicKey, SigningKey, UnverifiedCode};
 
-use crate::{Failure, read_file, read_input};
+use crate::common::{Failure, read_file, read_input};
 use healthpass_qr::CheckImage;
 
 /// Edit, sign and show trust lists.

@@ -14,8 +14,8 @@ use healthpass_interop::ForeignKeys;
 use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};
 use healthpass_scenarios::border::Converter;
 
-use super::read_public_keys;
-use crate::{Failure, KeyArg, load_signing_key, read_file, read_input};
+use crate::common::read_public_keys;
+use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input};
 
 /// The policy a source must meet when no `--policy` is given.
 const DEFAULT_POLICY: &str =
@@ -174,5 +174,5 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
     println!("{code}");
-    crate::render(&code, args.png.as_deref(), None, false)
+    crate::common::render(&code, args.png.as_deref(), None, false)
 }

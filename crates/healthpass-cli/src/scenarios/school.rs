@@ -11,8 +11,8 @@ use healthpass::{Claims, CredentialId, Issuer, Limits, Subject, SubjectId, Verif
 use healthpass_qr as qr;
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};
 
-use super::read_public_keys;
-use crate::{Failure, KeyArg, load_keys, load_signing_key, read_file, read_input};
+use crate::common::read_public_keys;
+use crate::common::{Failure, KeyArg, load_keys, load_signing_key, read_file, read_input};
 
 /// School commands.
 #[derive(Subcommand)]
@@ -138,7 +138,7 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
                 why.join("; ")
             );
             println!("{code}");
-            crate::render(&code, png.as_deref(), None, false)
+            crate::common::render(&code, png.as_deref(), None, false)
         }
         SchoolCommand::Summary {
             codes,

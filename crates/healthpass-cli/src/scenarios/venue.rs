@@ -11,8 +11,8 @@ use healthpass::Issuer;
 use healthpass::verify::Policy;
 use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
 
-use super::read_public_keys;
-use crate::{Failure, KeyArg, load_signing_key, read_file, read_input};
+use crate::common::read_public_keys;
+use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input};
 
 /// Venue commands.
 #[derive(Subcommand)]
@@ -96,7 +96,7 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
                 claims.expires_at.format("%Y-%m-%d %H:%M UTC")
             );
             println!("{code}");
-            crate::render(&code, png.as_deref(), svg.as_deref(), false)
+            crate::common::render(&code, png.as_deref(), svg.as_deref(), false)
         }
         VenueCommand::Check { venue_code, person_code, trust, anchor, at, checkins, keep_days, json } => {
             let now = at.unwrap_or_else(Utc::now);

@@ -1,0 +1,114 @@
+//! What every command shares: trusted-key and signing-key arguments, the failure that ends a
+//! command (and its exit code), and bounded reading of inputs, files and keys.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use healthpass::fs::{Mode, write_atomic};
+use healthpass::keys::secret_file_is_exposed;
+use healthpass::{Error, KeySet, Limits, PublicKey, SigningKey};
+use healthpass_qr::Qr;
+
+/// Optional trusted keys and a time.
+#[derive(clap::Args)]
+pub(crate) struct TrustArgs {
+    /// PEM files of trusted public keys (repeatable).
+    #[arg(long)]
+    pub(crate) keys: Vec<PathBuf>,
+    /// Trust the built-in demo key.
+    #[arg(long)]
+    pub(crate) demo_key: bool,
+    /// As of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    pub(crate) at: Option<DateTime<Utc>>,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct KeyArg {
+    /// The issuer's secret key file (PKCS#8 PEM).
+    #[arg(long, required_unless_present = "demo_key")]
+    pub(crate) key: Option<PathBuf>,
+    /// Sign with the built-in demo key (never for real codes).
+    #[arg(long)]
+    pub(crate) demo_key: bool,
+}
+
+/// What ends a command: a refusal (exit 1) or a usage/I-O failure (exit 2).
+pub(crate) enum Failure {
+    Refused(String),
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Usage(err.to_string())
+    }
+}
+
+pub(crate) fn load_signing_key(arg: &KeyArg) -> Result<SigningKey, Failure> {
+    match &arg.key {
+        Some(path) => {
+            if secret_file_is_exposed(path)? {
+                eprintln!("warning: {} can be read by other users; run chmod 600 on it", path.display());
+            }
+            Ok(SigningKey::read_file(path)?)
+        }
+        None => Ok(SigningKey::demo()),
+    }
+}
+
+pub(crate) fn load_keys(paths: &[PathBuf], demo: bool) -> Result<KeySet, Failure> {
+    let mut keys = KeySet::new();
+    for path in paths {
+        PublicKey::read_file(path)?.into_iter().for_each(|k| {
+            keys.add(k);
+        });
+    }
+    if demo {
+        keys.add(SigningKey::demo().public_key());
+    }
+    if keys.is_empty() {
+        return Err(Failure::Usage("no trusted keys: give --keys FILE or --demo-key".into()));
+    }
+    Ok(keys)
+}
+
+pub(crate) fn read_input(arg: &str) -> Result<String, Failure> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .take(1 << 20)
+        .read_to_string(&mut input)
+        .map_err(|e| Failure::Usage(format!("standard input: {e}")))?;
+    Ok(input)
+}
+
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    Ok(healthpass::fs::read_bounded(path, Limits::DEFAULT.max_image_bytes, "input file")?)
+}
+
+/// Every public key in each PEM file, in order.
+pub(crate) fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
+    let mut keys = Vec::new();
+    for path in paths {
+        keys.extend(PublicKey::read_file(path)?);
+    }
+    Ok(keys)
+}
+
+pub(crate) fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, terminal: bool) -> Result<(), Failure> {
+    let qr = Qr::encode(text)?;
+    if let Some(path) = png {
+        write_atomic(path, &qr.to_png(6)?, Mode::Public)?;
+    }
+    if let Some(path) = svg {
+        write_atomic(path, qr.to_svg().as_bytes(), Mode::Public)?;
+    }
+    if terminal {
+        println!("{}", qr.to_terminal());
+    }
+    Ok(())
+}
