@@ -22,7 +22,8 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use healthpass::verify::{Checkpoint, KindName, Policy, RevocationList, TrustEntry, TrustList, Verdict};
+use healthpass::decide::{Checkpoint, Policy, Verdict};
+use healthpass::trust::{KindName, RevocationList, TrustEntry, TrustList};
 use healthpass::{KeySet, Limits, PublicKey, SigningKey, UnverifiedCode, Verifier};
 use libfuzzer_sys::fuzz_target;
 

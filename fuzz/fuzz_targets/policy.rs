@@ -2,7 +2,7 @@
 //! serialising and parsing again.
 #![no_main]
 
-use healthpass::verify::Policy;
+use healthpass::decide::Policy;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

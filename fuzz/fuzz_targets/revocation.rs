@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use healthpass::verify::{RevocationList, TrustList};
+use healthpass::trust::{RevocationList, TrustList};
 use healthpass::{Limits, SigningKey};
 use libfuzzer_sys::fuzz_target;
 

@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use healthpass::verify::TrustList;
+use healthpass::trust::TrustList;
 use healthpass::{Limits, SigningKey};
 use libfuzzer_sys::fuzz_target;
 

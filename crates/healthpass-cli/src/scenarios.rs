@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::fs::{Mode, write_atomic};
-use healthpass::verify::KindName;
+use healthpass::trust::KindName;
 use healthpass::{Claims, Limits, UnverifiedCode, Verifier};
 use healthpass_qr::Qr;
 use healthpass_scenarios::card::Card;

@@ -5,12 +5,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, Subcommand};
+use healthpass::decide::{Checkpoint, ClockGuard, Policy, ScannerState, Verdict};
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::keys::{Kid, secret_file_is_exposed};
-use healthpass::verify::{
-    Checkpoint, ClockGuard, CredentialHash, KindName, Policy, RevocationList, ScannerState, Scope, TrustEntry,
-    TrustList, Verdict,
-};
+use healthpass::trust::{CredentialHash, KindName, RevocationList, Scope, TrustEntry, TrustList};
 use healthpass::{Colour, CredentialId, Limits, PublicKey, SigningKey, UnverifiedCode};
 
 use crate::common::{Failure, read_file, read_input};

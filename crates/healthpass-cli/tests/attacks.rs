@@ -13,7 +13,7 @@ use coset::{
 };
 use healthpass::keys::Kid;
 use healthpass::transport::{deflate, encode_base45};
-use healthpass::verify::TrustedKey;
+use healthpass::trust::TrustedKey;
 use healthpass::{Claims, Error, Issuer, KeySet, Limits, PublicKey, SigningKey, Verifier};
 use healthpass_qr as qr;
 use healthpass_qr::Qr;
@@ -943,7 +943,8 @@ mod trust {
     use super::{eddsa, sign1, text};
     use chrono::TimeDelta;
     use coset::{Header, HeaderBuilder, iana};
-    use healthpass::verify::{Checkpoint, KeyAlgorithm, Policy, RevocationList};
+    use healthpass::decide::{Checkpoint, Policy};
+    use healthpass::trust::{KeyAlgorithm, RevocationList};
     use healthpass::{CredentialKind, Error, Limits};
 
     fn checkpoint() -> Checkpoint {

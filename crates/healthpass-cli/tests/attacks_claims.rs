@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{TemperatureCheck, Vaccination};
-use healthpass::verify::{Checkpoint, KindName, Policy, Scope, TrustEntry, TrustList};
+use healthpass::decide::{Checkpoint, Policy};
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialId, KeySet, Limits, Reason, SigningKey, Verified, Verifier};
 use healthpass_scenarios::venue::{Venue, VenueScanner};
 

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use healthpass::verify::TrustedKey;
+use healthpass::trust::TrustedKey;
 use healthpass::{Claims, CredentialId, Issuer, KeySet, SigningKey, Verifier};
 
 #[test]

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::DeclarationCategory;
-use healthpass::verify::{Policy, RevocationList};
+use healthpass::decide::Policy;
+use healthpass::trust::RevocationList;
 use healthpass::{CredentialId, Issuer, Limits, SigningKey, Verifier};
 use healthpass_scenarios::border::Converter;
 use healthpass_scenarios::venue::Venue;

@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use healthpass::claims::SourceHash;
-use healthpass::verify::{KindName, Scope, TrustEntry, TrustList};
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialKind, Issuer, Limits, Reason, SigningKey, Verifier};
 use healthpass_scenarios::venue::CheckIns;
 

@@ -502,7 +502,7 @@ fn a_verified_code_of_another_region_converts_under_a_seven_day_policy() {
     let verified = healthpass::Verifier::new([macau.public_key()].into_iter().collect()).verify(&text, now).unwrap();
     let converter = Converter {
         issuer: "CN-GD".into(),
-        policy: healthpass::verify::Policy::from_json(
+        policy: healthpass::decide::Policy::from_json(
             r#"{ "accept_colours": ["green"], "negative_test_max_age_hours": 168 }"#,
         )
         .unwrap(),
@@ -558,7 +558,7 @@ fn dcc_verifier(certificate: &[u8]) -> healthpass_interop::dcc::DccVerifier {
 fn converter(policy: &str) -> healthpass_scenarios::border::Converter {
     healthpass_scenarios::border::Converter {
         issuer: "CN-GD".into(),
-        policy: healthpass::verify::Policy::from_json(policy).unwrap(),
+        policy: healthpass::decide::Policy::from_json(policy).unwrap(),
         category: healthpass::claims::DeclarationCategory::Individual,
         valid_hours: 24,
     }

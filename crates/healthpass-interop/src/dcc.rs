@@ -13,7 +13,7 @@ use healthpass::claims::{TestKind, TestOutcome, TestResult, Vaccination};
 use healthpass::cose::CoseMessage;
 use healthpass::keys::Kid;
 use healthpass::transport::{decode_base45, inflate_bounded, strip_prefix};
-use healthpass::verify::KeyFingerprint;
+use healthpass::trust::KeyFingerprint;
 use healthpass::{
     Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, SubjectId,
 };

@@ -11,7 +11,7 @@ use super::dcc::foreign_subject_id;
 use super::{ForeignCode, Format, foreign};
 use healthpass::cose::CoseMessage;
 use healthpass::keys::Kid;
-use healthpass::verify::KeyFingerprint;
+use healthpass::trust::KeyFingerprint;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject};
 use healthpass::{Verified, cbor};
 

@@ -15,7 +15,7 @@ use super::{ForeignCode, Format, foreign};
 use healthpass::claims::Vaccination;
 use healthpass::keys::Kid;
 use healthpass::transport::{Framing, inflate_framed};
-use healthpass::verify::KeyFingerprint;
+use healthpass::trust::KeyFingerprint;
 use healthpass::{Claims, Colour, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, Verified};
 
 /// The prefix of SMART Health Card QR text.

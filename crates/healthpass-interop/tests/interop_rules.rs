@@ -6,8 +6,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use ciborium::Value;
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
+use healthpass::decide::Policy;
 use healthpass::transport::{deflate, encode_base45};
-use healthpass::verify::Policy;
 use healthpass_interop::dcc::DccVerifier;
 use healthpass_interop::shc::{ShcIssuer, ShcVerifier};
 use healthpass_interop::{ForeignKey, ForeignKeys, SignerCertificate, dcc_kid};
@@ -232,8 +232,9 @@ fn published_dccs_claim_their_signers_country() {
 
 /// A checkpoint whose trust list holds the PL signer's key (as a bare SPKI entry) under
 /// `issuer` and `region`, and a DCC verifier with that key unbound (no certificate country).
-fn dcc_checkpoint(issuer: &str, region: &str) -> (healthpass::verify::Checkpoint, DccVerifier) {
-    use healthpass::verify::{Checkpoint, KeyAlgorithm, Scope, TrustEntry, TrustList};
+fn dcc_checkpoint(issuer: &str, region: &str) -> (healthpass::decide::Checkpoint, DccVerifier) {
+    use healthpass::decide::Checkpoint;
+    use healthpass::trust::{KeyAlgorithm, Scope, TrustEntry, TrustList};
     let anchor = healthpass::SigningKey::from_seed(&[1; 32]);
     let spki = certificate().spki_der;
     let mut list = TrustList::new(1, t0() - TimeDelta::hours(1), t0() + TimeDelta::days(7));

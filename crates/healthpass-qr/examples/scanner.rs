@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::Parser;
+use healthpass::decide::{Checkpoint, Policy};
 use healthpass::fs::{Mode, write_atomic};
-use healthpass::verify::{Checkpoint, KindName, Policy, RevocationList, Scope, TrustEntry, TrustList};
+use healthpass::trust::{KindName, RevocationList, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialId, Issuer, Limits, PublicKey, Reason, SigningKey};
 use healthpass_qr::CheckImage;
 use healthpass_qr::Qr;

@@ -1,7 +1,7 @@
 //! QR codes: render code text as PNG, SVG or terminal blocks, and scan images back to text.
 //!
 //! The core crate takes code text only; [`VerifyImage`] and [`CheckImage`] give its
-//! [`Verifier`](healthpass::Verifier) and [`Checkpoint`](healthpass::verify::Checkpoint) their
+//! [`Verifier`](healthpass::Verifier) and [`Checkpoint`](healthpass::decide::Checkpoint) their
 //! image entry points.
 //!
 //! Scanning is split by stage: [`read_image`] decodes a file into at most

@@ -4,7 +4,7 @@
 //! for an issuer backend). These traits add the image entry points back where the scanner is.
 
 use chrono::{DateTime, Utc};
-use healthpass::verify::{Checkpoint, Verdict};
+use healthpass::decide::{Checkpoint, Verdict};
 use healthpass::{Claims, Result, Verified, Verifier};
 
 use crate::scan;

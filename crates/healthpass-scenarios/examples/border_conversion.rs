@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use healthpass::claims::DeclarationCategory;
-use healthpass::verify::Policy;
+use healthpass::decide::Policy;
 use healthpass::{Claims, CredentialId, Issuer, KeySet, SigningKey, Verifier};
 use healthpass_scenarios::border::Converter;
 

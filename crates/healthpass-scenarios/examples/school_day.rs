@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
-use healthpass::verify::{Checkpoint, KindName, Policy, Scope, TrustEntry, TrustList};
+use healthpass::decide::{Checkpoint, Policy};
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, CredentialId, Issuer, Limits, SigningKey, Subject, SubjectId};
 use healthpass_scenarios::school::{ClassSummary, DailyReport, Pupil, Term};
 

@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use healthpass::verify::{KindName, Policy, Scope, TrustEntry, TrustList};
+use healthpass::decide::Policy;
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialId, Issuer, Limits, Reason, SigningKey};
 use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use healthpass::claims::{DeclarationCategory, SourceCode, SourceHash};
-use healthpass::verify::policy::POLICY_KIND;
-use healthpass::verify::{Finding, Policy};
+use healthpass::decide::policy::POLICY_KIND;
+use healthpass::decide::{Finding, Policy};
 use healthpass::{Claims, CredentialId, CredentialKind, Error, Reason, Result, Verified};
 
 /// Converts verified foreign or other-region codes into native cross-border codes.

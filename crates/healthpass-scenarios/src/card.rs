@@ -33,7 +33,7 @@ use embedded_graphics::text::{Baseline, Text};
 use embedded_graphics::{Drawable, Pixel};
 use image::{ImageFormat, Rgb, RgbImage};
 
-use healthpass::verify::mask_name;
+use healthpass::decide::mask_name;
 use healthpass::{Claims, Colour, Error, Result};
 use healthpass_qr::Qr;
 

@@ -46,8 +46,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::{TestOutcome, TestResult};
+use healthpass::decide::policy::region_contains;
 use healthpass::time::saturating_after;
-use healthpass::verify::policy::region_contains;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject};
 
 /// The largest number of days any period of a rule set may last.

@@ -18,9 +18,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::OfficerDecision;
+use healthpass::decide::{Checkpoint, Policy, Verdict};
 use healthpass::fs::{Mode, read_bounded, write_atomic};
 use healthpass::keys::PublicKey;
-use healthpass::verify::{Checkpoint, Policy, Verdict};
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject, SubjectId};
 
 /// The prefix of the officer decision's basis that carries a venue's policy.
@@ -214,7 +214,7 @@ pub fn poster_policy() -> Policy {
     {
         let mut policy = Policy::permissive();
         policy.accept_colours = vec![Colour::Green];
-        policy.accept_kinds = Some(vec![healthpass::verify::KindName::Venue]);
+        policy.accept_kinds = Some(vec![healthpass::trust::KindName::Venue]);
         policy
     }
 }

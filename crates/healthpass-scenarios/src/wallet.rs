@@ -27,8 +27,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::Relation;
+use healthpass::decide::mask_name;
 use healthpass::fs::{Mode, read_bounded, write_atomic};
-use healthpass::verify::mask_name;
 use healthpass::{Claims, Error, Limits, Result, UnverifiedCode};
 
 /// The largest wallet file read.

@@ -2,7 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use healthpass::verify::{KindName, Scope, TrustEntry, TrustList};
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialId, Issuer, Limits, SigningKey};
 
 /// The time the tests pretend it is.

@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthpass::verify::{CredentialHash, RevocationList, TrustList};
+use healthpass::trust::{CredentialHash, RevocationList, TrustList};
 use healthpass::{Claims, CredentialId, Limits, SigningKey};
 
 const REVOKED: u32 = 1_000_000;

@@ -9,7 +9,8 @@ use std::hint::black_box;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthpass::verify::{Checkpoint, CredentialHash, Policy, RevocationList, TrustEntry, TrustList};
+use healthpass::decide::{Checkpoint, Policy};
+use healthpass::trust::{CredentialHash, RevocationList, TrustEntry, TrustList};
 use healthpass::{Claims, CredentialId, Issuer, KeySet, Limits, SigningKey, UnverifiedCode, Verifier};
 
 fn typical() -> (String, Verifier) {

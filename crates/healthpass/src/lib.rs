@@ -1,12 +1,31 @@
 //! # healthpass
 //!
-//! Offline-verifiable signed health-status codes.
+//! Offline-verifiable signed health-status codes: the core every issuer backend, scanner and
+//! binding depends on. Text in, text out: no QR code, image decoder or command line here (those
+//! are the `healthpass-qr`, `healthpass-scenarios`, `healthpass-interop` and `healthpass-cli`
+//! crates), and it builds for `wasm32-unknown-unknown`.
 //!
-//! An issuer turns [`Claims`] (a colour, the reasons behind it, evidence, a pseudonymous
-//! subject and a validity window) into `HP1:` text: a CWT signed with Ed25519 in a COSE_Sign1,
-//! zlib-compressed when that is shorter, base45-encoded. A scanner turns that text (or a photo of
-//! its QR code) back into [`Verified`] claims, offline, against keys it trusts and a clock it is
-//! given. `docs/FORMAT.md` in the repository is the normative wire format.
+//! ## Concepts
+//!
+//! - **Claims** ([`Claims`]): a colour ([`Colour`]), the reasons behind it ([`Reason`]),
+//!   evidence ([`Evidence`]), a pseudonymous [`Subject`] and a validity window.
+//! - **Code**: claims as `HP1:` text: a CWT signed with Ed25519 in a COSE_Sign1, zlib-compressed
+//!   when that is shorter, base45-encoded. `docs/FORMAT.md` is the normative wire format.
+//! - **Issuer** ([`Issuer`]) signs claims into a code with a [`SigningKey`].
+//! - **Verifier** ([`Verifier`]) checks a code's structure, signature, key and validity window
+//!   against a [`KeySet`] and a clock it is given, and returns [`Verified`] claims, which only a
+//!   verifier can construct: the type says the signature was checked.
+//! - **Trust** ([`trust`]): a signed [`TrustList`] says which keys may sign which kinds, colours
+//!   and regions, for how long; signed [`RevocationList`]s withdraw credentials and keys.
+//! - **Decision** ([`decide`]): a [`Checkpoint`] holds a trust list, revocation lists, an
+//!   acceptance [`Policy`] and an anti-rollback clock guard, and gives a [`Verdict`] listing every
+//!   reason a code is refused, each with a stable code.
+//! - **Limits** ([`Limits`]): a hard cap on every input, checked before the work it bounds. Every
+//!   failure is an [`Error`] naming the step that failed ([`Error::code`] is stable).
+//!
+//! ## Usage
+//!
+//! Issue a code and verify it with a plain key set:
 //!
 //! ```
 //! use chrono::{TimeDelta, TimeZone, Utc};
@@ -37,6 +56,16 @@
 //! assert_eq!(*verified, claims);
 //! # Ok::<(), healthpass::Error>(())
 //! ```
+//!
+//! At a checkpoint, decide with a signed trust list and a policy instead:
+//! `Checkpoint::new_at(anchors, &trust_list, policy, now)?.check(&text, now)` gives a
+//! [`Verdict`] (see [`Checkpoint`]).
+//!
+//! ## Features
+//!
+//! - `pem`: keys as PKCS#8 / SPKI PEM files (`SigningKey::read_file` and the like).
+//! - `hazmat`: the strict CBOR reader (`cbor`), checked time arithmetic (`time`) and
+//!   `Verified::new`, for the crates that verify other formats. Not needed to issue or verify.
 
 #[cfg(feature = "hazmat")]
 pub mod cbor;
@@ -45,6 +74,7 @@ pub mod cbor;
 mod cbor;
 pub mod claims;
 pub mod cose;
+pub mod decide;
 mod error;
 pub mod fs;
 mod issue;
@@ -56,14 +86,17 @@ pub mod time;
 #[allow(dead_code, unreachable_pub)]
 mod time;
 pub mod transport;
+pub mod trust;
 pub mod verify;
 
 pub use claims::{Claims, Colour, CredentialId, CredentialKind, Evidence, Holder, Reason, Subject, SubjectId};
+pub use decide::{Checkpoint, Policy, Verdict};
 pub use error::{Error, Result};
 pub use issue::Issuer;
 pub use keys::{Kid, PublicKey, SigningKey};
 pub use limits::Limits;
-pub use verify::{KeySet, UnverifiedCode, Verified, Verifier};
+pub use trust::{KeySet, RevocationList, TrustList};
+pub use verify::{UnverifiedCode, Verified, Verifier};
 
 /// The prefix of native code text: version 1 of the format in `docs/FORMAT.md`.
 pub const PREFIX: &str = "HP1:";

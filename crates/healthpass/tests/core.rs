@@ -181,7 +181,7 @@ fn several_keys_may_share_a_kid() {
     let key = SigningKey::demo();
     let other = SigningKey::from_seed(&[5; 32]);
     let mut keys = KeySet::new();
-    keys.insert_under(key.kid(), healthpass::verify::TrustedKey { key: other.public_key(), issuer: None });
+    keys.insert_under(key.kid(), healthpass::trust::TrustedKey { key: other.public_key(), issuer: None });
     keys.add(key.public_key());
     assert_eq!(keys.get(&key.kid()).len(), 2);
     assert!(Verifier::new(keys).verify(&code(), now()).is_ok());
@@ -212,7 +212,7 @@ fn expired_and_not_yet_valid() {
 fn an_issuer_bound_key_refuses_other_issuers() {
     let key = SigningKey::demo();
     let mut keys = KeySet::new();
-    keys.insert(healthpass::verify::TrustedKey { key: key.public_key(), issuer: Some("HK-DH".into()) });
+    keys.insert(healthpass::trust::TrustedKey { key: key.public_key(), issuer: Some("HK-DH".into()) });
     assert_eq!(Verifier::new(keys).verify(&code(), now()).unwrap_err(), Error::IssuerMismatch);
 }
 

@@ -6,7 +6,8 @@ use healthpass_testkit::trust as trust_support;
 
 use chrono::TimeDelta;
 use healthpass::Error;
-use healthpass::verify::{Checkpoint, Policy, Verifier};
+use healthpass::decide::{Checkpoint, Policy};
+use healthpass::verify::Verifier;
 use trust_support::*;
 
 fn checkpoint(policy: Policy) -> Checkpoint {

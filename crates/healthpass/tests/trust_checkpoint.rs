@@ -8,8 +8,9 @@ use healthpass_testkit::trust as trust_support;
 use chrono::TimeDelta;
 use coset::{Header, HeaderBuilder, iana};
 use healthpass::claims::{TestKind, TestOutcome, TestResult};
+use healthpass::decide::{Checkpoint, ClockGuard, Policy, ScannerState};
 use healthpass::transport::encode_base45;
-use healthpass::verify::{Checkpoint, ClockGuard, KeyFingerprint, Policy, RevocationList, ScannerState, TrustedKey};
+use healthpass::trust::{KeyFingerprint, RevocationList, TrustedKey};
 use healthpass::{Claims, Colour, CredentialKind, Error, KeySet, Limits, Reason, SigningKey, Verifier};
 use healthpass_qr::CheckImage;
 use trust_support::*;
@@ -313,7 +314,7 @@ fn the_trust_list_fixes_each_keys_algorithm() {
     let mut list = trust_list(5);
     list.entries.retain(|e| e.kid != office().kid());
     let mut p256 = trust_support::entry(&office(), "CN-GD", Default::default());
-    p256.algorithm = healthpass::verify::KeyAlgorithm::Es256;
+    p256.algorithm = healthpass::trust::KeyAlgorithm::Es256;
     p256.public_key = vec![0x30, 0x03, 0x02, 0x01, 0x00];
     list.entries.push(p256);
     let mut cp =
@@ -572,10 +573,10 @@ fn a_foreign_code_is_trusted_only_under_the_trust_list_key_that_verified_it() {
     let (code, key, clock) = swedish_dcc();
     assert_eq!(*code.claims.key_fingerprint(), KeyFingerprint::of(key.spki_der()));
     let algorithm = match key.alg() {
-        healthpass_interop::ForeignAlg::Es256 => healthpass::verify::KeyAlgorithm::Es256,
-        healthpass_interop::ForeignAlg::Ps256 => healthpass::verify::KeyAlgorithm::Ps256,
+        healthpass_interop::ForeignAlg::Es256 => healthpass::trust::KeyAlgorithm::Es256,
+        healthpass_interop::ForeignAlg::Ps256 => healthpass::trust::KeyAlgorithm::Ps256,
     };
-    let entry = healthpass::verify::TrustEntry {
+    let entry = healthpass::trust::TrustEntry {
         kid: key.kid().clone(),
         algorithm,
         public_key: key.spki_der().to_vec(),
@@ -585,8 +586,8 @@ fn a_foreign_code_is_trusted_only_under_the_trust_list_key_that_verified_it() {
         valid_until: clock + TimeDelta::days(365),
         scope: Default::default(),
     };
-    let decide = |entry: healthpass::verify::TrustEntry| {
-        let mut list = healthpass::verify::TrustList::new(1, clock - TimeDelta::hours(1), clock + TimeDelta::days(7));
+    let decide = |entry: healthpass::trust::TrustEntry| {
+        let mut list = healthpass::trust::TrustList::new(1, clock - TimeDelta::hours(1), clock + TimeDelta::days(7));
         list.entries.push(entry);
         let signed = list.sign(&anchor(), &Limits::DEFAULT).unwrap();
         let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed, Policy::permissive()).unwrap();
@@ -596,6 +597,6 @@ fn a_foreign_code_is_trusted_only_under_the_trust_list_key_that_verified_it() {
     // Another signer's key listed under the same kid: the DCC was not verified by it.
     let other = dcc_certificate_key("FR/2DCode/raw/DCC_Test_0001.json");
     assert_ne!(other.spki_der(), key.spki_der());
-    let impostor = healthpass::verify::TrustEntry { public_key: other.spki_der().to_vec(), ..entry };
+    let impostor = healthpass::trust::TrustEntry { public_key: other.spki_der().to_vec(), ..entry };
     assert_eq!(decide(impostor), vec!["untrusted_key"]);
 }

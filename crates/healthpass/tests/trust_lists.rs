@@ -6,9 +6,9 @@ use healthpass_testkit::trust as trust_support;
 
 use ciborium::Value;
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
-use healthpass::verify::{
-    Checkpoint, CredentialHash, KeyAlgorithm, Policy, REVOCATION_LIST_MARKER, RevocationList, TRUST_LIST_MARKER,
-    TrustList,
+use healthpass::decide::{Checkpoint, Policy};
+use healthpass::trust::{
+    CredentialHash, KeyAlgorithm, REVOCATION_LIST_MARKER, RevocationList, TRUST_LIST_MARKER, TrustList,
 };
 use healthpass::{CredentialId, Error, Limits, SigningKey};
 use trust_support::*;

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, TimeDelta, Utc};
-use healthpass::verify::{Checkpoint, ClockGuard, CredentialHash, Policy, RevocationList, TrustList};
+use healthpass::decide::{Checkpoint, ClockGuard, Policy};
+use healthpass::trust::{CredentialHash, RevocationList, TrustList};
 use healthpass::{Claims, CredentialId, Error, Issuer, Limits, PublicKey, SigningKey};
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, TimeDelta, Utc};
-use healthpass::verify::TrustedKey;
+use healthpass::trust::TrustedKey;
 use healthpass::{Claims, Error, Issuer, KeySet, PublicKey, SigningKey, Verified, Verifier};
 use serde_json::Value;
 

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{DeclarationCategory, SourceHash};
-use healthpass::verify::{Checkpoint, Policy};
+use healthpass::decide::{Checkpoint, Policy};
 use healthpass::{Claims, CredentialId, Issuer, KeySet, Verified, Verifier};
 use healthpass_interop::ForeignKeys;
 use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::Subcommand;
-use healthpass::verify::{Checkpoint, Policy};
+use healthpass::decide::{Checkpoint, Policy};
 use healthpass::{Claims, CredentialId, Issuer, Limits, Subject, SubjectId, Verifier};
 use healthpass_qr as qr;
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};

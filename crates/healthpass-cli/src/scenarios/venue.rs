@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::CredentialId;
 use healthpass::Issuer;
-use healthpass::verify::Policy;
+use healthpass::decide::Policy;
 use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
 
 use crate::common::read_public_keys;

@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use curve25519_dalek::edwards::EdwardsPoint;
 
-use super::signature::{self, Prepared};
-use super::{TrustedKey, UnverifiedCode, Verified, Verifier};
 use crate::keys::Kid;
+use crate::trust::TrustedKey;
+use crate::verify::UnverifiedCode;
+use crate::verify::Verified;
+use crate::verify::Verifier;
+use crate::verify::signature::{self, Prepared};
 use crate::{Claims, Error, Result};
 
 /// A code whose structure, algorithm, kid and signature encodings have passed, waiting for its

@@ -1,34 +1,17 @@
-//! The verifier: text or image → checked signature, key and validity → [`Verified`] claims.
+//! The verifier: code text → checked signature, key and validity → [`Verified`] claims.
 //!
-//! [`Verifier`] checks a code against a plain [`KeySet`]. [`Checkpoint`] makes a checkpoint's
-//! whole decision offline: a signed [`TrustList`] with scoped keys, signed [`RevocationList`]s,
-//! an acceptance [`Policy`] and the anti-rollback [`ClockGuard`], giving a [`Verdict`] that lists
-//! every reason a code is refused (`docs/TRUST.md`, `docs/POLICY.md`).
+//! [`Verifier`] checks a code against a plain [`KeySet`], one at a time or
+//! many with one equation ([`Verifier::verify_batch`]). The decisions a checkpoint makes beyond
+//! the signature (trust lists, revocation, policy, clock) are in [`crate::decide`].
 
 mod batch;
-mod checkpoint;
-mod clock;
-mod envelope;
-mod keyset;
-pub mod policy;
-mod revocation;
 pub(crate) mod signature;
-mod state;
-mod trust_list;
-mod verdict;
 
 use std::ops::Range;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-pub use checkpoint::Checkpoint;
-pub use clock::ClockGuard;
-pub use keyset::{KeyFingerprint, KeySet, TrustedKey};
-pub use policy::Policy;
-pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
-pub use state::{ListSequence, ScannerState};
-pub use trust_list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
-pub use verdict::{Finding, Summary, Verdict, mask_name};
+use crate::trust::{KeyFingerprint, KeySet, TrustedKey};
 
 use crate::cose::{self, AlgValue, NativeSign1, decode_native};
 use crate::keys::Kid;
@@ -65,7 +48,7 @@ impl<T> Verified<T> {
     }
 
     /// The fingerprint of the key whose signature verified (SHA-256 of the key's bytes as a
-    /// trust list holds them). [`Checkpoint::check_verified`] trusts only a trust-list entry
+    /// trust list holds them). [`Checkpoint::check_verified`](crate::Checkpoint::check_verified)(crate::Checkpoint::check_verified) trusts only a trust-list entry
     /// holding this very key, not merely one with the same kid.
     pub fn key_fingerprint(&self) -> &KeyFingerprint {
         &self.key

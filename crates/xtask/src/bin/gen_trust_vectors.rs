@@ -12,10 +12,10 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ciborium::Value as Cbor;
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::claims::{TestKind, TestOutcome};
+use healthpass::decide::{Checkpoint, Policy};
 use healthpass::fs::{Mode, write_atomic};
-use healthpass::verify::{
-    Checkpoint, KindName, Policy, REVOCATION_LIST_MARKER, RevocationList, Scope, TRUST_LIST_MARKER, TrustEntry,
-    TrustList,
+use healthpass::trust::{
+    KindName, REVOCATION_LIST_MARKER, RevocationList, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList,
 };
 use healthpass::{Claims, Colour, CredentialId, Issuer, Limits, Reason, SigningKey};
 use serde_json::{Value, json};
@@ -270,7 +270,7 @@ fn main() {
         ),
     ));
     let mut hashes: Vec<[u8; 16]> =
-        [1u8, 2].iter().map(|&i| healthpass::verify::CredentialHash::of(&CredentialId([i; 16])).0).collect();
+        [1u8, 2].iter().map(|&i| healthpass::trust::CredentialHash::of(&CredentialId([i; 16])).0).collect();
     hashes.sort();
     hashes.reverse();
     let unsorted = sign_raw(

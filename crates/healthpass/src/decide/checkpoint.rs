@@ -4,15 +4,17 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::clock::ClockGuard;
-use super::keyset::KeyFingerprint;
-use super::policy::{Policy, issuer_outside_region};
-use super::revocation::RevocationList;
-use super::state::ScannerState;
-use super::trust_list::{KeyAlgorithm, TrustEntry, TrustList};
-use super::verdict::{Finding, Summary, Verdict};
-use super::{UnverifiedCode, Verified, Verifier};
+use crate::decide::clock::ClockGuard;
+use crate::decide::policy::{Policy, issuer_outside_region};
+use crate::decide::state::ScannerState;
+use crate::decide::verdict::{Finding, Summary, Verdict};
 use crate::keys::{Kid, PublicKey};
+use crate::trust::keyset::KeyFingerprint;
+use crate::trust::list::{KeyAlgorithm, TrustEntry, TrustList};
+use crate::trust::revocation::RevocationList;
+use crate::verify::UnverifiedCode;
+use crate::verify::Verified;
+use crate::verify::Verifier;
 use crate::{Claims, Error, Limits, Result};
 
 /// Everything a checkpoint decides with, offline: the pinned trust anchors, the current trust
@@ -34,7 +36,8 @@ use crate::{Claims, Error, Limits, Result};
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use healthpass::verify::{Checkpoint, Policy, TrustEntry, TrustList};
+/// use healthpass::decide::{Checkpoint, Policy};
+/// use healthpass::trust::{TrustEntry, TrustList};
 /// use healthpass::{Claims, Issuer, Limits, SigningKey};
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();

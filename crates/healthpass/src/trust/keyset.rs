@@ -10,8 +10,8 @@ use crate::keys::{Kid, PublicKey};
 /// bytes of an Ed25519 key; the SubjectPublicKeyInfo DER of an ES256 or PS256 key).
 ///
 /// A kid names a key but does not identify it (several keys may share one); the fingerprint
-/// does. [`super::Verified::key_fingerprint`] records the key that verified a code, a
-/// [`super::RevocationList`] records the key that signed it, and the scanner state keeps list
+/// does. [`crate::verify::Verified::key_fingerprint`] records the key that verified a code, a
+/// [`crate::trust::RevocationList`] records the key that signed it, and the scanner state keeps list
 /// sequences per signer by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyFingerprint(pub [u8; 32]);

@@ -7,8 +7,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::keyset::KeyFingerprint;
 use crate::fs::{Mode, read_bounded, write_atomic};
+use crate::trust::keyset::KeyFingerprint;
 use crate::{Error, Result};
 
 /// The version a state file carries; a file of another version is refused.
@@ -31,12 +31,12 @@ pub struct ListSequence {
 /// signed time seen (the clock guard) and the highest sequence seen of the trust list and of
 /// each signer's revocation lists (so that an older list is refused as `list_rollback`).
 ///
-/// [`super::Checkpoint::state`] exports it and [`super::Checkpoint::restore_state`] restores
+/// [`crate::decide::Checkpoint::state`] exports it and [`crate::decide::Checkpoint::restore_state`] restores
 /// it; [`ScannerState::read_file`] and [`ScannerState::write_file`] keep it in one JSON file,
 /// read with a bound and written atomically.
 ///
 /// ```
-/// use healthpass::verify::ScannerState;
+/// use healthpass::decide::ScannerState;
 ///
 /// let state = ScannerState::from_json(br#"{ "version": 1, "trust_list_sequence": 6 }"#)?;
 /// assert_eq!(state.trust_list_sequence, Some(6));

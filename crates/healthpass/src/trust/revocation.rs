@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use ciborium::Value;
 use sha2::{Digest, Sha256};
 
-use super::envelope::{self, ListFields, list_error};
-use super::keyset::KeyFingerprint;
-use super::trust_list::TrustList;
 use crate::cbor::MapBuilder;
 use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::trust::envelope::{self, ListFields, list_error};
+use crate::trust::keyset::KeyFingerprint;
+use crate::trust::list::TrustList;
 use crate::{Claims, CredentialId, Error, Limits, Result};
 
 /// The format marker at key 0 of a revocation list's payload.
@@ -255,7 +255,7 @@ impl RevocationList {
     /// another issuer (or for all issuers); [`Error::List`] for hashes that are not a whole
     /// number of 16-byte entries in strictly ascending order.
     pub fn decode_signed(bytes: &[u8], anchors: &[PublicKey], trust: &TrustList, limits: &Limits) -> Result<Self> {
-        let revokers: Vec<(PublicKey, &str, &super::TrustEntry)> = trust
+        let revokers: Vec<(PublicKey, &str, &crate::trust::TrustEntry)> = trust
             .entries
             .iter()
             .filter(|e| e.scope.revocation)

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::trust_list::KindName;
+use crate::trust::list::KindName;
 use crate::{Claims, Colour, Error};
 
 /// One failed rule (or one warning): a stable machine code and a sentence for people.
 ///
 /// Codes are stable: those of [`Error::code`] for verification failures, and the `POLICY_*`
-/// codes of [`super::policy`] for policy rules (listed in `docs/POLICY.md`).
+/// codes of [`crate::decide::policy`] for policy rules (listed in `docs/POLICY.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The stable code, such as `expired`, `out_of_scope` or `test_too_old`.

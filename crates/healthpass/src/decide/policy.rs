@@ -9,10 +9,10 @@ use std::path::Path;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Verified;
-use super::trust_list::KindName;
-use super::verdict::Finding;
 use crate::claims::{TestKind, TestOutcome};
+use crate::decide::verdict::Finding;
+use crate::trust::list::KindName;
+use crate::verify::Verified;
 use crate::{Claims, Colour, Error, Result};
 
 /// The largest policy file read.
@@ -50,7 +50,7 @@ pub const PERSON_KINDS: [KindName; 3] = [KindName::Personal, KindName::Student, 
 /// A checkpoint's acceptance rules. Absent rules do not apply; present lists must not be empty.
 ///
 /// ```
-/// use healthpass::verify::Policy;
+/// use healthpass::decide::Policy;
 /// let policy = Policy::from_json(r#"{
 ///     "name": "Macau border",
 ///     "accept_colours": ["green"],
@@ -222,7 +222,8 @@ impl Policy {
         }
         // Judged against the code's issue time: a code issued after now is refused by the time
         // checks already (`issued_in_future`), and a verified code's issue time is at most now.
-        if let Err(err) = claims.check_evidence_times(now.max(claims.issued_at), super::Verifier::DEFAULT_SKEW) {
+        if let Err(err) = claims.check_evidence_times(now.max(claims.issued_at), crate::verify::Verifier::DEFAULT_SKEW)
+        {
             out.push(Finding::new(POLICY_EVIDENCE_IN_FUTURE, err.to_string()));
         }
         self.check_issuer(claims, &mut out);
@@ -304,7 +305,7 @@ impl Policy {
 /// For claims verified outside the checkpoint (another system's code): the issuer they claim
 /// must lie in the region of the trust-list entry whose key signed them, as it must equal the
 /// entry's issuer. `None` when it does, or when the issuers differ (refused as such already).
-pub(crate) fn issuer_outside_region(entry: &super::TrustEntry, claims: &Claims) -> Option<Error> {
+pub(crate) fn issuer_outside_region(entry: &crate::trust::TrustEntry, claims: &Claims) -> Option<Error> {
     (entry.issuer == claims.issuer && !region_contains(&entry.region, &claims.issuer)).then_some(Error::IssuerMismatch)
 }
 

@@ -6,12 +6,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use ciborium::Value;
 use serde::{Deserialize, Serialize};
 
-use super::KeySet;
-use super::envelope::{self, ListFields, hex_serde, list_error, whole_seconds};
 use crate::cbor::MapBuilder;
 use crate::cose::CoseMessage;
 use crate::keys::{Kid, PublicKey, SigningKey};
-use crate::verify::TrustedKey;
+use crate::trust::KeySet;
+use crate::trust::TrustedKey;
+use crate::trust::envelope::{self, ListFields, hex_serde, list_error, whole_seconds};
 use crate::{Claims, Colour, CredentialKind, Error, Limits, Result};
 
 /// The format marker at key 0 of a trust list's payload.
@@ -440,7 +440,7 @@ impl TrustList {
         Ok(())
     }
 
-    /// The Ed25519 entries valid at `at`, as a [`KeySet`] for the plain [`super::Verifier`]
+    /// The Ed25519 entries valid at `at`, as a [`KeySet`] for the plain [`crate::verify::Verifier`]
     /// (which checks issuer binding but neither scope nor key validity).
     pub fn to_key_set(&self, at: DateTime<Utc>) -> KeySet {
         let mut set = KeySet::new();
@@ -501,7 +501,7 @@ impl TrustList {
     /// half-loaded.
     ///
     /// What is **not** checked here: freshness ([`TrustList::check_fresh`]) and the sequence
-    /// against a held list ([`TrustList::check_update`]); [`super::Checkpoint`] does both.
+    /// against a held list ([`TrustList::check_update`]); [`crate::decide::Checkpoint`] does both.
     ///
     /// # Errors
     /// [`Error::TooLarge`] for a file over [`Limits::max_list_bytes`]; the COSE errors of

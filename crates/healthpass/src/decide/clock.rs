@@ -15,13 +15,13 @@ use crate::{Error, Result};
 /// What it does **not** catch: a clock that is wrong from the start (nothing signed has been
 /// seen yet), or one that runs early but still after every signed time seen. Persist it
 /// between runs so that a restart does not forget it: with the list sequences in a
-/// [`super::ScannerState`] ([`super::Checkpoint::state`]), or alone as [`ClockGuard::newest`]
+/// [`crate::decide::ScannerState`] ([`crate::decide::Checkpoint::state`]), or alone as [`ClockGuard::newest`]
 /// restored with [`ClockGuard::with_newest`]. A signed time later than `now` plus the skew must
 /// never be recorded ([`ClockGuard::observe_at`] refuses it).
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use healthpass::verify::ClockGuard;
+/// use healthpass::decide::ClockGuard;
 ///
 /// let list_issued = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap();
 /// let mut guard = ClockGuard::new(TimeDelta::minutes(5));

@@ -1,0 +1,16 @@
+//! A checkpoint's whole decision, offline: [`Checkpoint`] holds a signed trust list, revocation
+//! lists, an acceptance [`Policy`] and the anti-rollback [`ClockGuard`], and gives a [`Verdict`]
+//! that lists every reason a code is refused (`docs/TRUST.md`, `docs/POLICY.md`). Its memory
+//! across runs is a [`ScannerState`].
+
+pub(crate) mod checkpoint;
+pub(crate) mod clock;
+pub mod policy;
+pub(crate) mod state;
+pub(crate) mod verdict;
+
+pub use checkpoint::Checkpoint;
+pub use clock::ClockGuard;
+pub use policy::Policy;
+pub use state::{ListSequence, ScannerState};
+pub use verdict::{Finding, Summary, Verdict, mask_name};
