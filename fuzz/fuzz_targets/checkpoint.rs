@@ -99,13 +99,13 @@ fuzz_target!(|data: &[u8]| {
 
     let verdict = checkpoint.check(&text, now);
     let _ = verdict.to_string();
-    assert_eq!(verdict.accepted, verdict.refusals.is_empty());
+    assert_eq!(verdict.accepted(), verdict.refusals.is_empty());
     assert!(unpoisoned(&checkpoint), "a code from the future moved the clock guard");
     if !equivocates(&lists, checkpoint.trust_list()) {
         let other = reversed.check(&text, now);
         assert_eq!(codes(&verdict), codes(&other), "the verdict depends on the order the lists were loaded in");
     }
-    if !verdict.accepted {
+    if !verdict.accepted() {
         return;
     }
 
@@ -138,7 +138,7 @@ fuzz_target!(|data: &[u8]| {
 fn codes(verdict: &Verdict) -> (bool, Vec<&'static str>) {
     let mut codes = verdict.refusal_codes();
     codes.sort_unstable();
-    (verdict.accepted, codes)
+    (verdict.accepted(), codes)
 }
 
 /// Whether two of the lists come from one signer for one scope with one sequence but differ:

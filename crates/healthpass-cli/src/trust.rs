@@ -194,7 +194,8 @@ fn parse_colour(text: &str) -> Result<Colour, String> {
 }
 
 fn parse_kid(text: &str) -> Result<Kid, Failure> {
-    hex::decode(text).map(Kid).map_err(|_| Failure::Usage(format!("kid {text}: expected hex digits")))
+    let bytes = hex::decode(text).map_err(|_| Failure::Usage(format!("kid {text}: expected hex digits")))?;
+    Kid::new(bytes).ok_or_else(|| Failure::Usage("an empty kid: give its hex digits".into()))
 }
 
 fn read_draft(path: &Path) -> Result<TrustList, Failure> {
@@ -427,7 +428,7 @@ pub(crate) fn verify(
     } else {
         verdicts.iter().for_each(|v| println!("{v}"));
     }
-    let refused = verdicts.iter().filter(|v| !v.accepted).count();
+    let refused = verdicts.iter().filter(|v| !v.accepted()).count();
     if refused > 0 {
         return Err(Failure::Refused(format!("{refused} of {} code(s) refused", verdicts.len())));
     }

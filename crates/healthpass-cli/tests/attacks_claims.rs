@@ -49,13 +49,13 @@ fn a_venue_poster_is_not_a_persons_code_without_accept_kinds() {
     let poster = issue(authority(), &venue_poster(r#"{ "accept_colours": ["green"] }"#, t0()));
     for policy in [policy(r#"{ "accept_colours": ["green"] }"#), Policy::permissive()] {
         let verdict = checkpoint(policy).check(&poster, t0());
-        assert!(!verdict.accepted);
+        assert!(!verdict.accepted());
         assert_eq!(verdict.refusal_codes(), vec!["kind_not_accepted"], "{verdict}");
     }
     // Person kinds pass without accept_kinds; a policy naming venue accepts the poster.
-    assert!(checkpoint(Policy::permissive()).check(&issue(authority(), &claims(1)), t0()).accepted);
+    assert!(checkpoint(Policy::permissive()).check(&issue(authority(), &claims(1)), t0()).accepted());
     let venues = policy(r#"{ "accept_colours": ["green"], "accept_kinds": ["venue"] }"#);
-    assert!(checkpoint(venues).check(&poster, t0()).accepted);
+    assert!(checkpoint(venues).check(&poster, t0()).accepted());
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn the_newest_venue_poster_governs() {
     // The older poster first, then the newer: the newer one's policy refuses the red visitor.
     let mut scanner = VenueScanner::new(vec![anchor().public_key()], &venue_trust()).unwrap();
     let old = scanner.enter_venue(&loose, t0()).unwrap();
-    assert!(scanner.check_visitor(&old, &red, t0()).accepted, "the loose policy governs until replaced");
+    assert!(scanner.check_visitor(&old, &red, t0()).accepted(), "the loose policy governs until replaced");
     let new = scanner.enter_venue(&strict, t0()).unwrap();
     assert_eq!(new.policy.accept_colours, vec![Colour::Green]);
     let verdict = scanner.check_visitor(&new, &red, t0());

@@ -277,8 +277,8 @@ impl ForeignKey {
         point.extend(coordinate("y")?);
         let spki = p256_spki(&point)?;
         let kid = match text("kid") {
-            Some(kid) => Kid(kid.as_bytes().to_vec()),
-            None => Kid(jwk_thumbprint(jwk)?.into_bytes()),
+            Some(kid) => Kid::new(kid.as_bytes()).ok_or_else(|| Error::Key("JWK: `kid` is empty".into()))?,
+            None => Kid::new(jwk_thumbprint(jwk)?.into_bytes()).ok_or(Error::MissingKid)?,
         };
         ForeignKey::from_spki_der(kid, Some(ForeignAlg::Es256), &spki)
     }
@@ -449,7 +449,7 @@ fn subject_country(subject: &x509_cert::name::Name) -> Option<String> {
 
 /// The DCC kid of a signer certificate: the first 8 bytes of SHA-256 of its DER.
 pub fn dcc_kid(certificate_der: &[u8]) -> Kid {
-    Kid(Sha256::digest(certificate_der).get(..8).unwrap_or_default().to_vec())
+    Kid::sha256_prefix(certificate_der)
 }
 
 /// Trusted foreign keys by kid. Several keys may share a kid (DCC trust lists do hold such
@@ -573,7 +573,7 @@ mod tests {
         assert_eq!(key.verify(ForeignAlg::Es256, b"m", &[0; 64]), Err(Error::BadSignature));
         let keys: ForeignKeys = [key].into_iter().collect();
         assert!(matches!(
-            keys.verify(&Kid(b"nope".to_vec()), ForeignAlg::Es256, b"m", &[0; 64]),
+            keys.verify(&Kid::new(b"nope".as_slice()).unwrap(), ForeignAlg::Es256, b"m", &[0; 64]),
             Err(Error::UnknownKid(_))
         ));
     }

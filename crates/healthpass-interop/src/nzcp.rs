@@ -73,7 +73,8 @@ impl NzcpIssuer {
                 continue;
             }
             let Some(jwk) = method.get("publicKeyJwk") else { continue };
-            let key = ForeignKey::from_jwk(jwk)?.with_kid(Kid(fragment.as_bytes().to_vec())).with_issuer(did.clone());
+            let Some(kid) = Kid::new(fragment.as_bytes()) else { continue };
+            let key = ForeignKey::from_jwk(jwk)?.with_kid(kid).with_issuer(did.clone());
             keys.insert(key);
         }
         if keys.is_empty() {

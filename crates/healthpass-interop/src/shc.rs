@@ -91,7 +91,8 @@ impl ShcIssuer {
         if crl.get("method").and_then(serde_json::Value::as_str) != Some("rid") {
             return Err(err("CRL", "only the rid method is supported"));
         }
-        let entries = self.revoked.entry(Kid(kid.as_bytes().to_vec())).or_default();
+        let kid = Kid::new(kid.as_bytes()).ok_or_else(|| err("CRL", "an empty kid"))?;
+        let entries = self.revoked.entry(kid).or_default();
         for rid in crl.get("rids").and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default() {
             let Some(rid) = rid.as_str() else { continue };
             match rid.split_once('.') {
@@ -250,7 +251,7 @@ impl ShcVerifier {
             Some(other) => return Err(Error::UnsupportedAlg(other.to_owned())),
             None => return Err(Error::MissingAlg { in_unprotected: false }),
         }
-        let kid = Kid(field("kid").ok_or(Error::MissingKid)?.as_bytes().to_vec());
+        let kid = Kid::new(field("kid").ok_or(Error::MissingKid)?.as_bytes()).ok_or(Error::MissingKid)?;
         let payload: serde_json::Value = serde_json::from_slice(&inflate_raw(&decode(payload64, "payload")?, limits)?)
             .map_err(|_| err("payload", "not JSON"))?;
         let iss = payload.get("iss").and_then(serde_json::Value::as_str).ok_or_else(|| err("payload", "no iss"))?;

@@ -52,7 +52,7 @@ fn the_valid_pass_maps_to_the_common_claims() {
     assert_eq!(code.claims.reasons, vec![Reason::Vaccinated]);
     assert_eq!(code.claims.issuer, "did:web:nzcp.covid19.health.nz");
     assert_eq!(code.claims.subject.name.as_deref(), Some("Jack Sparrow"));
-    assert_eq!(code.claims.kid().0, b"key-1");
+    assert_eq!(code.claims.kid().as_bytes(), b"key-1");
     assert_eq!(code.nzcp.unwrap().dob.to_string(), "1960-04-16");
 }
 

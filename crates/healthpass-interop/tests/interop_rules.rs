@@ -52,7 +52,8 @@ fn dcc(iss: Option<&str>, iat: DateTime<Utc>, exp: DateTime<Utc>, payload: &serd
     ciborium::into_writer(&Value::Map(claims), &mut cwt).unwrap();
     let rng = SystemRandom::new();
     let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, PL_KEY, &rng).unwrap();
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(dcc_kid(PL_CERTIFICATE).0).build();
+    let protected =
+        HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(dcc_kid(PL_CERTIFICATE).into_bytes()).build();
     let cose = CoseSign1Builder::new()
         .protected(protected)
         .payload(cwt)
@@ -263,7 +264,7 @@ fn dcc_country_is_bound_to_the_trust_entry_at_the_checkpoint() {
     let claims_de = verifier.verify(&negative(Some("DE"), "DE"), now).unwrap().claims;
     assert_eq!(checkpoint.check_verified(&claims_de, now).refusal_codes(), vec!["issuer_mismatch"]);
     let claims_pl = verifier.verify(&negative(Some("PL"), "PL"), now).unwrap().claims;
-    assert!(checkpoint.check_verified(&claims_pl, now).accepted);
+    assert!(checkpoint.check_verified(&claims_pl, now).accepted());
     // An entry whose issuer lies outside its own region binds nothing it can vouch for.
     let (mut inconsistent, verifier) = dcc_checkpoint("DE", "PL");
     let claims_de = verifier.verify(&negative(Some("DE"), "DE"), now).unwrap().claims;

@@ -88,7 +88,7 @@ fn a_vaccination_card_maps_to_the_common_claims() {
     assert_eq!(code.claims.reasons, vec![Reason::Vaccinated]);
     assert_eq!(code.claims.evidence.vaccinations.len(), 3);
     assert_eq!(code.claims.subject.name.as_deref(), Some("John B. Anyperson"));
-    assert_eq!(code.claims.kid().0, b"3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s");
+    assert_eq!(code.claims.kid().as_bytes(), b"3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s");
 }
 
 #[test]

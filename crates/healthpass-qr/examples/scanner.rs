@@ -93,7 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let bytes = healthpass::fs::read_bounded(path, Limits::DEFAULT.max_image_bytes, "image")?;
         for verdict in checkpoint.check_image(&bytes, now) {
             println!("{}: {verdict}", name(path));
-            if verdict.accepted {
+            if verdict.accepted() {
                 accepted += 1;
             } else {
                 refused += 1;

@@ -89,7 +89,7 @@ pub fn run(checkins: &Path, now: DateTime<Utc>) -> healthpass::Result<Door> {
     let mut visitors = Vec::new();
     for (label, claims) in [("fresh test", &fresh), ("5-day-old test", &stale), ("yellow code", &yellow)] {
         let verdict = scanner.check_visitor(&venue, &health.issue(claims)?, now);
-        visitors.push((label.to_string(), verdict.accepted, verdict.refusal_codes()));
+        visitors.push((label.to_string(), verdict.accepted(), verdict.refusal_codes()));
     }
 
     // The visitor's own app: it verified the same poster, and records the visit on the phone.

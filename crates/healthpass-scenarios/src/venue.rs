@@ -167,7 +167,7 @@ impl VenueScanner {
     /// [`Venue::from_claims`], and [`Error::PosterSuperseded`] for a poster older than the one held.
     pub fn enter_venue(&mut self, poster: &str, now: DateTime<Utc>) -> Result<Venue> {
         let verdict = self.posters.check(poster, now);
-        if !verdict.accepted {
+        if !verdict.accepted() {
             return Err(venue_error(format!("the venue code is refused: {}", verdict.refusal_codes().join(", "))));
         }
         // The checkpoint verified the signature, scope and times; read the claims it accepted.

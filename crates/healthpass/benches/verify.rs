@@ -84,7 +84,7 @@ fn checkpoint(c: &mut Criterion) {
     checkpoint.add_revocation_list(&revoked_bytes).unwrap();
     let text = Issuer::new(SigningKey::demo()).issue(&Claims::example(issued)).unwrap();
     let verdict = checkpoint.check(&text, now);
-    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.accepted(), "{verdict}");
     let code = UnverifiedCode::parse(&text, &Limits::DEFAULT).unwrap();
     let (signed, signature, key) = (code.signed_bytes(), code.signature().to_vec(), issuer.public_key());
 
@@ -93,7 +93,7 @@ fn checkpoint(c: &mut Criterion) {
         b.iter(|| key.verify_strict(black_box(&signed), black_box(&signature)).unwrap())
     });
     group.bench_function("text to Verdict: 1000 keys, 1M revoked, policy", |b| {
-        b.iter(|| assert!(checkpoint.check(black_box(&text), now).accepted))
+        b.iter(|| assert!(checkpoint.check(black_box(&text), now).accepted()))
     });
     group.finish();
 }

@@ -20,7 +20,7 @@ const COSE_SIGN1_TAG: u64 = 18;
 /// Signs `payload` as a tagged COSE_Sign1 with alg EdDSA and the key's kid in the protected
 /// header, an empty unprotected header and empty external AAD.
 pub(crate) fn sign(payload: Vec<u8>, key: &SigningKey) -> Result<Vec<u8>> {
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().0).build();
+    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build();
     CoseSign1Builder::new()
         .protected(protected)
         .payload(payload)
@@ -119,12 +119,12 @@ impl CoseMessage {
 
     /// The kid in the protected header, if any.
     pub fn protected_kid(&self) -> Option<Kid> {
-        (!self.protected_kid.is_empty()).then(|| Kid(self.protected_kid.clone()))
+        Kid::new(self.protected_kid.clone())
     }
 
     /// The kid in the unprotected header, if any.
     pub fn unprotected_kid(&self) -> Option<Kid> {
-        (!self.unprotected_kid.is_empty()).then(|| Kid(self.unprotected_kid.clone()))
+        Kid::new(self.unprotected_kid.clone())
     }
 
     /// The bytes that were signed: the `Sig_structure` built over the protected header bytes as

@@ -22,14 +22,38 @@ const MAX_KEY_FILE: usize = 64 * 1024;
 /// A key id: the bytes a code names its signing key by.
 ///
 /// For native codes it is the first 8 bytes of SHA-256 of the raw 32-byte Ed25519 public key.
-/// Several keys may share a kid; verifiers try each.
+/// Several keys may share a kid; verifiers try each. A kid is never empty: COSE gives an empty
+/// `kid` no meaning, and every reader refuses one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Kid(pub Vec<u8>);
+pub struct Kid(Vec<u8>);
 
 impl Kid {
+    /// A kid of these bytes, or `None` if there are none.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Option<Self> {
+        let bytes = bytes.into();
+        (!bytes.is_empty()).then_some(Kid(bytes))
+    }
+
+    /// The kid's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The kid's bytes, owned.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
     /// The kid of a raw Ed25519 public key.
     pub fn of_ed25519(public_key: &[u8; 32]) -> Self {
-        Kid(Sha256::digest(public_key).get(..8).unwrap_or_default().to_vec())
+        Self::sha256_prefix(public_key)
+    }
+
+    /// The first 8 bytes of SHA-256 of `bytes`: the kid of a native key (its raw 32 bytes) and
+    /// of an EU DCC signer certificate (its DER).
+    pub fn sha256_prefix(bytes: &[u8]) -> Self {
+        let digest = Sha256::digest(bytes);
+        Kid(digest.get(..8).unwrap_or(digest.as_slice()).to_vec())
     }
 }
 

@@ -32,7 +32,7 @@ fn forge(protected: Header, unprotected: Header, payload: Vec<u8>, key: &Signing
 }
 
 fn eddsa_header(key: &SigningKey) -> Header {
-    HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().0).build()
+    HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build()
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn duplicate_map_keys_in_the_protected_header() {
     let key = SigningKey::demo();
     // A protected header {1: -8, 1: -8, 4: kid}, written by hand: coset's builder would not write a duplicate.
     let mut raw = vec![0xd2, 0x84, 0x4f, 0xa3, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48];
-    raw.extend_from_slice(&key.kid().0);
+    raw.extend_from_slice(&key.kid().into_bytes());
     raw.extend_from_slice(&[0xa0, 0x41, 0x00, 0x58, 0x40]);
     raw.extend_from_slice(&[0u8; 64]);
     let text = format!("HP1:{}", encode_base45(&raw));
@@ -140,7 +140,7 @@ fn an_unknown_kid() {
 #[test]
 fn alg_in_the_unprotected_header_only() {
     let key = SigningKey::demo();
-    let protected = HeaderBuilder::new().key_id(key.kid().0).build();
+    let protected = HeaderBuilder::new().key_id(key.kid().into_bytes()).build();
     let unprotected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).build();
     let text = forge(protected, unprotected, Claims::example(now()).to_cbor(), &key, false);
     assert_eq!(verifier().verify(&text, now()).unwrap_err(), Error::MissingAlg { in_unprotected: true });
@@ -149,7 +149,7 @@ fn alg_in_the_unprotected_header_only() {
 #[test]
 fn another_algorithm_is_refused() {
     let key = SigningKey::demo();
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key.kid().0).build();
+    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(key.kid().into_bytes()).build();
     let text = forge(protected, Header::default(), Claims::example(now()).to_cbor(), &key, false);
     assert!(matches!(verifier().verify(&text, now()), Err(Error::UnsupportedAlg(_))));
 }

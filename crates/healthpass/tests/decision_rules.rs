@@ -25,7 +25,7 @@ fn the_checkpoint_allows_the_clock_skew_for_a_code_issued_ahead_of_its_clock() {
     ahead.issued_at = t0() + skew;
     ahead.not_before = ahead.issued_at;
     let verdict = cp.check(&issue(office(), &ahead), t0());
-    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.accepted(), "{verdict}");
     let mut beyond = claims(2);
     beyond.issued_at = t0() + skew + TimeDelta::seconds(1);
     beyond.not_before = beyond.issued_at;
@@ -71,7 +71,7 @@ fn max_code_age_includes_its_boundary() {
     let mut cp = checkpoint(Policy::from_json(r#"{ "accept_colours": ["green"], "max_code_age_hours": 2 }"#).unwrap());
     let text = issue(office(), &claims(5));
     let verdict = cp.check(&text, t0() + TimeDelta::hours(2));
-    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.accepted(), "{verdict}");
     let verdict = cp.check(&text, t0() + TimeDelta::hours(2) + TimeDelta::seconds(1));
     assert_eq!(verdict.refusal_codes(), vec!["code_too_old"]);
 }
@@ -83,7 +83,7 @@ fn accept_issuers_accepts_exactly_the_named_issuers() {
     let text = issue(office(), &claims(6));
     let named = Policy::from_json(r#"{ "accept_colours": ["green"], "accept_issuers": ["CN-GD"] }"#).unwrap();
     let verdict = checkpoint(named).check(&text, t0());
-    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.accepted(), "{verdict}");
     let other = Policy::from_json(r#"{ "accept_colours": ["green"], "accept_issuers": ["CN-GD-SZ"] }"#).unwrap();
     assert_eq!(checkpoint(other).check(&text, t0()).refusal_codes(), vec!["issuer_not_accepted"]);
 }
@@ -99,7 +99,7 @@ fn negative_test_max_age_includes_its_boundary() {
     let sampled = code.evidence.tests.iter().map(|t| t.sampled_at).max().unwrap();
     let text = issue(office(), &code);
     let verdict = cp.check(&text, sampled + TimeDelta::hours(48));
-    assert!(verdict.accepted, "{verdict}");
+    assert!(verdict.accepted(), "{verdict}");
     let verdict = cp.check(&text, sampled + TimeDelta::hours(48) + TimeDelta::seconds(1));
     assert_eq!(verdict.refusal_codes(), vec!["test_too_old"]);
 }

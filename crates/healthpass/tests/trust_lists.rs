@@ -18,7 +18,7 @@ fn sign_raw(payload: &Value, key: &SigningKey) -> Vec<u8> {
     let mut bytes = Vec::new();
     ciborium::ser::into_writer(payload, &mut bytes).unwrap();
     CoseSign1Builder::new()
-        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().0).build())
+        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build())
         .payload(bytes)
         .create_signature(&[], |tbs| key.sign(tbs).to_vec())
         .build()
@@ -65,7 +65,7 @@ fn decode(bytes: &[u8]) -> Result<TrustList, Error> {
 fn a_good_list_round_trips_and_a_raw_one_matches_the_documented_format() {
     assert_eq!(decode(&signed_trust_list(5)).unwrap(), trust_list(5));
     let key = office().public_key();
-    let raw = sign_raw(&raw_list(vec![raw_entry(key.to_bytes().to_vec(), key.kid().0)]), &anchor());
+    let raw = sign_raw(&raw_list(vec![raw_entry(key.to_bytes().to_vec(), key.kid().into_bytes())]), &anchor());
     let list = decode(&raw).unwrap();
     assert_eq!(list.sequence, 9);
     assert_eq!(list.entries[0].algorithm, KeyAlgorithm::Ed25519);
@@ -110,9 +110,9 @@ fn every_truncation_of_a_list_is_refused() {
 #[test]
 fn a_malformed_key_entry_refuses_the_whole_list() {
     let good = office().public_key();
-    let good_entry = raw_entry(good.to_bytes().to_vec(), good.kid().0);
+    let good_entry = raw_entry(good.to_bytes().to_vec(), good.kid().into_bytes());
     let cases = [
-        ("31-byte key", raw_entry(vec![7; 31], good.kid().0)),
+        ("31-byte key", raw_entry(vec![7; 31], good.kid().into_bytes())),
         ("kid of another key", raw_entry(good.to_bytes().to_vec(), vec![1; 8])),
         ("empty kid", raw_entry(good.to_bytes().to_vec(), vec![])),
     ];

@@ -79,7 +79,7 @@ fn checkpoint_vector(name: &str, v: &Value) {
     let expected: Vec<&str> =
         v["expected"]["refusals"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(verdict.refusal_codes(), expected, "{name}: {verdict}");
-    assert_eq!(verdict.accepted, v["expected"]["accepted"].as_bool().unwrap(), "{name}");
+    assert_eq!(verdict.accepted(), v["expected"]["accepted"].as_bool().unwrap(), "{name}");
     assert_eq!(serde_json::to_value(verdict.colour).unwrap(), v["expected"]["colour"], "{name}");
     let claims: Claims = serde_json::from_value(v["claims"].clone()).unwrap();
     assert_eq!(Issuer::new(signing_key(&v["signer"])).issue(&claims).unwrap(), text, "{name}: code text");

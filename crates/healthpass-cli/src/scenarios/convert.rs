@@ -126,7 +126,7 @@ fn verify_source(
             let anchors = read_public_keys(&args.source_anchor)?;
             let mut checkpoint = Checkpoint::new(anchors, &read_file(list)?, Policy::permissive())?;
             let verdict = checkpoint.check(text, now);
-            if !verdict.accepted {
+            if !verdict.accepted() {
                 return Err(Failure::Refused(format!("REFUSED: the source code: {verdict}")));
             }
             checkpoint.trust_list().to_key_set(now)

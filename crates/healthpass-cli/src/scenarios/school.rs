@@ -108,7 +108,7 @@ impl Gate {
         match self {
             Gate::Checkpoint(checkpoint) => {
                 let verdict = checkpoint.check(text, now);
-                if !verdict.accepted {
+                if !verdict.accepted() {
                     return Err(verdict.to_string());
                 }
                 let keys = checkpoint.trust_list().to_key_set(now);

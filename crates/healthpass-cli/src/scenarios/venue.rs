@@ -117,7 +117,7 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
             } else {
                 println!("{verdict}");
             }
-            if !verdict.accepted {
+            if !verdict.accepted() {
                 return Err(Failure::Refused("the person's code does not meet this venue's policy".into()));
             }
             if let Some(path) = &checkins {

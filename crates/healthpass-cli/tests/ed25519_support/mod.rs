@@ -80,8 +80,10 @@ pub fn payload(round: u32) -> Vec<u8> {
 /// A native code by `signer` over `payload` with a signature of the given shape, and the `k`
 /// it was signed with.
 pub fn code(signer: &Signer, payload: Vec<u8>, shape: Shape, round: u32) -> (String, Scalar) {
-    let protected =
-        HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(Kid::of_ed25519(&signer.public).0).build();
+    let protected = HeaderBuilder::new()
+        .algorithm(iana::Algorithm::EdDSA)
+        .key_id(Kid::of_ed25519(&signer.public).into_bytes())
+        .build();
     let mut message = CoseSign1Builder::new().protected(protected).payload(payload).build();
     let tbs = message.tbs_data(&[]);
     let r = if shape.r_zero { Scalar::ZERO } else { scalar(&[b"r".as_slice(), &round.to_le_bytes()].concat()) };

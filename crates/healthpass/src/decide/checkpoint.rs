@@ -51,7 +51,7 @@ use crate::{Claims, Error, Limits, Result};
 /// let mut checkpoint = Checkpoint::new(vec![anchor.public_key()], &signed, policy)?;
 /// let code = Issuer::new(issuer).issue(&Claims::example(now))?;
 /// let verdict = checkpoint.check(&code, now + TimeDelta::minutes(1));
-/// assert!(verdict.accepted, "{verdict}");
+/// assert!(verdict.accepted(), "{verdict}");
 /// # Ok::<(), healthpass::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -381,13 +381,7 @@ impl Checkpoint {
             refusals.extend(list.check_signed_by(claims, kid, key_issuer).into_iter().map(Finding::from));
         }
         refusals.extend(self.policy.evaluate_claims(claims, now));
-        Verdict {
-            accepted: refusals.is_empty(),
-            colour: Some(claims.colour),
-            summary: Some(Summary::of(claims)),
-            refusals,
-            warnings,
-        }
+        Verdict { colour: Some(claims.colour), summary: Some(Summary::of(claims)), refusals, warnings }
     }
 
     /// The limits this checkpoint reads lists and codes under.

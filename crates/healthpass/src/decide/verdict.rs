@@ -85,16 +85,16 @@ pub fn mask_name(name: &str) -> String {
 /// A refused code lists **every** failed rule, not only the first. Only when the code's
 /// signature verified under a trusted key are the colour and summary filled in: an unverified
 /// code shows nothing of what it claims.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Whether it is accepted is not stored but derived: [`Verdict::accepted`] holds exactly when
+/// there is no refusal, so no verdict can say "accepted" beside a reason to refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// Whether the code is accepted: authentic, in scope, valid now, not revoked, and meeting
-    /// every rule of the policy.
-    pub accepted: bool,
     /// The colour of an authentic code.
     pub colour: Option<Colour>,
     /// What to show of an authentic code.
     pub summary: Option<Summary>,
-    /// Every failed rule; empty exactly when accepted.
+    /// Every failed rule; the code is accepted exactly when there is none.
     pub refusals: Vec<Finding>,
     /// Things the operator should know that do not refuse the code (a list past its next
     /// update but within the policy's grace period).
@@ -104,7 +104,13 @@ pub struct Verdict {
 impl Verdict {
     /// A refusal with no authentic code to show (it could not be read or verified).
     pub fn refused(refusals: Vec<Finding>, warnings: Vec<Finding>) -> Self {
-        Verdict { accepted: false, colour: None, summary: None, refusals, warnings }
+        Verdict { colour: None, summary: None, refusals, warnings }
+    }
+
+    /// Whether the code is accepted: authentic, in scope, valid now, not revoked, and meeting
+    /// every rule of the policy; that is, no rule refused it.
+    pub fn accepted(&self) -> bool {
+        self.refusals.is_empty()
     }
 
     /// The codes of every refusal, in order.
@@ -113,10 +119,24 @@ impl Verdict {
     }
 }
 
+/// The JSON form (docs/TRUST.md): `accepted` is written from the refusals.
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Verdict", 5)?;
+        out.serialize_field("accepted", &self.accepted())?;
+        out.serialize_field("colour", &self.colour)?;
+        out.serialize_field("summary", &self.summary)?;
+        out.serialize_field("refusals", &self.refusals)?;
+        out.serialize_field("warnings", &self.warnings)?;
+        out.end()
+    }
+}
+
 impl std::fmt::Display for Verdict {
     /// One line: `ACCEPTED`/`REFUSED`, the colour and summary when known, then every reason.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.accepted { "ACCEPTED" } else { "REFUSED" })?;
+        f.write_str(if self.accepted() { "ACCEPTED" } else { "REFUSED" })?;
         if let Some(s) = &self.summary {
             write!(
                 f,

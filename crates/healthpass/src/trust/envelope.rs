@@ -181,10 +181,10 @@ pub(crate) mod hex_serde {
     }
 
     pub(crate) fn kid_to_hex<S: Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {
-        bytes_to_hex(&kid.0, s)
+        bytes_to_hex(kid.as_bytes(), s)
     }
 
     pub(crate) fn kid_from_hex<'de, D: Deserializer<'de>>(d: D) -> Result<Kid, D::Error> {
-        bytes_from_hex(d).map(Kid)
+        Kid::new(bytes_from_hex(d)?).ok_or_else(|| serde::de::Error::custom("the kid must have 1 to 64 bytes"))
     }
 }

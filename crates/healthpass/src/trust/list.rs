@@ -234,7 +234,7 @@ impl TrustEntry {
     /// [`Error::List`] naming the rule broken, or [`Error::TooLarge`] for an over-long text.
     pub fn validate(&self, limits: &Limits) -> Result<()> {
         let bad = |detail: &str| Err(list_error(ENTRY, format!("kid {}: {detail}", self.kid)));
-        if self.kid.0.is_empty() || self.kid.0.len() > MAX_KID_LEN {
+        if self.kid.as_bytes().len() > MAX_KID_LEN {
             return bad("the kid must have 1 to 64 bytes");
         }
         match self.algorithm {
@@ -284,7 +284,7 @@ impl TrustEntry {
             .opt(4, self.scope.revocation.then_some(true))
             .build();
         MapBuilder::default()
-            .put(1, self.kid.0.clone())
+            .put(1, self.kid.as_bytes().to_vec())
             .put(2, self.algorithm.cose_id())
             .put(3, self.public_key.clone())
             .put(4, self.issuer.as_str())
@@ -297,7 +297,8 @@ impl TrustEntry {
 
     fn from_value(value: Value, limits: &Limits) -> Result<Self> {
         let mut f = ListFields::new(value, ENTRY)?;
-        let kid = Kid(f.bytes(1, "kid")?);
+        let kid =
+            Kid::new(f.bytes(1, "kid")?).ok_or_else(|| list_error(ENTRY, "kid : the kid must have 1 to 64 bytes"))?;
         let alg = f.need(2, "algorithm")?;
         let algorithm = alg
             .as_integer()

@@ -132,7 +132,7 @@ impl RevocationList {
     pub fn heap_bytes(&self) -> usize {
         self.credentials.capacity() * std::mem::size_of::<u128>()
             + self.keys.capacity() * std::mem::size_of::<RevokedKey>()
-            + self.keys.iter().map(|k| k.kid.0.capacity()).sum::<usize>()
+            + self.keys.iter().map(|k| k.kid.as_bytes().len()).sum::<usize>()
     }
 
     /// Whether the list holds this credential hash (binary search, exact).
@@ -207,7 +207,7 @@ impl RevocationList {
         if self.keys.len() > limits.max_revoked_keys {
             return Err(Error::TooLarge { what: "revoked keys", limit: limits.max_revoked_keys });
         }
-        if self.keys.iter().any(|k| k.kid.0.is_empty() || k.kid.0.len() > 64) {
+        if self.keys.iter().any(|k| k.kid.as_bytes().len() > 64) {
             return Err(list_error(WHAT, "a revoked kid must have 1 to 64 bytes"));
         }
         if self.issuer.as_ref().is_some_and(|i| i.is_empty() || i.len() > limits.max_text_string_len) {
@@ -228,7 +228,7 @@ impl RevocationList {
         let keys: Vec<Value> = self
             .keys
             .iter()
-            .map(|k| MapBuilder::default().put(1, k.kid.0.clone()).put(2, k.from.timestamp()).build())
+            .map(|k| MapBuilder::default().put(1, k.kid.as_bytes().to_vec()).put(2, k.from.timestamp()).build())
             .collect();
         let payload = MapBuilder::default()
             .put(0, REVOCATION_LIST_MARKER)
@@ -308,7 +308,8 @@ impl RevocationList {
             .into_iter()
             .map(|v| {
                 let mut k = ListFields::new(v, WHAT)?;
-                let kid = Kid(k.bytes(1, "revoked kid")?);
+                let kid = Kid::new(k.bytes(1, "revoked kid")?)
+                    .ok_or_else(|| list_error(WHAT, "a revoked kid must have 1 to 64 bytes"))?;
                 let from = k.time(2, "revoked from")?;
                 k.finish()?;
                 Ok(RevokedKey { kid, from })

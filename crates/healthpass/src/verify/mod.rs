@@ -114,7 +114,7 @@ impl UnverifiedCode {
     /// [`Error::MissingKid`] if there is none or it is empty.
     pub fn kid(&self) -> Result<Kid> {
         match &self.parts.kid {
-            Some(range) if !range.is_empty() => Ok(Kid(self.part(range).to_vec())),
+            Some(range) if !range.is_empty() => Kid::new(self.part(range)).ok_or(Error::MissingKid),
             _ => Err(Error::MissingKid),
         }
     }

@@ -72,7 +72,7 @@ fn sign_raw(payload: &Cbor, seed: [u8; 32]) -> Vec<u8> {
     let mut bytes = Vec::new();
     ciborium::ser::into_writer(payload, &mut bytes).unwrap();
     CoseSign1Builder::new()
-        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(k.kid().0).build())
+        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(k.kid().into_bytes()).build())
         .payload(bytes)
         .create_signature(&[], |tbs| k.sign(tbs).to_vec())
         .build()
@@ -91,7 +91,7 @@ fn map(entries: Vec<(i64, Cbor)>) -> Cbor {
 fn raw_trust_list(extra: Vec<(i64, Cbor)>, public_key: Vec<u8>) -> Cbor {
     let office = key(OFFICE).public_key();
     let entry = map(vec![
-        (1, Cbor::Bytes(office.kid().0)),
+        (1, Cbor::Bytes(office.kid().into_bytes())),
         (2, int(-8)),
         (3, Cbor::Bytes(public_key)),
         (4, Cbor::Text("CN-GD".into())),

@@ -137,7 +137,10 @@ fn forge(protected: Header, payload: Vec<u8>, seed: &[u8; 32]) -> String {
 }
 
 fn eddsa(seed: &[u8; 32]) -> Header {
-    HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(SigningKey::from_seed(seed).kid().0).build()
+    HeaderBuilder::new()
+        .algorithm(iana::Algorithm::EdDSA)
+        .key_id(SigningKey::from_seed(seed).kid().into_bytes())
+        .build()
 }
 
 fn cbor(value: &Cbor) -> Vec<u8> {
@@ -324,10 +327,10 @@ fn cases() -> Vec<Case> {
     let last = zlib_corrupt.len() - 1;
     zlib_corrupt[last] ^= 0xff;
     let mut dup = vec![0xd2, 0x84, 0x4f, 0xa3, 0x01, 0x27, 0x01, 0x27, 0x04, 0x48];
-    dup.extend_from_slice(&SigningKey::from_seed(&ISSUER_SEED).kid().0);
+    dup.extend_from_slice(&SigningKey::from_seed(&ISSUER_SEED).kid().into_bytes());
     dup.extend_from_slice(&[0xa0, 0x41, 0xa0, 0x58, 0x40]);
     dup.extend_from_slice(&[0u8; 64]);
-    let kid = SigningKey::from_seed(&ISSUER_SEED).kid().0;
+    let kid = SigningKey::from_seed(&ISSUER_SEED).kid().into_bytes();
     // S + ℓ: the same signature with a non-canonical S; lenient verifiers reduce it and accept.
     let s_plus_ell = {
         let mut sig = signed.signature.clone();
@@ -353,7 +356,7 @@ fn cases() -> Vec<Case> {
                 original_data: None,
                 header: HeaderBuilder::new()
                     .algorithm(iana::Algorithm::EdDSA)
-                    .key_id(healthpass::Kid::of_ed25519(&identity).0)
+                    .key_id(healthpass::Kid::of_ed25519(&identity).into_bytes())
                     .build(),
             },
             signature: weak_signature,
