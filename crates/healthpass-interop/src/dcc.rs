@@ -14,6 +14,7 @@ use healthpass::cose::CoseMessage;
 use healthpass::keys::Kid;
 use healthpass::transport::{decode_base45, inflate_bounded, strip_prefix};
 use healthpass::trust::KeyFingerprint;
+use healthpass::verify::{Skew, Window};
 use healthpass::{
     Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, SubjectId,
 };
@@ -467,14 +468,8 @@ pub fn check_validity(
 ) -> Result<()> {
     let issued_at = cwt.issued_at.ok_or_else(|| err("CWT", "no iat"))?;
     let expires_at = cwt.expires_at.ok_or_else(|| err("CWT", "no exp"))?;
-    let late = now.checked_sub_signed(skew).unwrap_or(now);
-    let early = now.checked_add_signed(skew).unwrap_or(now);
-    if issued_at > early {
-        return Err(Error::IssuedInFuture(issued_at.to_rfc3339()));
-    }
-    if expires_at < late {
-        return Err(Error::Expired(expires_at.to_rfc3339()));
-    }
+    Window { issued_at: Some(issued_at), not_before: None, expires_at: Some(expires_at) }
+        .check(now, Skew::new(skew))?;
     if let Some(info) = certificate {
         if issued_at < info.not_before {
             return Err(Error::NotYetValid(format!("signer certificate from {}", info.not_before.to_rfc3339())));

@@ -12,6 +12,7 @@ use super::{ForeignCode, Format, foreign};
 use healthpass::cose::CoseMessage;
 use healthpass::keys::Kid;
 use healthpass::trust::KeyFingerprint;
+use healthpass::verify::{Skew, Window};
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject};
 use healthpass::{Verified, cbor};
 
@@ -189,14 +190,8 @@ impl NzcpVerifier {
             .find(|i| i.did == cwt.issuer)
             .ok_or_else(|| Error::UntrustedIssuer(cwt.issuer.clone()))?;
         let key = issuer.keys.verify(&kid, ForeignAlg::Es256, &message.signed_bytes(), message.signature())?;
-        let late = now.checked_sub_signed(self.skew).unwrap_or(now);
-        let early = now.checked_add_signed(self.skew).unwrap_or(now);
-        if cwt.not_before > early {
-            return Err(Error::NotYetValid(cwt.not_before.to_rfc3339()));
-        }
-        if cwt.expires_at < late {
-            return Err(Error::Expired(cwt.expires_at.to_rfc3339()));
-        }
+        Window { issued_at: None, not_before: Some(cwt.not_before), expires_at: Some(cwt.expires_at) }
+            .check(now, Skew::new(self.skew))?;
         let cti = match &cwt.cti {
             Some(Value::Bytes(b)) => <[u8; 16]>::try_from(b.as_slice()).ok(),
             _ => None,

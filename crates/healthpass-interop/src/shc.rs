@@ -16,6 +16,7 @@ use healthpass::claims::Vaccination;
 use healthpass::keys::Kid;
 use healthpass::transport::{Framing, inflate_framed};
 use healthpass::trust::KeyFingerprint;
+use healthpass::verify::{Skew, Window};
 use healthpass::{Claims, Colour, CredentialKind, Error, Evidence, Limits, Reason, Result, Subject, Verified};
 
 /// The prefix of SMART Health Card QR text.
@@ -263,16 +264,12 @@ impl ShcVerifier {
         let number = |name: &str| payload.get(name).and_then(serde_json::Value::as_f64);
         let not_before = number("nbf").ok_or_else(|| err("payload", "no nbf"))?;
         let expires_at = number("exp");
-        let now_seconds = now.timestamp() as f64 + f64::from(now.timestamp_subsec_millis()) / 1000.0;
-        let skew = self.skew.num_milliseconds() as f64 / 1000.0;
-        if not_before > now_seconds + skew {
-            return Err(Error::NotYetValid(seconds_text(not_before)));
-        }
-        if let Some(exp) = expires_at {
-            if exp < now_seconds - skew {
-                return Err(Error::Expired(seconds_text(exp)));
-            }
-        }
+        let window = Window {
+            issued_at: None,
+            not_before: Some(instant(not_before, "nbf")?),
+            expires_at: expires_at.map(|e| instant(e, "exp")).transpose()?,
+        };
+        window.check(now, Skew::new(self.skew))?;
         let vc = payload.get("vc").ok_or_else(|| err("payload", "no vc"))?;
         let rid = vc.get("rid").and_then(serde_json::Value::as_str).map(str::to_owned);
         if let Some(rid) = &rid {
@@ -309,8 +306,15 @@ impl ShcVerifier {
     }
 }
 
-fn seconds_text(seconds: f64) -> String {
-    DateTime::from_timestamp(seconds.floor() as i64, 0).map_or_else(|| seconds.to_string(), |t| t.to_rfc3339())
+/// A JWT time (seconds, perhaps fractional) as an instant to the millisecond: `nbf` rounded
+/// up and `exp` down, so that the window is never wider than the card states.
+fn instant(seconds: f64, name: &'static str) -> Result<DateTime<Utc>> {
+    let millis = seconds * 1000.0;
+    let millis = if name == "nbf" { millis.ceil() } else { millis.floor() };
+    // `as` saturates, and chrono refuses what it cannot represent.
+    DateTime::from_timestamp_millis(millis as i64)
+        .filter(|_| millis.is_finite())
+        .ok_or_else(|| err("payload", format!("{name} is out of range")))
 }
 
 /// Maps a card that holds immunizations to the common claims: Green / Vaccinated, each

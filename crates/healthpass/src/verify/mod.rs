@@ -6,6 +6,9 @@
 
 mod batch;
 pub(crate) mod signature;
+mod window;
+
+pub use window::{Skew, Window};
 
 use std::ops::Range;
 
@@ -249,16 +252,10 @@ impl Verifier {
 }
 
 fn check_times(claims: &Claims, now: DateTime<Utc>, skew: TimeDelta) -> Result<()> {
-    let late = now.checked_sub_signed(skew).unwrap_or(now);
-    let early = now.checked_add_signed(skew).unwrap_or(now);
-    if claims.issued_at > early {
-        return Err(Error::IssuedInFuture(claims.issued_at.to_rfc3339()));
-    }
-    if claims.not_before > early {
-        return Err(Error::NotYetValid(claims.not_before.to_rfc3339()));
-    }
-    if claims.expires_at < late {
-        return Err(Error::Expired(claims.expires_at.to_rfc3339()));
-    }
-    Ok(())
+    let window = Window {
+        issued_at: Some(claims.issued_at),
+        not_before: Some(claims.not_before),
+        expires_at: Some(claims.expires_at),
+    };
+    window.check(now, Skew::new(skew))
 }
