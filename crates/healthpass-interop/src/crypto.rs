@@ -14,6 +14,7 @@ use x509_cert::ext::pkix::ExtendedKeyUsage;
 use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoOwned};
 
 use healthpass::keys::Kid;
+use healthpass::verify::authenticate;
 use healthpass::{Error, Result};
 
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
@@ -498,21 +499,13 @@ impl ForeignKeys {
     /// [`Error::UnknownKid`] when no key has the kid, [`Error::UnsupportedAlg`] when no key with
     /// the kid is for `alg`, [`Error::BadSignature`] when none verifies.
     pub fn verify(&self, kid: &Kid, alg: ForeignAlg, message: &[u8], signature: &[u8]) -> Result<&ForeignKey> {
-        let candidates = self.get(kid);
-        if candidates.is_empty() {
-            return Err(Error::UnknownKid(kid.to_string()));
-        }
-        let mut error = Error::BadSignature;
-        for key in candidates {
-            match key.verify(alg, message, signature) {
-                Ok(()) => return Ok(key),
-                Err(Error::UnsupportedAlg(detail)) if error == Error::BadSignature => {
-                    error = Error::UnsupportedAlg(detail);
-                }
-                Err(_) => error = Error::BadSignature,
-            }
-        }
-        Err(error)
+        let found = authenticate(
+            kid,
+            self.get(kid),
+            |key| key.verify(alg, message, signature),
+            |kid| Error::UnknownKid(kid.to_string()),
+        )?;
+        found.into_iter().next().ok_or(Error::BadSignature)
     }
 
     /// How many keys the set holds.

@@ -12,9 +12,7 @@ use crate::keys::{Kid, PublicKey};
 use crate::trust::keyset::KeyFingerprint;
 use crate::trust::list::{KeyAlgorithm, TrustEntry, TrustList};
 use crate::trust::revocation::RevocationList;
-use crate::verify::UnverifiedCode;
-use crate::verify::Verified;
-use crate::verify::Verifier;
+use crate::verify::{UnverifiedCode, Verified, Verifier, authenticate};
 use crate::{Claims, Error, Limits, Result};
 
 /// Everything a checkpoint decides with, offline: the pinned trust anchors, the current trust
@@ -423,23 +421,17 @@ impl Checkpoint {
         code.check_alg()?;
         let kid = code.kid()?;
         let candidates: Vec<(&TrustEntry, Option<&PublicKey>)> = self.entries(&kid).collect();
-        if candidates.is_empty() {
-            return Err(Error::UnknownKid(kid.to_string()));
-        }
-        if candidates.iter().all(|(e, _)| e.algorithm != KeyAlgorithm::Ed25519) {
-            return Err(Error::UnsupportedAlg(
-                "EdDSA, where the trust list fixes another algorithm for this kid".into(),
-            ));
-        }
         let signed = code.signed_bytes();
-        let verifying: Vec<&TrustEntry> = candidates
-            .into_iter()
-            .filter(|(_, key)| key.is_some_and(|k| k.verify_cofactored(&signed, code.signature()).is_ok()))
-            .map(|(e, _)| e)
-            .collect();
-        if verifying.is_empty() {
-            return Err(Error::BadSignature);
-        }
+        let verify = |(entry, key): &(&TrustEntry, Option<&PublicKey>)| match (entry.algorithm, key) {
+            (KeyAlgorithm::Ed25519, Some(key)) => key.verify_cofactored(&signed, code.signature()),
+            (KeyAlgorithm::Ed25519, None) => Err(Error::BadSignature),
+            _ => Err(Error::UnsupportedAlg("EdDSA, where the trust list fixes another algorithm for this kid".into())),
+        };
+        let verifying: Vec<&TrustEntry> =
+            authenticate(&kid, &candidates, verify, |kid| Error::UnknownKid(kid.to_string()))?
+                .into_iter()
+                .map(|(entry, _)| *entry)
+                .collect();
         let claims = Claims::from_cbor(code.payload(), &self.limits)?;
         Ok((claims, kid, verifying))
     }

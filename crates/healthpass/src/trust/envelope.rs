@@ -7,6 +7,7 @@ use coset::iana;
 
 use crate::cose::{self, CoseMessage};
 use crate::keys::{PublicKey, SigningKey};
+use crate::verify::authenticate;
 use crate::{Error, Limits, Result, cbor};
 
 /// Checks an envelope's size, structure, algorithm and signature, returning the parsed message
@@ -27,14 +28,15 @@ pub(crate) fn open<'k>(
     }
     let kid = message.protected_kid().ok_or(Error::MissingKid)?;
     let signed = message.signed_bytes();
-    let mut known = false;
-    for key in signers.into_iter().filter(|k| k.kid() == kid) {
-        known = true;
-        if key.verify_strict(&signed, message.signature()).is_ok() {
-            return Ok((message, key));
-        }
-    }
-    Err(if known { Error::BadSignature } else { Error::UnknownAnchor(kid.to_string()) })
+    let candidates = signers.into_iter().filter(|k| k.kid() == kid);
+    let found = authenticate(
+        &kid,
+        candidates,
+        |k| k.verify_strict(&signed, message.signature()),
+        |kid| Error::UnknownAnchor(kid.to_string()),
+    )?;
+    let key = found.into_iter().next().ok_or(Error::BadSignature)?;
+    Ok((message, key))
 }
 
 /// Signs a payload map as a tagged COSE_Sign1 (alg EdDSA, the key's kid in the protected header).

@@ -4,10 +4,12 @@
 //! many with one equation ([`Verifier::verify_batch`]). The decisions a checkpoint makes beyond
 //! the signature (trust lists, revocation, policy, clock) are in [`crate::decide`].
 
+mod authenticate;
 mod batch;
 pub(crate) mod signature;
 mod window;
 
+pub use authenticate::authenticate;
 pub use window::{Skew, Window};
 
 use std::ops::Range;
@@ -210,13 +212,13 @@ impl Verifier {
     /// [`Error::EvidenceInFuture`].
     pub fn verify_code(&self, code: &UnverifiedCode, now: DateTime<Utc>) -> Result<Verified<Claims>> {
         let (kid, candidates) = self.candidates(code)?;
-        let message = code;
-        let signed = message.signed_bytes();
-        let signers: Vec<&TrustedKey> =
-            candidates.iter().filter(|k| k.key.verify_cofactored(&signed, message.signature()).is_ok()).collect();
-        if signers.is_empty() {
-            return Err(Error::BadSignature);
-        }
+        let signed = code.signed_bytes();
+        let signers = authenticate(
+            &kid,
+            candidates,
+            |k| k.key.verify_cofactored(&signed, code.signature()),
+            |kid| Error::UnknownKid(kid.to_string()),
+        )?;
         self.finish(code, &signers, kid, now)
     }
 
