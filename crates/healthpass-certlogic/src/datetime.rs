@@ -136,10 +136,10 @@ fn parse_offset(s: &[u8]) -> Option<i64> {
     let (hours, minutes) = match s {
         [h] => (digits(&[*h], 1)?, 0),
         [_, _] => (digits(s, 2)?, 0),
-        [h, m @ ..] if m.len() == 2 => (digits(&[*h], 1)?, digits(m, 2)?),
-        [h1, h2, m @ ..] if m.len() == 2 => (digits(&[*h1, *h2], 2)?, digits(m, 2)?),
         [h, b':', m @ ..] if m.len() == 2 => (digits(&[*h], 1)?, digits(m, 2)?),
         [h1, h2, b':', m @ ..] if m.len() == 2 => (digits(&[*h1, *h2], 2)?, digits(m, 2)?),
+        [h, m @ ..] if m.len() == 2 => (digits(&[*h], 1)?, digits(m, 2)?),
+        [h1, h2, m @ ..] if m.len() == 2 => (digits(&[*h1, *h2], 2)?, digits(m, 2)?),
         _ => return None,
     };
     (hours <= 23 && minutes <= 59).then_some(hours * 60 + minutes)

@@ -263,3 +263,15 @@ impl Expression {
 pub fn evaluate(expr: &Value, data: &Value) -> Result<Value> {
     Expression::compile(expr)?.evaluate(data)
 }
+
+impl Expression {
+    /// Evaluates the expression as a business rule's logic: against
+    /// `{ "payload": payload, "external": external }`, without building that object.
+    ///
+    /// # Errors
+    /// As [`Expression::evaluate`].
+    pub fn evaluate_rule_data(&self, payload: &Value, external: &Value) -> Result<Value> {
+        let mut evaluator = Evaluator { limits: &self.limits, steps: 0 };
+        Ok(evaluator.eval(&self.root, &Ctx::Rule { payload, external })?.into_json())
+    }
+}

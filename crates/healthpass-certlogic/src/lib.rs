@@ -40,17 +40,29 @@
 #![forbid(unsafe_code)]
 
 mod datetime;
+mod errata;
 mod error;
 mod eval;
 mod expr;
+mod external;
 mod limits;
+mod rule;
+mod ruletests;
+mod select;
 mod validate;
 mod value;
+mod verdict;
 
 pub use datetime::{TimeUnit, format_iso, parse_date_of_birth, parse_date_time, plus_time};
+pub use errata::{Errata, Erratum};
 pub use error::{Error, Result};
 pub use eval::evaluate;
 pub use expr::Expression;
+pub use external::External;
 pub use limits::Limits;
+pub use rule::{CertificateType, Description, Rule, RuleType, Version};
+pub use ruletests::{Report, TestOutcome, TestResult, run_rule_tests, run_rule_tests_with};
+pub use select::{RuleQuery, select_rules};
 pub use validate::{Issue, validate, validate_with};
 pub use value::json_eq;
+pub use verdict::{ENGINE_VERSION, Outcome, Overall, RuleVerdict, evaluate_rules, overall};
