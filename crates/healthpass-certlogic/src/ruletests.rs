@@ -123,14 +123,14 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-fn relative(path: &Path, root: &Path) -> String {
+pub(crate) fn relative(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Finds rule folders (holding `rule.json`) below `dir`, and notes folders with JSON files
 /// that are not rule folders.
-fn find_rule_folders(dir: &Path, depth: usize, root: &Path, limits: &Limits, found: &mut Vec<PathBuf>, notes: &mut Vec<String>) -> Result<()> {
+pub(crate) fn find_rule_folders(dir: &Path, depth: usize, root: &Path, limits: &Limits, found: &mut Vec<PathBuf>, notes: &mut Vec<String>) -> Result<()> {
     if dir.join("rule.json").is_file() {
         if found.len() >= limits.max_rules {
             return Err(Error::TooLarge { what: "rule folders", limit: limits.max_rules });
