@@ -28,9 +28,11 @@ fn rules(c: &mut Criterion) {
                "ci": "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B"}]
     });
     let clock = "2022-03-01T10:00:00Z";
-    let value_sets =
-        External::parse_value_sets(&std::fs::read(vectors().join("valuesets/valueSets.json")).unwrap(), &Limits::default())
-            .unwrap();
+    let value_sets = External::parse_value_sets(
+        &std::fs::read(vectors().join("valuesets/valueSets.json")).unwrap(),
+        &Limits::default(),
+    )
+    .unwrap();
     let external = External {
         validation_clock: clock.into(),
         value_sets,

@@ -181,7 +181,8 @@ pub fn parse_date_time(text: &str, what: &'static str) -> Result<i64> {
             return Err(err());
         }
         for place in 0..3 {
-            let digit = tail.get(place).filter(|b| place < count && b.is_ascii_digit()).map_or(0, |b| i64::from(b - b'0'));
+            let digit =
+                tail.get(place).filter(|b| place < count && b.is_ascii_digit()).map_or(0, |b| i64::from(b - b'0'));
             millis = millis * 10 + digit;
         }
         rest = tail.get(count..).ok_or_else(err)?;
@@ -280,9 +281,21 @@ mod tests {
     #[test]
     fn refuses_what_the_specification_does_not_allow() {
         for bad in [
-            "", "21", "2021-6-01", "2021-13", "2021-02-29", "2021-09-99", "2021-06-01T12:00", "2021-06-01 12:00:00Z",
-            "2021-06-01T24:00:00Z", "2021-06-01T12:00:00.Z", "2021-06-01T12:00:00+12345", "2021-06-01T12:00:00+24",
-            "2021-06-01T12:00:00z", "2021-06-01T12:00:00+1:3", "２０２１-06-01",
+            "",
+            "21",
+            "2021-6-01",
+            "2021-13",
+            "2021-02-29",
+            "2021-09-99",
+            "2021-06-01T12:00",
+            "2021-06-01 12:00:00Z",
+            "2021-06-01T24:00:00Z",
+            "2021-06-01T12:00:00.Z",
+            "2021-06-01T12:00:00+12345",
+            "2021-06-01T12:00:00+24",
+            "2021-06-01T12:00:00z",
+            "2021-06-01T12:00:00+1:3",
+            "２０２１-06-01",
         ] {
             assert!(parse_date_time(bad, "test").is_err(), "{bad}");
         }

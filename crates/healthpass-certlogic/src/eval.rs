@@ -106,18 +106,15 @@ impl<'l> Evaluator<'l> {
             Node::In(operands) => {
                 let [needle, haystack] = &**operands;
                 let (needle, haystack) = (self.eval(needle, ctx)?, self.eval(haystack, ctx)?);
-                let found = haystack
-                    .contains(&needle)
-                    .ok_or_else(|| Error::eval("in", "right-hand side must be an array"))?;
+                let found =
+                    haystack.contains(&needle).ok_or_else(|| Error::eval("in", "right-hand side must be an array"))?;
                 Val::Owned(Value::Bool(found))
             }
             Node::Plus(operands) => {
                 let [a, b] = &**operands;
                 let (a, b) = (self.eval(a, ctx)?, self.eval(b, ctx)?);
-                let sum = a
-                    .as_int()
-                    .zip(b.as_int())
-                    .ok_or_else(|| Error::eval("+", "operands must both be integers"))?;
+                let sum =
+                    a.as_int().zip(b.as_int()).ok_or_else(|| Error::eval("+", "operands must both be integers"))?;
                 Val::Owned(Value::from(sum.0.checked_add(sum.1).ok_or_else(|| Error::eval("+", "integer overflow"))?))
             }
             Node::And(operands) => {

@@ -129,7 +129,8 @@ fn build(json: &Value) -> Result<Node> {
             };
             if operator == "var" {
                 let path = values.as_str().ok_or_else(|| Error::invalid("not of the form { \"var\": \"<path>\" }"))?;
-                let fragments = if path.is_empty() { Vec::new() } else { path.split('.').map(Fragment::parse).collect() };
+                let fragments =
+                    if path.is_empty() { Vec::new() } else { path.split('.').map(Fragment::parse).collect() };
                 return Ok(Node::Var(fragments));
             }
             let values = values

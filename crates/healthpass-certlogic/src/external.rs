@@ -81,7 +81,8 @@ impl External {
         map.iter()
             .map(|(id, codes)| {
                 let codes = codes.as_array().ok_or_else(err)?;
-                let codes = codes.iter().map(|c| c.as_str().map(str::to_owned).ok_or_else(err)).collect::<Result<_>>()?;
+                let codes =
+                    codes.iter().map(|c| c.as_str().map(str::to_owned).ok_or_else(err)).collect::<Result<_>>()?;
                 Ok((id.clone(), codes))
             })
             .collect()

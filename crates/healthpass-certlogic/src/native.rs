@@ -71,7 +71,9 @@ fn items<'v>(evidence: Option<&'v Value>, key: &'static str, limits: &Limits) ->
 fn pick(from: &Value, keys: &[&str]) -> Value {
     let map: Map<String, Value> = keys
         .iter()
-        .filter_map(|key| from.get(*key).filter(|v| v.is_string() || v.is_number()).map(|v| ((*key).to_owned(), v.clone())))
+        .filter_map(|key| {
+            from.get(*key).filter(|v| v.is_string() || v.is_number()).map(|v| ((*key).to_owned(), v.clone()))
+        })
         .collect();
     Value::Object(map)
 }
@@ -113,8 +115,12 @@ pub fn native_payload_with(claims: &Value, limits: &Limits) -> Result<Value> {
     if reasons.len() > limits.max_list_len || !reasons.iter().all(Value::is_string) {
         return Err(Error::rule("reasons", "must be an array of at most max_list_len names"));
     }
-    let kind = get(claims, "kind")?.get("type").and_then(Value::as_str).ok_or_else(|| Error::rule("kind", "must have a type"))?;
-    let mut hp = json!({
+    let kind = get(claims, "kind")?
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::rule("kind", "must have a type"))?;
+    let mut hp = Map::new();
+    let fields = json!({
         "issuer": text(claims, "issuer", limits)?,
         "issued_at": text(claims, "issued_at", limits)?,
         "not_before": text(claims, "not_before", limits)?,
@@ -126,8 +132,11 @@ pub fn native_payload_with(claims: &Value, limits: &Limits) -> Result<Value> {
         "travel": items(evidence, "travel", limits)?.iter().map(|t| pick(t, &["region", "from", "until"])).collect::<Vec<_>>(),
         "officer_decisions": items(evidence, "decisions", limits)?.len(),
     });
+    if let Value::Object(fields) = fields {
+        hp.extend(fields);
+    }
     if let Some(residency) = evidence.and_then(|e| e.get("residency")).and_then(Value::as_str) {
-        hp["residency"] = json!(residency);
+        hp.insert("residency".into(), json!(residency));
     }
     let vaccinations: Vec<Value> = items(evidence, "vaccinations", limits)?
         .iter()
@@ -159,17 +168,19 @@ pub fn native_payload_with(claims: &Value, limits: &Limits) -> Result<Value> {
             Value::Object(entry)
         })
         .collect();
-    let mut payload = json!({ "ver": "1.3.0", "hp": hp });
+    let mut payload = Map::new();
+    payload.insert("ver".into(), json!("1.3.0"));
+    payload.insert("hp".into(), Value::Object(hp));
     if let Some(dob) = claims.get("subject").and_then(|s| s.get("birth_date")).and_then(Value::as_str) {
-        payload["dob"] = json!(dob);
+        payload.insert("dob".into(), json!(dob));
     }
     if !vaccinations.is_empty() {
-        payload["v"] = Value::Array(vaccinations);
+        payload.insert("v".into(), Value::Array(vaccinations));
     }
     if !tests.is_empty() {
-        payload["t"] = Value::Array(tests);
+        payload.insert("t".into(), Value::Array(tests));
     }
-    Ok(payload)
+    Ok(Value::Object(payload))
 }
 
 /// The external parameter for a native code: `base` (clock, value sets, country of arrival,
@@ -234,7 +245,11 @@ mod tests {
         ]}))
         .unwrap();
         let payload = native_payload(&claims()).unwrap();
-        let external = native_external(&claims(), &External { validation_clock: "2026-12-03T00:00:00Z".into(), ..External::default() }).unwrap();
+        let external = native_external(
+            &claims(),
+            &External { validation_clock: "2026-12-03T00:00:00Z".into(), ..External::default() },
+        )
+        .unwrap();
         assert_eq!(external.issuer_country_code, "CN");
         assert_eq!(rule.evaluate_rule_data(&payload, &external.to_json()).unwrap(), json!(true));
     }

@@ -118,7 +118,11 @@ pub(crate) fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     let io = |e: std::io::Error| Error::Io { path: dir.display().to_string(), message: e.to_string() };
-    let mut entries = std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<std::result::Result<Vec<_>, _>>().map_err(io)?;
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(io)?;
     entries.sort();
     Ok(entries)
 }
@@ -130,7 +134,14 @@ pub(crate) fn relative(path: &Path, root: &Path) -> String {
 
 /// Finds rule folders (holding `rule.json`) below `dir`, and notes folders with JSON files
 /// that are not rule folders.
-pub(crate) fn find_rule_folders(dir: &Path, depth: usize, root: &Path, limits: &Limits, found: &mut Vec<PathBuf>, notes: &mut Vec<String>) -> Result<()> {
+pub(crate) fn find_rule_folders(
+    dir: &Path,
+    depth: usize,
+    root: &Path,
+    limits: &Limits,
+    found: &mut Vec<PathBuf>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
     if dir.join("rule.json").is_file() {
         if found.len() >= limits.max_rules {
             return Err(Error::TooLarge { what: "rule folders", limit: limits.max_rules });
@@ -141,7 +152,10 @@ pub(crate) fn find_rule_folders(dir: &Path, depth: usize, root: &Path, limits: &
     let entries = sorted_entries(dir)?;
     let json_files = entries.iter().filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json")).count();
     if json_files > 0 && depth >= 2 {
-        notes.push(format!("{}: {json_files} JSON file(s) but no rule.json: not a rule folder of the published layout, not run", relative(dir, root)));
+        notes.push(format!(
+            "{}: {json_files} JSON file(s) but no rule.json: not a rule folder of the published layout, not run",
+            relative(dir, root)
+        ));
     }
     if depth >= MAX_WALK_DEPTH {
         return Ok(());
@@ -189,7 +203,11 @@ pub fn run_rule_tests_with(dir: &Path, errata: &Errata, limits: &Limits) -> Resu
         }
     }
     for erratum in &errata.errata {
-        if !report.tests.iter().any(|t| matches!(t.outcome, TestOutcome::KnownIssue { .. }) && errata.find(&t.file) == Some(erratum)) {
+        if !report
+            .tests
+            .iter()
+            .any(|t| matches!(t.outcome, TestOutcome::KnownIssue { .. }) && errata.find(&t.file) == Some(erratum))
+        {
             report.notes.push(format!("erratum for {} matched no failing test", erratum.file));
         }
     }
@@ -239,7 +257,10 @@ fn load_testable(rule_path: &Path, root: &Path, limits: &Limits, notes: &mut Vec
         Err(e) => {
             notes.push(format!("{shown}: metadata does not follow the gateway format ({e}); tests run on its logic"));
             let field = |name: &'static str| {
-                json.get(name).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| Error::rule(name, "must be a string"))
+                json.get(name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| Error::rule(name, "must be a string"))
             };
             let date = |text: &str, name: &'static str| {
                 parse_date_time(text, name).map_err(|_| Error::rule(name, "must be an ISO 8601 date-time"))

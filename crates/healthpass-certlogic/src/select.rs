@@ -63,9 +63,9 @@ pub fn select_rules<'r>(rules: &'r [Rule], query: &RuleQuery) -> Vec<&'r Rule> {
             continue;
         }
         let key = (order, rule.identifier.as_str());
-        let newer = best.get(&key).is_none_or(|held| {
-            (rule.version.numbers, rule.valid_from_ms) > (held.version.numbers, held.valid_from_ms)
-        });
+        let newer = best
+            .get(&key)
+            .is_none_or(|held| (rule.version.numbers, rule.valid_from_ms) > (held.version.numbers, held.valid_from_ms));
         if newer {
             best.insert(key, rule);
         }

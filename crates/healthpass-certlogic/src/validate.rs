@@ -111,8 +111,7 @@ impl Validator<'_> {
                     return self.check_var(expr, values);
                 }
                 let Value::Array(values) = values else {
-                    return self
-                        .push(expr, "operation not of the form { \"<operator>\": [ <values...> ] }".to_owned());
+                    return self.push(expr, "operation not of the form { \"<operator>\": [ <values...> ] }".to_owned());
                 };
                 self.check_operation(expr, operator, values, depth);
             }
@@ -176,12 +175,18 @@ impl Validator<'_> {
             },
             "plusTime" => {
                 if n != 3 {
-                    self.push(expr, format!("a \"plusTime\"-operation must have exactly 3 values/operands, but it has {n}"));
+                    self.push(
+                        expr,
+                        format!("a \"plusTime\"-operation must have exactly 3 values/operands, but it has {n}"),
+                    );
                 }
                 self.check_all(first(1), depth);
                 if let Some(amount) = values.get(1).filter(|amount| json_int(amount).is_none()) {
                     let text = js_text(amount);
-                    self.push(expr, format!("\"amount\" argument (#2) of \"plusTime\" must be an integer, but it is: {text}"));
+                    self.push(
+                        expr,
+                        format!("\"amount\" argument (#2) of \"plusTime\" must be an integer, but it is: {text}"),
+                    );
                 }
                 if let Some(unit) = values.get(2).filter(|unit| unit.as_str().and_then(TimeUnit::from_name).is_none()) {
                     let units = TimeUnit::ALL.map(TimeUnit::name).join(", ");
@@ -212,7 +217,10 @@ impl Validator<'_> {
             }
             "dccDateOfBirth" => {
                 if n != 1 {
-                    self.push(expr, format!("a \"dccDateOfBirth\"-operation must have exactly 1 operand, but it has {n}"));
+                    self.push(
+                        expr,
+                        format!("a \"dccDateOfBirth\"-operation must have exactly 1 operand, but it has {n}"),
+                    );
                 }
                 self.check_all(first(1), depth);
             }
@@ -232,9 +240,18 @@ mod tests {
 
     #[test]
     fn operations_with_wrong_arity_or_arguments() {
-        assert_eq!(messages(json!({"if": [true, 1]})), ["an \"if\"-operation must have exactly 3 values/operands, but it has 2"]);
-        assert_eq!(messages(json!({"and": [true]})), ["an \"and\" operation must have at least 2 operands, but it has 1"]);
-        assert_eq!(messages(json!({"in": [1, [], 3]})), ["an operation with operator \"in\" must have 2 operands, but it has 3"]);
+        assert_eq!(
+            messages(json!({"if": [true, 1]})),
+            ["an \"if\"-operation must have exactly 3 values/operands, but it has 2"]
+        );
+        assert_eq!(
+            messages(json!({"and": [true]})),
+            ["an \"and\" operation must have at least 2 operands, but it has 1"]
+        );
+        assert_eq!(
+            messages(json!({"in": [1, [], 3]})),
+            ["an operation with operator \"in\" must have 2 operands, but it has 3"]
+        );
         assert_eq!(
             messages(json!({"plusTime": ["2021", "x", "week"]})),
             [
@@ -242,7 +259,10 @@ mod tests {
                 "\"unit\" argument (#3) of \"plusTime\" must be a string equal to one of year, month, day, hour, but it is: week"
             ]
         );
-        assert_eq!(messages(json!({"!": []})), ["a !-operation (logical not/negation) must have exactly 1 operand, but it has 0"]);
+        assert_eq!(
+            messages(json!({"!": []})),
+            ["a !-operation (logical not/negation) must have exactly 1 operand, but it has 0"]
+        );
         assert!(messages(json!({"dccDateOfBirth": [{"var": "payload.dob"}]})).is_empty());
         assert_eq!(messages(json!({"var": "a..b"})), ["data access path doesn't have a valid format: a..b"]);
         assert_eq!(messages(json!([1, null, 2.5])), ["invalid CertLogic expression", "2.5 is a non-integer number"]);

@@ -1,4 +1,5 @@
 //! The rule test runner on folders built here: each way a test can fail, errata, and layouts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +55,10 @@ fn passes_fails_and_names_the_step() {
     write(&tests.join("test002.json"), &test(1, json!(false), None));
     write(&tests.join("test003.json"), &test(1, json!(true), None));
     write(&tests.join("test004.json"), &test(2, json!(true), Some("2031-01-01T00:00:00Z")));
-    write(&tests.join("test005.json"), &json!({"payload": {"v": [{"dn": "x", "sd": 2}]}, "external": {}, "expected": false}));
+    write(
+        &tests.join("test005.json"),
+        &json!({"payload": {"v": [{"dn": "x", "sd": 2}]}, "external": {}, "expected": false}),
+    );
     std::fs::write(tests.join("test006.json"), b"{ not json").unwrap();
     write(&tests.join("notes.json"), &json!({"not": "a test"}));
     let report = run_rule_tests(&dir.0).unwrap();
@@ -63,7 +67,10 @@ fn passes_fails_and_names_the_step() {
     assert_eq!(report.tests.len(), 6, "notes.json is not a test file: {text}");
     assert_eq!((report.passed(), report.failed()), (2, 4), "{text}");
     assert!(text.contains("test003.json (dn 1): expected true, got false"), "{text}");
-    assert!(text.contains("test004.json (dn 2): validation clock 2031-01-01T00:00:00Z outside the rule's validity"), "{text}");
+    assert!(
+        text.contains("test004.json (dn 2): validation clock 2031-01-01T00:00:00Z outside the rule's validity"),
+        "{text}"
+    );
     assert!(text.contains("test005.json: evaluation: evaluation of \"comparison\" failed"), "{text}");
     assert!(text.contains("test006.json: test file: test is not valid JSON"), "{text}");
     assert!(text.ends_with("2 passed, 4 failed\n"), "{text}");
@@ -76,14 +83,21 @@ fn errata_turn_a_disagreement_into_a_known_issue_never_a_pass() {
     write(&dir.0.join("ZZ/VR-ZZ-0001/rule.json"), &rule());
     write(&tests.join("test001.json"), &test(1, json!(true), None));
     write(&tests.join("test002.json"), &test(2, json!(true), None));
-    let erratum = |file: &str| Erratum { file: file.into(), reason: "wrong expectation".into(), evidence: "dn 1 of 2".into() };
-    let errata = Errata { about: String::new(), errata: vec![erratum("VR-ZZ-0001/tests/test001.json"), erratum("VR-ZZ-0001/tests/test002.json")] };
+    let erratum =
+        |file: &str| Erratum { file: file.into(), reason: "wrong expectation".into(), evidence: "dn 1 of 2".into() };
+    let errata = Errata {
+        about: String::new(),
+        errata: vec![erratum("VR-ZZ-0001/tests/test001.json"), erratum("VR-ZZ-0001/tests/test002.json")],
+    };
     let report = run_rule_tests_with(&dir.0, &errata, &Limits::default()).unwrap();
     assert_eq!((report.passed(), report.failed(), report.known_issues()), (1, 0, 1));
     assert!(matches!(report.tests[0].outcome, TestOutcome::KnownIssue { .. }));
     assert!(report.notes.iter().any(|n| n.contains("test002.json matched no failing test")));
     // The same errata from a file beside the vectors.
-    write(&dir.0.join("ERRATA.json"), &json!({"errata": [{"file": "ZZ/VR-ZZ-0001/tests/test001.json", "reason": "r", "evidence": "e"}]}));
+    write(
+        &dir.0.join("ERRATA.json"),
+        &json!({"errata": [{"file": "ZZ/VR-ZZ-0001/tests/test001.json", "reason": "r", "evidence": "e"}]}),
+    );
     let report = run_rule_tests(&dir.0).unwrap();
     assert_eq!((report.passed(), report.failed(), report.known_issues()), (1, 0, 1));
 }

@@ -1,4 +1,5 @@
 //! Rule selection and verdicts on the published DE rules with a vaccination certificate.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::PathBuf;
 
@@ -70,7 +71,15 @@ fn a_year_later_the_vaccination_is_too_old() {
     assert!(verdicts[3].description.starts_with("The vaccine must have been administered"), "English fallback");
 }
 
-fn synthetic(id: &str, rule_type: &str, country: &str, version: &str, valid_from: &str, cert: &str, logic: Value) -> Rule {
+fn synthetic(
+    id: &str,
+    rule_type: &str,
+    country: &str,
+    version: &str,
+    valid_from: &str,
+    cert: &str,
+    logic: Value,
+) -> Rule {
     Rule::from_json(&json!({
         "Identifier": id, "Type": rule_type, "Country": country, "Version": version, "SchemaVersion": "1.0.0",
         "Engine": "CERTLOGIC", "EngineVersion": "1.0.0", "CertificateType": cert,
@@ -85,12 +94,28 @@ fn selection_by_country_type_version_validity_and_certificate_type() {
     let yes = json!({"if": [true, true, {"var": "payload.v"}]});
     let rules = vec![
         synthetic("VR-DE-0100", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", yes.clone()),
-        synthetic("VR-DE-0100", "Acceptance", "DE", "1.1.0", "2021-06-01T00:00:00Z", "Vaccination", json!({"===": [1, 2]})),
+        synthetic(
+            "VR-DE-0100",
+            "Acceptance",
+            "DE",
+            "1.1.0",
+            "2021-06-01T00:00:00Z",
+            "Vaccination",
+            json!({"===": [1, 2]}),
+        ),
         synthetic("VR-DE-0100", "Acceptance", "DE", "2.0.0", "2029-06-01T00:00:00Z", "Vaccination", yes.clone()),
         synthetic("GR-DE-0101", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "General", yes.clone()),
         synthetic("TR-DE-0102", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Test", yes.clone()),
         synthetic("VR-FR-0100", "Acceptance", "FR", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", yes.clone()),
-        synthetic("IR-AT-0001", "Invalidation", "AT", "1.0.0", "2021-01-01T00:00:00Z", "General", json!({"!": [{"var": "payload.v.0.ci"}]})),
+        synthetic(
+            "IR-AT-0001",
+            "Invalidation",
+            "AT",
+            "1.0.0",
+            "2021-01-01T00:00:00Z",
+            "General",
+            json!({"!": [{"var": "payload.v.0.ci"}]}),
+        ),
         synthetic("IR-DE-0001", "Invalidation", "DE", "1.0.0", "2021-01-01T00:00:00Z", "General", yes.clone()),
     ];
     let mut regional = synthetic("VR-DE-0200", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", yes);
@@ -111,7 +136,8 @@ fn selection_by_country_type_version_validity_and_certificate_type() {
 
 #[test]
 fn rules_the_engine_cannot_run_are_open() {
-    let mut rule = synthetic("VR-DE-0100", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", json!(true));
+    let mut rule =
+        synthetic("VR-DE-0100", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", json!(true));
     let data = external("2021-08-01T10:00:00Z").to_json();
     assert!(rule.evaluate(&payload(), &data, "en").outcome.is_passed());
     rule.engine_version = healthpass_certlogic::Version::parse("2.0.0", "EngineVersion").unwrap();
@@ -122,8 +148,24 @@ fn rules_the_engine_cannot_run_are_open() {
     let mut no_ver = payload();
     no_ver.as_object_mut().unwrap().remove("ver");
     assert!(rule.evaluate(&no_ver, &data, "en").outcome.is_open());
-    let non_boolean = synthetic("VR-DE-0100", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", json!({"var": "payload.v"}));
+    let non_boolean = synthetic(
+        "VR-DE-0100",
+        "Acceptance",
+        "DE",
+        "1.0.0",
+        "2021-01-01T00:00:00Z",
+        "Vaccination",
+        json!({"var": "payload.v"}),
+    );
     assert!(matches!(non_boolean.evaluate(&payload(), &data, "en").outcome, Outcome::Open { .. }));
-    let throws = synthetic("VR-DE-0100", "Acceptance", "DE", "1.0.0", "2021-01-01T00:00:00Z", "Vaccination", json!({"<": [{"var": "payload.dob"}, 1]}));
+    let throws = synthetic(
+        "VR-DE-0100",
+        "Acceptance",
+        "DE",
+        "1.0.0",
+        "2021-01-01T00:00:00Z",
+        "Vaccination",
+        json!({"<": [{"var": "payload.dob"}, 1]}),
+    );
     assert!(throws.evaluate(&payload(), &data, "en").outcome.is_open());
 }

@@ -2,6 +2,7 @@
 //! assertion of every case of every file is run and compared with its expected value; those the
 //! suite marks `"directive": "skip"` (on the file, the case or the assertion) are counted as
 //! skipped, by name, and still evaluated so that the report shows what this evaluator does.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::PathBuf;
 
@@ -18,8 +19,7 @@ fn skipped(node: &Value) -> bool {
 
 #[test]
 fn every_assertion_of_the_specification_test_suite() {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(suite_dir()).unwrap().map(|entry| entry.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(suite_dir()).unwrap().map(|entry| entry.unwrap().path()).collect();
     files.sort();
     assert_eq!(files.len(), 14, "the suite has 14 files");
     let (mut passed, mut failed, mut skipped_count) = (0, Vec::new(), Vec::new());

@@ -1,6 +1,7 @@
 //! The CertLogic specification's validation test suite (`specification/validation-testSuite/`):
 //! validating each case's expression must report exactly its issues, in order, with the same
 //! expression and message; and an expression compiles iff it has no issues.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::PathBuf;
 
@@ -9,7 +10,8 @@ use serde_json::Value;
 
 #[test]
 fn every_case_of_the_validation_test_suite() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/certlogic/specification/validation-testSuite");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-vectors/certlogic/specification/validation-testSuite");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().path()).collect();
     files.sort();
     assert_eq!(files.len(), 4);
@@ -23,12 +25,18 @@ fn every_case_of_the_validation_test_suite() {
             let expected = case["issues"].as_array().unwrap();
             let issues = validate(expr);
             let same = issues.len() == expected.len()
-                && issues.iter().zip(expected).all(|(got, want)| got.expr == want["expr"] && got.message == want["message"]);
+                && issues
+                    .iter()
+                    .zip(expected)
+                    .all(|(got, want)| got.expr == want["expr"] && got.message == want["message"]);
             let compiles = Expression::compile(expr).is_ok();
             if same && compiles == expected.is_empty() {
                 passed += 1;
             } else {
-                failed.push(format!("{} #{i} {expr}: expected {expected:?}, got {issues:?}, compiles {compiles}", file.display()));
+                failed.push(format!(
+                    "{} #{i} {expr}: expected {expected:?}, got {issues:?}, compiles {compiles}",
+                    file.display()
+                ));
             }
         }
     }
