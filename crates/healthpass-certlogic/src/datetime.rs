@@ -7,6 +7,13 @@
 //! (2020-02-29 plus one year is 2021-03-01; 2021-01-31 plus one month is 2021-03-03). A date-time
 //! is a count of milliseconds since 1970-01-01T00:00:00Z, as in JavaScript, within the
 //! ±8.64·10¹⁵ ms JavaScript allows.
+//!
+//! Two readings of the same formats: [`parse_date_time`] accepts only real calendar values (for
+//! rule metadata and validation clocks); a `plusTime` operand in an allowed format but with a
+//! value out of range — behaviour the specification (1.3.3) leaves undefined — is read as the
+//! reference implementation (certlogic-js on V8) reads it: a day up to 31 rolls over into the
+//! next month, and anything else out of range is an invalid date, with which every comparison is
+//! false. A string in no allowed format is an error, as in the reference implementation.
 
 use crate::error::{Error, Result};
 
@@ -105,104 +112,144 @@ fn digits(s: &[u8], n: usize) -> Option<i64> {
     part.iter().try_fold(0i64, |acc, b| b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0')))
 }
 
-/// A date-of-birth style date, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as its last possible day.
-fn parse_partial_date(s: &[u8], what: &'static str) -> Result<i64> {
-    let err = || Error::Date { what };
-    let year = digits(s, 4).ok_or_else(err)?;
-    let (month, day) = match s.len() {
-        4 => (12, 31),
+/// The parts of a date or date-time string in one of the allowed formats, not yet checked for
+/// range: `month` and `day` are `None` for the partial dates `YYYY` and `YYYY-MM`.
+struct Fields {
+    year: i64,
+    month: Option<i64>,
+    day: Option<i64>,
+    time: Option<(i64, i64, i64, i64)>,
+    /// Offset sign (+1/-1), hours and minutes.
+    offset: Option<(i64, i64, i64)>,
+}
+
+/// Splits an offset after its sign: `h`, `hh`, `hmm`, `hhmm`, `h:mm` or `hh:mm` (hours, minutes).
+fn offset_parts(s: &[u8]) -> Option<(i64, i64)> {
+    match s {
+        [h] => Some((digits(&[*h], 1)?, 0)),
+        [_, _] => Some((digits(s, 2)?, 0)),
+        [h, b':', m @ ..] if m.len() == 2 => Some((digits(&[*h], 1)?, digits(m, 2)?)),
+        [h1, h2, b':', m @ ..] if m.len() == 2 => Some((digits(&[*h1, *h2], 2)?, digits(m, 2)?)),
+        [h, m @ ..] if m.len() == 2 => Some((digits(&[*h], 1)?, digits(m, 2)?)),
+        [h1, h2, m @ ..] if m.len() == 2 => Some((digits(&[*h1, *h2], 2)?, digits(m, 2)?)),
+        _ => None,
+    }
+}
+
+/// Reads the shape of one of the formats the specification lists (`YYYY`, `YYYY-MM`,
+/// `YYYY-MM-DD`, `YYYY-MM-DDThh:mm:ss[.S+][Z|offset]`), without judging the values.
+fn fields(s: &[u8]) -> Option<Fields> {
+    let year = digits(s, 4)?;
+    let two_at = |at: usize| s.get(at..).and_then(|rest| digits(rest, 2));
+    let mut f = Fields { year, month: None, day: None, time: None, offset: None };
+    match s.len() {
+        4 => return Some(f),
         7 if s.get(4) == Some(&b'-') => {
-            let month = digits(s.get(5..).ok_or_else(err)?, 2).ok_or_else(err)?;
-            if !(1..=12).contains(&month) {
-                return Err(err());
-            }
-            (month, days_in_month(year, month))
+            f.month = Some(two_at(5)?);
+            return Some(f);
         }
-        10 if s.get(4) == Some(&b'-') && s.get(7) == Some(&b'-') => {
-            let month = digits(s.get(5..).ok_or_else(err)?, 2).ok_or_else(err)?;
-            let day = digits(s.get(8..).ok_or_else(err)?, 2).ok_or_else(err)?;
-            if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-                return Err(err());
-            }
-            (month, day)
-        }
-        _ => return Err(err()),
-    };
-    Ok(days_from_civil(year, month, day) * MS_PER_DAY)
-}
-
-/// Parses a timezone offset after its sign: `h`, `hh`, `hmm`, `hhmm`, `h:mm` or `hh:mm`; minutes.
-fn parse_offset(s: &[u8]) -> Option<i64> {
-    let (hours, minutes) = match s {
-        [h] => (digits(&[*h], 1)?, 0),
-        [_, _] => (digits(s, 2)?, 0),
-        [h, b':', m @ ..] if m.len() == 2 => (digits(&[*h], 1)?, digits(m, 2)?),
-        [h1, h2, b':', m @ ..] if m.len() == 2 => (digits(&[*h1, *h2], 2)?, digits(m, 2)?),
-        [h, m @ ..] if m.len() == 2 => (digits(&[*h], 1)?, digits(m, 2)?),
-        [h1, h2, m @ ..] if m.len() == 2 => (digits(&[*h1, *h2], 2)?, digits(m, 2)?),
-        _ => return None,
-    };
-    (hours <= 23 && minutes <= 59).then_some(hours * 60 + minutes)
-}
-
-/// Parses one of the date and date-time formats the specification allows for `plusTime`, to
-/// milliseconds since the epoch. Partial dates are read as `dccDateOfBirth` reads them.
-///
-/// # Errors
-/// [`Error::Date`] (naming `what`) for any other string, or for a day, hour, minute, second or
-/// offset out of range.
-pub fn parse_date_time(text: &str, what: &'static str) -> Result<i64> {
-    let s = text.as_bytes();
-    let err = || Error::Date { what };
-    if s.len() <= 10 {
-        return parse_partial_date(s, what);
+        _ => {}
     }
-    // YYYY-MM-DDThh:mm:ss
-    let date = s.get(..10).ok_or_else(err)?;
-    let date_ms = parse_partial_date(date, what)?;
-    if date.len() != 10 || s.get(10) != Some(&b'T') {
-        return Err(err());
+    if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') {
+        return None;
     }
-    let time = s.get(11..19).ok_or_else(err)?;
-    if time.get(2) != Some(&b':') || time.get(5) != Some(&b':') {
-        return Err(err());
+    f.month = Some(two_at(5)?);
+    f.day = Some(two_at(8)?);
+    if s.len() == 10 {
+        return Some(f);
     }
-    let hour = digits(time, 2).ok_or_else(err)?;
-    let minute = digits(time.get(3..).ok_or_else(err)?, 2).ok_or_else(err)?;
-    let second = digits(time.get(6..).ok_or_else(err)?, 2).ok_or_else(err)?;
-    if hour > 23 || minute > 59 || second > 59 {
-        return Err(err());
+    if s.get(10) != Some(&b'T') || s.get(13) != Some(&b':') || s.get(16) != Some(&b':') {
+        return None;
     }
-    let mut rest = s.get(19..).ok_or_else(err)?;
+    let mut rest = s.get(19..)?;
     let mut millis = 0;
     if let [b'.', tail @ ..] = rest {
         let count = tail.iter().take_while(|b| b.is_ascii_digit()).count();
         if count == 0 {
-            return Err(err());
+            return None;
         }
+        // Milliseconds: the first three decimals, the rest ignored (rounding down).
         for place in 0..3 {
-            let digit =
-                tail.get(place).filter(|b| place < count && b.is_ascii_digit()).map_or(0, |b| i64::from(b - b'0'));
+            let digit = tail.get(place).filter(|_| place < count).map_or(0, |b| i64::from(b - b'0'));
             millis = millis * 10 + digit;
         }
-        rest = tail.get(count..).ok_or_else(err)?;
+        rest = tail.get(count..)?;
     }
-    let offset_minutes = match rest {
-        [] | [b'Z'] => 0,
-        [b'+', tail @ ..] => parse_offset(tail).ok_or_else(err)?,
-        [b'-', tail @ ..] => -parse_offset(tail).ok_or_else(err)?,
-        _ => return Err(err()),
+    f.time = Some((two_at(11)?, two_at(14)?, two_at(17)?, millis));
+    f.offset = match rest {
+        [] | [b'Z'] => None,
+        [b'+', tail @ ..] => offset_parts(tail).map(|(h, m)| (1, h, m)),
+        [b'-', tail @ ..] => offset_parts(tail).map(|(h, m)| (-1, h, m)),
+        _ => return None,
     };
-    let ms = date_ms + hour * MS_PER_HOUR + minute * 60_000 + second * 1000 + millis - offset_minutes * 60_000;
-    checked(Some(ms), what)
+    if f.offset.is_none() && !matches!(rest, [] | [b'Z']) {
+        return None;
+    }
+    Some(f)
+}
+
+/// Milliseconds of the fields, or `None` when a value is out of range. `strict` accepts only
+/// real calendar values; otherwise the ranges are those of JavaScript's `Date` parser in V8 (the
+/// reference implementation's engine): a day up to 31 in any month rolls over into the next
+/// (2021-02-30 is 2021-03-02), and 24:00:00 is midnight of the next day.
+fn to_ms(f: &Fields, strict: bool) -> Option<i64> {
+    let month = f.month.unwrap_or(12);
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let last = days_in_month(f.year, month);
+    let day = f.day.unwrap_or(last);
+    if day < 1 || day > if strict { last } else { 31 } {
+        return None;
+    }
+    let (hour, minute, second, millis) = f.time.unwrap_or((0, 0, 0, 0));
+    let midnight_24 = !strict && hour == 24 && minute == 0 && second == 0 && millis == 0;
+    if (hour > 23 && !midnight_24) || minute > 59 || second > 59 {
+        return None;
+    }
+    let (sign, offset_hours, offset_minutes) = f.offset.unwrap_or((0, 0, 0));
+    if offset_hours > 23 || offset_minutes > 59 {
+        return None;
+    }
+    let days = make_day(f.year, month - 1, day);
+    let ms = days * MS_PER_DAY + hour * MS_PER_HOUR + minute * 60_000 + second * 1000 + millis
+        - sign * (offset_hours * 60 + offset_minutes) * 60_000;
+    (-MAX_TIME..=MAX_TIME).contains(&ms).then_some(ms)
+}
+
+/// Parses one of the date and date-time formats the specification allows for `plusTime`, to
+/// milliseconds since the epoch: a missing offset is UTC, fraction digits past the third are
+/// dropped, and the partial dates `YYYY` and `YYYY-MM` are read as `dccDateOfBirth` reads them
+/// (the last day they allow). Only real calendar values are accepted: this is the parser for
+/// rule metadata and validation clocks.
+///
+/// # Errors
+/// [`Error::Date`] (naming `what`) for any other string, or a value out of range.
+pub fn parse_date_time(text: &str, what: &'static str) -> Result<i64> {
+    fields(text.as_bytes()).and_then(|f| to_ms(&f, true)).ok_or(Error::Date { what })
+}
+
+/// Parses a `plusTime` operand as the reference implementation does: `Ok(None)` is JavaScript's
+/// "Invalid Date", for a string in an allowed format whose values are out of range (behaviour
+/// the specification leaves undefined; every comparison with it is false, as in JavaScript).
+pub(crate) fn parse_operand(text: &str, what: &'static str) -> Result<Option<i64>> {
+    let f = fields(text.as_bytes()).ok_or(Error::Date { what })?;
+    Ok(to_ms(&f, false))
 }
 
 /// `dccDateOfBirth`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as midnight UTC of the last day it allows.
 ///
 /// # Errors
-/// [`Error::Date`] for any other string.
+/// [`Error::Date`] for any other string, or a month or day that does not exist.
 pub fn parse_date_of_birth(text: &str) -> Result<i64> {
-    parse_partial_date(text.as_bytes(), "dccDateOfBirth operand")
+    parse_date_of_birth_operand(text)?.ok_or(Error::Date { what: "dccDateOfBirth operand" })
+}
+
+/// [`parse_date_of_birth`] with out-of-range values as JavaScript's "Invalid Date" (`None`).
+pub(crate) fn parse_date_of_birth_operand(text: &str) -> Result<Option<i64>> {
+    const WHAT: &str = "dccDateOfBirth operand";
+    let f = fields(text.as_bytes()).filter(|f| f.time.is_none()).ok_or(Error::Date { what: WHAT })?;
+    Ok(to_ms(&f, true))
 }
 
 /// Adds `amount` units to a date-time, as JavaScript's `Date.setUTC*` methods do.
@@ -314,6 +361,26 @@ mod tests {
         assert!(plus_time(end, i64::MAX, TimeUnit::Hour).is_err());
         assert!(plus_time(end, 3_000_000, TimeUnit::Year).is_err());
         assert_eq!(format_iso(at("1969-12-31T23:59:59.999Z")), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn operands_out_of_range_are_invalid_dates_as_in_javascript() {
+        let iso = |text: &str| parse_operand(text, "test").unwrap().map(format_iso);
+        assert_eq!(iso("2021-02-30").as_deref(), Some("2021-03-02T00:00:00.000Z"), "V8 rolls day 30 over");
+        assert_eq!(iso("2021-04-31T10:00:00Z").as_deref(), Some("2021-05-01T10:00:00.000Z"));
+        assert_eq!(iso("2021-01-01T24:00:00Z").as_deref(), Some("2021-01-02T00:00:00.000Z"));
+        for invalid in [
+            "2021-02-32",
+            "2021-13-01",
+            "2021-00",
+            "2021-01-01T24:00:01Z",
+            "2021-01-01T10:60:00Z",
+            "2021-01-01T10:00:00+24",
+        ] {
+            assert_eq!(iso(invalid), None, "{invalid}");
+        }
+        assert!(parse_operand("2021-1-01", "test").is_err(), "a format outside the list is an error");
+        assert!(parse_date_time("2021-02-30", "test").is_err(), "metadata and clocks are strict");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::datetime::{parse_date_of_birth, parse_date_time, plus_time};
+use crate::datetime::{parse_date_of_birth_operand, parse_operand, plus_time};
 use crate::error::{Error, Result};
 use crate::expr::{Comparison, Expression, Node};
 use crate::limits::Limits;
@@ -144,7 +144,12 @@ impl<'l> Evaluator<'l> {
                     })
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| Error::eval("date-time comparison", "all operands must be date-times"))?;
-                Val::Owned(Value::Bool(compare(*comparison, &dates)?))
+                // As in JavaScript, any comparison with an invalid date is false.
+                let holds = match dates.into_iter().collect::<Option<Vec<_>>>() {
+                    Some(ms) => compare(*comparison, &ms)?,
+                    None => false,
+                };
+                Val::Owned(Value::Bool(holds))
             }
             Node::Not(operand) => match self.eval(operand, ctx)?.truthiness() {
                 Some(truthy) => Val::Owned(Value::Bool(!truthy)),
@@ -153,8 +158,9 @@ impl<'l> Evaluator<'l> {
             Node::PlusTime(operand, amount, unit) => {
                 let value = self.eval(operand, ctx)?;
                 let text = value.as_str().ok_or_else(|| Error::eval("plusTime", "date argument must be a string"))?;
-                let ms = parse_date_time(text, "plusTime date argument")?;
-                Val::Date(if *amount == 0 { ms } else { plus_time(ms, *amount, *unit)? })
+                let ms = parse_operand(text, "plusTime date argument")?;
+                // Out of JavaScript's range, a date becomes invalid, as in JavaScript.
+                Val::Date(if *amount == 0 { ms } else { ms.and_then(|ms| plus_time(ms, *amount, *unit).ok()) })
             }
             Node::Reduce(operands) => {
                 let [operand, lambda, initial] = &**operands;
@@ -183,7 +189,7 @@ impl<'l> Evaluator<'l> {
             Node::DccDateOfBirth(operand) => {
                 let value = self.eval(operand, ctx)?;
                 let text = value.as_str().ok_or_else(|| Error::eval("dccDateOfBirth", "operand must be a string"))?;
-                Val::Date(parse_date_of_birth(text)?)
+                Val::Date(parse_date_of_birth_operand(text)?)
             }
         })
     }

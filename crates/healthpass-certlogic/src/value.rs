@@ -16,8 +16,8 @@ pub(crate) enum Val<'a> {
     Owned(Value),
     /// A string borrowed from the data (a fragment from `extractFromUVCI`).
     Str(&'a str),
-    /// A date-time, in milliseconds since the epoch.
-    Date(i64),
+    /// A date-time, in milliseconds since the epoch; `None` is JavaScript's "Invalid Date".
+    Date(Option<i64>),
     /// An array built from an array literal, with its nesting depth.
     List(Vec<Val<'a>>, usize),
 }
@@ -157,7 +157,8 @@ impl<'a> Val<'a> {
             Val::Json(v) => v.clone(),
             Val::Owned(v) => v,
             Val::Str(s) => Value::String(s.to_owned()),
-            Val::Date(ms) => Value::String(format_iso(ms)),
+            // `JSON.stringify` writes an invalid date as null.
+            Val::Date(ms) => ms.map_or(Value::Null, |ms| Value::String(format_iso(ms))),
             Val::List(items, _) => Value::Array(items.into_iter().map(Val::into_json).collect()),
         }
     }
@@ -243,7 +244,7 @@ mod tests {
         for truthy in [json!(true), json!("0"), json!(-1), json!([0]), json!({"a": null}), json!(0.5)] {
             assert_eq!(Val::Json(&truthy).truthiness(), Some(true), "{truthy}");
         }
-        assert_eq!(Val::Date(0).truthiness(), None);
+        assert_eq!(Val::Date(Some(0)).truthiness(), None);
     }
 
     #[test]
@@ -273,7 +274,7 @@ mod tests {
         assert!(strict_eq(&Val::Owned(json!(1)), &Val::Owned(json!(1.0))));
         assert!(!strict_eq(&Val::Owned(json!(1)), &Val::Owned(json!("1"))));
         assert!(strict_eq(&Val::Str("a"), &Val::Owned(json!("a"))));
-        assert!(!strict_eq(&Val::Date(5), &Val::Date(5)));
+        assert!(!strict_eq(&Val::Date(Some(5)), &Val::Date(Some(5))));
         assert!(strict_eq(&NULL, &Val::Owned(json!(null))));
     }
 }
