@@ -61,6 +61,7 @@ fn rules(c: &mut Criterion) {
             certificate_type: CertificateType::of_payload(&payload).unwrap(),
             validation_clock_ms: parse_date_time(clock, "clock").unwrap(),
         };
+        println!("{country}: {} rules apply to this certificate", select_rules(&set.rules, &query).len());
         c.bench_function(&format!("{country}: select + applicable rules on one certificate"), |b| {
             b.iter(|| {
                 let selected = select_rules(&set.rules, black_box(&query));
