@@ -186,6 +186,7 @@ impl<'l> Evaluator<'l> {
                     .ok_or_else(|| Error::eval("extractFromUVCI", "UVCI argument must be either a string or null"))?;
                 extract_from_uvci(text, *index)
             }
+            Node::Invalid(message) => return Err(Error::eval("(invalid expression)", message.clone())),
             Node::DccDateOfBirth(operand) => {
                 let value = self.eval(operand, ctx)?;
                 let text = value.as_str().ok_or_else(|| Error::eval("dccDateOfBirth", "operand must be a string"))?;

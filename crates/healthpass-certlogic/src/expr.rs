@@ -53,6 +53,9 @@ pub(crate) enum Node {
     Reduce(Box<[Node; 3]>),
     ExtractFromUvci(Box<Node>, i64),
     DccDateOfBirth(Box<Node>),
+    /// A sub-expression that is not valid CertLogic (lenient compilation only): evaluating it
+    /// is this error.
+    Invalid(String),
 }
 
 /// A valid CertLogic expression, ready to evaluate.
@@ -96,18 +99,18 @@ impl Expression {
                 Error::invalid(issue.message)
             });
         }
-        Ok(Expression { root: build(json)?, limits: *limits })
+        Ok(Expression { root: build(json, Mode::Strict)?, limits: *limits })
     }
 }
 
-fn operands<const N: usize>(values: &[Value]) -> Result<Box<[Node; N]>> {
-    let nodes: Vec<Node> = values.iter().map(build).collect::<Result<_>>()?;
+fn operands<const N: usize>(values: &[Value], mode: Mode) -> Result<Box<[Node; N]>> {
+    let nodes: Vec<Node> = values.iter().map(|v| mode.build(v)).collect::<Result<_>>()?;
     let nodes: [Node; N] = nodes.try_into().map_err(|_| Error::invalid("wrong number of operands"))?;
     Ok(Box::new(nodes))
 }
 
-fn single(values: &[Value]) -> Result<Box<Node>> {
-    let [node] = *operands::<1>(values.get(..1).unwrap_or(&[]))?;
+fn single(values: &[Value], mode: Mode) -> Result<Box<Node>> {
+    let [node] = *operands::<1>(values.get(..1).unwrap_or(&[]), mode)?;
     Ok(Box::new(node))
 }
 
@@ -115,13 +118,57 @@ fn literal_int(value: Option<&Value>, what: &str) -> Result<i64> {
     value.and_then(json_int).ok_or_else(|| Error::invalid(format!("{what} must be an integer")))
 }
 
+/// How sub-expressions that are not valid CertLogic are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Refuse them (after validation, this never happens).
+    Strict,
+    /// Turn each into a node that fails when evaluated, as the reference evaluator fails only
+    /// when it reaches them.
+    Lenient,
+}
+
+impl Mode {
+    fn build(self, json: &Value) -> Result<Node> {
+        match self {
+            Mode::Strict => build(json, self),
+            Mode::Lenient => Ok(build(json, self).unwrap_or_else(|e| Node::Invalid(e.to_string()))),
+        }
+    }
+}
+
+impl Expression {
+    /// Compiles an expression the validator refuses the way the reference evaluator runs it:
+    /// each invalid sub-expression becomes an error raised only if evaluation reaches it. For
+    /// running published rule tests (the upstream runner evaluates with certlogic-js, which
+    /// checks as it goes, and reports validation separately); a verifier uses
+    /// [`Expression::compile`]. Returns the validator's issues beside the expression.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] if the expression exceeds the depth or node limits (it is then not
+    /// built at all).
+    pub fn compile_lenient(json: &Value, limits: &Limits) -> Result<(Self, Vec<crate::Issue>)> {
+        let issues = validate_with(json, limits);
+        if let Some(issue) = issues.iter().find(|i| i.message.starts_with("expression ")) {
+            let (what, limit) = if issue.message.contains("nodes") {
+                ("expression node count", limits.max_nodes)
+            } else {
+                ("expression depth", limits.max_depth)
+            };
+            return Err(Error::TooLarge { what, limit });
+        }
+        let root = Mode::Lenient.build(json)?;
+        Ok((Expression { root, limits: *limits }, issues))
+    }
+}
+
 /// Builds the tree of an expression the validator has accepted. The checks here repeat the
 /// validator's only as far as needed to never index out of bounds.
-fn build(json: &Value) -> Result<Node> {
+fn build(json: &Value, mode: Mode) -> Result<Node> {
     Ok(match json {
         Value::String(_) | Value::Bool(_) => Node::Literal(json.clone()),
         Value::Number(_) => Node::Literal(Value::from(literal_int(Some(json), "a number literal")?)),
-        Value::Array(items) => Node::Array(items.iter().map(build).collect::<Result<_>>()?),
+        Value::Array(items) => Node::Array(items.iter().map(|v| mode.build(v)).collect::<Result<_>>()?),
         Value::Null => return Err(Error::invalid("invalid CertLogic expression")),
         Value::Object(map) => {
             let Some((operator, values)) = map.iter().next() else {
@@ -137,12 +184,12 @@ fn build(json: &Value) -> Result<Node> {
                 .as_array()
                 .filter(|values| !values.is_empty())
                 .ok_or_else(|| Error::invalid("operation not of the form { \"<operator>\": [ <values...> ] }"))?;
-            let all = || values.iter().map(build).collect::<Result<Vec<_>>>();
+            let all = || values.iter().map(|v| mode.build(v)).collect::<Result<Vec<_>>>();
             match operator.as_str() {
-                "if" => Node::If(operands(values)?),
-                "===" => Node::StrictEqual(operands(values)?),
-                "in" => Node::In(operands(values)?),
-                "+" => Node::Plus(operands(values)?),
+                "if" => Node::If(operands(values, mode)?),
+                "===" => Node::StrictEqual(operands(values, mode)?),
+                "in" => Node::In(operands(values, mode)?),
+                "+" => Node::Plus(operands(values, mode)?),
                 "and" => Node::And(all()?),
                 "<" => Node::Compare(Comparison::Less, all()?),
                 ">" => Node::Compare(Comparison::Greater, all()?),
@@ -152,7 +199,7 @@ fn build(json: &Value) -> Result<Node> {
                 "after" => Node::CompareDates(Comparison::Greater, all()?),
                 "not-after" => Node::CompareDates(Comparison::LessOrEqual, all()?),
                 "not-before" => Node::CompareDates(Comparison::GreaterOrEqual, all()?),
-                "!" => Node::Not(single(values)?),
+                "!" => Node::Not(single(values, mode)?),
                 "plusTime" => {
                     let amount = literal_int(values.get(1), "plusTime amount")?;
                     let unit = values
@@ -160,13 +207,13 @@ fn build(json: &Value) -> Result<Node> {
                         .and_then(Value::as_str)
                         .and_then(TimeUnit::from_name)
                         .ok_or_else(|| Error::invalid("plusTime unit must be a time unit"))?;
-                    Node::PlusTime(single(values)?, amount, unit)
+                    Node::PlusTime(single(values, mode)?, amount, unit)
                 }
-                "reduce" => Node::Reduce(operands(values)?),
+                "reduce" => Node::Reduce(operands(values, mode)?),
                 "extractFromUVCI" => {
-                    Node::ExtractFromUvci(single(values)?, literal_int(values.get(1), "extractFromUVCI index")?)
+                    Node::ExtractFromUvci(single(values, mode)?, literal_int(values.get(1), "extractFromUVCI index")?)
                 }
-                "dccDateOfBirth" => Node::DccDateOfBirth(single(values)?),
+                "dccDateOfBirth" => Node::DccDateOfBirth(single(values, mode)?),
                 other => return Err(Error::invalid(format!("unrecognised operator: \"{other}\""))),
             }
         }

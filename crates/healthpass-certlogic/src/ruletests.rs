@@ -233,9 +233,11 @@ pub(crate) struct Testable {
 }
 
 /// Loads a rule for testing. The upstream runner checks a rule's metadata (schema, gateway
-/// constraints) as a separate check from its tests, and runs the tests on the logic alone; so
-/// does this: a rule whose metadata does not follow the gateway format still has its tests run
-/// (and the problem is noted), as long as its `Logic`, `ValidFrom` and `ValidTo` can be read.
+/// constraints) and its logic's validity as a separate check from its tests, and runs each test
+/// by evaluating the logic with certlogic-js, which fails only on the invalid parts it reaches.
+/// So does this: a rule whose metadata does not follow the gateway format, or whose logic does
+/// not validate, still has its tests run (and the problem is noted), as long as its `Logic`,
+/// `ValidFrom` and `ValidTo` can be read.
 fn load_testable(rule_path: &Path, root: &Path, limits: &Limits, notes: &mut Vec<String>) -> Result<Testable> {
     let text = read_bounded(rule_path, limits)?;
     let json: Value = serde_json::from_slice(&text).map_err(|e| Error::json("rule", &e))?;
@@ -253,9 +255,8 @@ fn load_testable(rule_path: &Path, root: &Path, limits: &Limits, notes: &mut Vec
                 valid_to_ms: rule.valid_to_ms,
             })
         }
-        Err(e @ (Error::Rule { field: "Logic" | "ValidFrom" | "ValidTo", .. } | Error::TooLarge { .. })) => Err(e),
+        Err(e @ Error::TooLarge { .. }) => Err(e),
         Err(e) => {
-            notes.push(format!("{shown}: metadata does not follow the gateway format ({e}); tests run on its logic"));
             let field = |name: &'static str| {
                 json.get(name)
                     .and_then(Value::as_str)
@@ -267,8 +268,21 @@ fn load_testable(rule_path: &Path, root: &Path, limits: &Limits, notes: &mut Vec
             };
             let (valid_from, valid_to) = (field("ValidFrom")?, field("ValidTo")?);
             let logic = json.get("Logic").ok_or_else(|| Error::rule("Logic", "is missing"))?;
+            let (logic, issues) = Expression::compile_lenient(logic, limits)?;
+            if issues.is_empty() {
+                notes.push(format!(
+                    "{shown}: metadata does not follow the gateway format ({e}); tests run on its logic"
+                ));
+            } else {
+                notes.push(format!(
+                    "{shown}: the logic has {} validation issue(s), the first: {}; tests run as the reference \
+                     evaluator runs them (an invalid part fails only when reached)",
+                    issues.len(),
+                    issues.first().map_or("", |i| i.message.as_str())
+                ));
+            }
             Ok(Testable {
-                logic: Expression::compile_with(logic, limits)?,
+                logic,
                 valid_from_ms: date(&valid_from, "ValidFrom")?,
                 valid_to_ms: date(&valid_to, "ValidTo")?,
                 valid_from,

@@ -103,22 +103,35 @@ fn errata_turn_a_disagreement_into_a_known_issue_never_a_pass() {
 }
 
 #[test]
-fn a_rule_that_cannot_load_fails_each_of_its_tests_and_metadata_is_only_noted() {
+fn rules_with_invalid_parts_run_as_the_reference_evaluator_and_metadata_is_only_noted() {
     let dir = TempDir::new("load");
+    // An invalid operation in the branch a test takes fails that test; in the other branch it
+    // does not matter to the test (the reference evaluator never reaches it).
     let mut bad_logic = rule();
-    bad_logic["Logic"] = json!({"all": [1]});
+    bad_logic["Logic"] = json!({"if": [{"var": "payload.v.0"}, {"all": [1]}, true]});
     write(&dir.0.join("ZZ/VR-ZZ-0001/rule.json"), &bad_logic);
     write(&dir.0.join("ZZ/VR-ZZ-0001/tests/test001.json"), &test(2, json!(true), None));
+    write(&dir.0.join("ZZ/VR-ZZ-0001/tests/test002.json"), &json!({"payload": {}, "external": {}, "expected": true}));
     let mut odd_metadata = rule();
     odd_metadata["Identifier"] = json!("VR-ZZ-0002-b");
     write(&dir.0.join("ZZ/VR-ZZ-0002/rule.json"), &odd_metadata);
     write(&dir.0.join("ZZ/VR-ZZ-0002/tests/test001.json"), &test(2, json!(true), None));
+    let mut no_dates = rule();
+    no_dates.as_object_mut().unwrap().remove("ValidTo");
+    write(&dir.0.join("ZZ/VR-ZZ-0004/rule.json"), &no_dates);
+    write(&dir.0.join("ZZ/VR-ZZ-0004/tests/test001.json"), &test(2, json!(true), None));
     write(&dir.0.join("ZZ/GR-ZZ-0003/GR-ZZ-0003.json"), &rule());
     let report = run_rule_tests(&dir.0).unwrap();
     let text = report.to_text();
-    assert_eq!((report.rules, report.passed(), report.failed()), (2, 1, 1), "{text}");
-    assert!(text.contains("unrecognised operator: \\\"all\\\"") || text.contains("unrecognised operator"), "{text}");
+    assert_eq!((report.rules, report.passed(), report.failed()), (3, 2, 2), "{text}");
+    assert!(text.contains("VR-ZZ-0001/tests/test001.json (dn 2): evaluation:"), "{text}");
+    assert!(text.contains("unrecognised operator"), "{text}");
+    assert!(text.contains("VR-ZZ-0001/rule.json: the logic has 1 validation issue(s)"), "{text}");
     assert!(text.contains("VR-ZZ-0002/rule.json: metadata does not follow the gateway format"), "{text}");
+    assert!(
+        text.contains("VR-ZZ-0004/tests/test001.json (dn 2)") || text.contains("VR-ZZ-0004/tests/test001.json: rule:"),
+        "{text}"
+    );
     assert!(text.contains("ZZ/GR-ZZ-0003: 1 JSON file(s) but no rule.json"), "{text}");
 }
 

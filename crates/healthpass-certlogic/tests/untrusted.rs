@@ -81,6 +81,10 @@ proptest! {
         let issues = validate(&expr);
         let compiled = Expression::compile(&expr);
         prop_assert_eq!(issues.is_empty(), compiled.is_ok(), "validator and compiler agree");
+        if let Ok((lenient, lenient_issues)) = Expression::compile_lenient(&expr, &Limits::default()) {
+            prop_assert_eq!(lenient_issues, issues);
+            let _ = lenient.evaluate(&data);
+        }
         if let Ok(compiled) = compiled {
             let _ = compiled.evaluate(&data);
             let _ = compiled.evaluate_rule_data(&data, &data);
