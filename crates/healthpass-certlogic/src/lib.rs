@@ -64,7 +64,7 @@ pub use external::External;
 pub use limits::Limits;
 pub use native::{native_external, native_payload, native_payload_with};
 pub use rule::{CertificateType, Description, Rule, RuleType, Version};
-pub use ruleset::RuleSet;
+pub use ruleset::{RuleProblem, RuleSet};
 pub use ruletests::{Report, TestOutcome, TestResult, run_rule_tests, run_rule_tests_with};
 pub use select::{RuleQuery, select_rules};
 pub use validate::{Issue, validate, validate_with};

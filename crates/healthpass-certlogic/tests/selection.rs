@@ -169,3 +169,23 @@ fn rules_the_engine_cannot_run_are_open() {
     );
     assert!(throws.evaluate(&payload(), &data, "en").outcome.is_open());
 }
+
+#[test]
+fn a_rule_that_does_not_load_makes_the_verdict_open_where_it_may_apply() {
+    let dir = std::env::temp_dir().join(format!("hp-certlogic-set-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (id, country) in [("VR-DE-0900", "DE"), ("VR-FR-0900", "FR")] {
+        std::fs::create_dir_all(dir.join(id)).unwrap();
+        let rule = json!({"Identifier": id, "Type": "Acceptance", "Country": country, "CertificateType": "Vaccination", "Logic": {"all": []}});
+        std::fs::write(dir.join(id).join("rule.json"), rule.to_string()).unwrap();
+    }
+    let set = RuleSet::load(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(set.problems.len(), 2);
+    let clock = "2021-11-01T10:00:00Z";
+    let verdicts = set.evaluate(&query(clock), &payload(), &external(clock).to_json(), "en");
+    assert_eq!(verdicts.len(), 1, "only the DE rule may apply to arrival in DE");
+    assert!(verdicts[0].outcome.is_open());
+    assert_eq!(verdicts[0].identifier, "VR-DE-0900");
+    assert_eq!(overall(&verdicts), Overall::Open);
+}
