@@ -4,16 +4,24 @@
 //!   `plusTime`, `dccDateOfBirth`, `extractFromUVCI` and the date-time comparisons), compiled
 //!   once and evaluated against JSON, as specified by CertLogic 1.3.3; [`validate`] lists every
 //!   format issue as the reference validator words it.
-//! - [`Rule`]: a business rule as the DCC gateway publishes it; [`select_rules`] picks the rules
-//!   that apply to a certificate (country of arrival and issuing country, validity at the
-//!   validation clock, highest version, certificate type); [`evaluate_rules`] gives a
-//!   [`RuleVerdict`] per rule (passed, failed or open) with the description in the reader's
-//!   language.
+//! - [`Rule`]: a business rule as the DCC gateway publishes it; [`RuleSet`] loads a folder of
+//!   them; [`select_rules`] picks the rules that apply to a certificate (country of arrival and
+//!   issuing country, validity at the validation clock, highest version, certificate type);
+//!   [`Rule::evaluate`] and [`RuleSet::evaluate`] give a [`RuleVerdict`] per rule (passed, failed
+//!   or open) with the description in the reader's language; [`External`] is the external
+//!   parameter a rule reads.
 //! - [`run_rule_tests`]: runs a folder of published country rule tests, ending `N passed, M failed`.
 //! - [`native`]: how a native healthpass code's claims appear to a rule.
 //!
 //! Evaluation never reads a clock: the validation clock is part of the external parameter.
-//! Every input is bounded by [`Limits`].
+//! Every input is bounded by [`Limits`]. docs/RULES.md describes loading, selection, evaluation,
+//! verdicts, errata and the native mapping.
+//!
+//! Written by hand: the Rust JsonLogic crates implement JsonLogic's coercions and truthiness,
+//! which CertLogic deliberately narrows (errors instead of coercions, no truthiness for dates),
+//! and none has CertLogic's date operations, whose results must match JavaScript's `Date`
+//! exactly; the evaluator is small, and compiled once per rule so that a country's rule set
+//! runs in microseconds.
 //!
 //! ```
 //! use healthpass_certlogic::{Expression, Rule};
