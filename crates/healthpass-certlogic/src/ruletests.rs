@@ -96,6 +96,22 @@ impl Report {
         for note in &self.notes {
             out.push_str(&format!("note: {note}\n"));
         }
+        // Per rule set (the first folder of each test's path), in path order.
+        let mut sets: Vec<(&str, usize, usize)> = Vec::new();
+        for test in &self.tests {
+            let set = test.file.split('/').next().unwrap_or("");
+            let passed = usize::from(test.outcome == TestOutcome::Passed);
+            match sets.last_mut() {
+                Some((name, p, n)) if *name == set => {
+                    *p += passed;
+                    *n += 1;
+                }
+                _ => sets.push((set, passed, 1)),
+            }
+        }
+        for (set, passed, total) in sets {
+            out.push_str(&format!("{set}: {passed}/{total} passed\n"));
+        }
         out.push_str(&format!(
             "{} rules, {} tests; {} known upstream errors (ERRATA.json)\n",
             self.rules,
