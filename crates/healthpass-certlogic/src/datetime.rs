@@ -125,11 +125,15 @@ struct Fields {
 
 /// Splits an offset after its sign: `h`, `hh`, `hmm`, `hhmm`, `h:mm` or `hh:mm` (hours, minutes).
 fn offset_parts(s: &[u8]) -> Option<(i64, i64)> {
+    // Colon forms first: a colon without minutes is allowed, as the reference implementation's
+    // pattern `[+-]h{1,2}:?(mm)?` allows it.
     match s {
-        [h] => Some((digits(&[*h], 1)?, 0)),
-        [_, _] => Some((digits(s, 2)?, 0)),
+        [h, b':'] => Some((digits(&[*h], 1)?, 0)),
+        [h1, h2, b':'] => Some((digits(&[*h1, *h2], 2)?, 0)),
         [h, b':', m @ ..] if m.len() == 2 => Some((digits(&[*h], 1)?, digits(m, 2)?)),
         [h1, h2, b':', m @ ..] if m.len() == 2 => Some((digits(&[*h1, *h2], 2)?, digits(m, 2)?)),
+        [h] => Some((digits(&[*h], 1)?, 0)),
+        [_, _] => Some((digits(s, 2)?, 0)),
         [h, m @ ..] if m.len() == 2 => Some((digits(&[*h], 1)?, digits(m, 2)?)),
         [h1, h2, m @ ..] if m.len() == 2 => Some((digits(&[*h1, *h2], 2)?, digits(m, 2)?)),
         _ => None,
@@ -314,7 +318,7 @@ mod tests {
         let base = at("2021-06-01T12:00:00Z");
         assert_eq!(format_iso(base), "2021-06-01T12:00:00.000Z");
         assert_eq!(at("2021-06-01T12:00:00"), base);
-        for offset in ["+1", "+01", "+100", "+0100", "+1:00", "+01:00"] {
+        for offset in ["+1", "+01", "+100", "+0100", "+1:00", "+01:00", "+01:", "+1:"] {
             assert_eq!(at(&format!("2021-06-01T13:00:00{offset}")), base, "{offset}");
         }
         assert_eq!(at("2021-06-01T10:30:00-1:30"), base);

@@ -137,8 +137,27 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// One step of a `var` path into this value.
+    /// One step of a `var` path into this value. Besides object keys and array indices, the
+    /// JavaScript reads the reference implementation allows on JSON values are kept: an array's
+    /// or a string's `length`, and a string's character (UTF-16 unit) at an index.
     pub(crate) fn drill(self, fragment: &Fragment) -> Val<'a> {
+        if fragment.index.is_none() && fragment.key == "length" {
+            let length = match &self {
+                Val::List(items, _) => Some(items.len()),
+                other => other
+                    .json()
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .or_else(|| other.as_str().map(|s| s.encode_utf16().count())),
+            };
+            if let Some(length) = length {
+                return Val::Owned(Value::from(length));
+            }
+        }
+        if let (Some(text), Some(index)) = (self.as_str(), fragment.index) {
+            let unit = usize::try_from(index).ok().and_then(|i| text.encode_utf16().nth(i));
+            return unit.map_or(NULL, |u| Val::Owned(Value::String(String::from_utf16_lossy(&[u]))));
+        }
         match self {
             Val::Json(v) => fragment.lookup(v).map_or(NULL, Val::Json),
             Val::Owned(v) => fragment.lookup(&v).cloned().map_or(NULL, Val::Owned),
@@ -146,7 +165,7 @@ impl<'a> Val<'a> {
                 Some(i) => items.into_iter().nth(i).unwrap_or(NULL),
                 None => NULL,
             },
-            // A string's characters and a date's methods are not data: CertLogic reads them as null.
+            // Any other property of a string, and a date's methods, are not data: null.
             Val::Str(_) | Val::Date(_) => NULL,
         }
     }
@@ -266,7 +285,13 @@ mod tests {
         let data = json!({"1": "one", "v": [10, 20]});
         assert_eq!(Val::Json(&data).drill(&Fragment::parse("01")).into_json(), json!("one"));
         let v = Val::Json(&data).drill(&Fragment::parse("v"));
+        assert_eq!(v.clone().drill(&Fragment::parse("length")).into_json(), json!(2));
         assert_eq!(v.drill(&Fragment::parse("1")).into_json(), json!(20));
+        let text = json!("AT€x");
+        assert_eq!(Val::Json(&text).drill(&Fragment::parse("length")).into_json(), json!(4));
+        assert_eq!(Val::Json(&text).drill(&Fragment::parse("2")).into_json(), json!("€"));
+        assert_eq!(Val::Json(&text).drill(&Fragment::parse("9")).into_json(), json!(null));
+        assert_eq!(Val::Json(&text).drill(&Fragment::parse("x")).into_json(), json!(null));
     }
 
     #[test]
