@@ -129,6 +129,15 @@ enum Mode {
 }
 
 impl Mode {
+    /// The operands an operation reads: leniently, extra operands are ignored, as the reference
+    /// evaluator ignores them for `if` and `reduce`.
+    fn first(self, values: &[Value], n: usize) -> &[Value] {
+        match self {
+            Mode::Strict => values,
+            Mode::Lenient => values.get(..n).unwrap_or(values),
+        }
+    }
+
     fn build(self, json: &Value) -> Result<Node> {
         match self {
             Mode::Strict => build(json, self),
@@ -186,7 +195,7 @@ fn build(json: &Value, mode: Mode) -> Result<Node> {
                 .ok_or_else(|| Error::invalid("operation not of the form { \"<operator>\": [ <values...> ] }"))?;
             let all = || values.iter().map(|v| mode.build(v)).collect::<Result<Vec<_>>>();
             match operator.as_str() {
-                "if" => Node::If(operands(values, mode)?),
+                "if" => Node::If(operands(mode.first(values, 3), mode)?),
                 "===" => Node::StrictEqual(operands(values, mode)?),
                 "in" => Node::In(operands(values, mode)?),
                 "+" => Node::Plus(operands(values, mode)?),
@@ -209,7 +218,7 @@ fn build(json: &Value, mode: Mode) -> Result<Node> {
                         .ok_or_else(|| Error::invalid("plusTime unit must be a time unit"))?;
                     Node::PlusTime(single(values, mode)?, amount, unit)
                 }
-                "reduce" => Node::Reduce(operands(values, mode)?),
+                "reduce" => Node::Reduce(operands(mode.first(values, 3), mode)?),
                 "extractFromUVCI" => {
                     Node::ExtractFromUvci(single(values, mode)?, literal_int(values.get(1), "extractFromUVCI index")?)
                 }

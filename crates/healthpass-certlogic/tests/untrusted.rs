@@ -155,3 +155,14 @@ fn invalid_dates_compare_false_as_in_the_reference_implementation() {
     let far = Expression::compile(&json!({"plusTime": ["2021-01-01", 300000, "year"]})).unwrap();
     assert_eq!(far.evaluate(&json!({})).unwrap(), json!(null), "out of range: an invalid date, written as null");
 }
+
+#[test]
+fn lenient_compilation_fails_only_where_evaluation_reaches() {
+    let limits = Limits::default();
+    let (expr, issues) =
+        Expression::compile_lenient(&json!({"if": [{"var": "x"}, {"all": []}, "fine", "extra"]}), &limits).unwrap();
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert_eq!(expr.evaluate(&json!({"x": false})).unwrap(), json!("fine"));
+    assert!(expr.evaluate(&json!({"x": true})).is_err());
+    assert!(Expression::compile(&json!({"if": [{"var": "x"}, 1, 2, 3]})).is_err(), "strict compilation refuses");
+}
