@@ -66,6 +66,23 @@ impl External {
         Value::Object(map)
     }
 
+    /// The country a DCC payload names as where its event took place and which issued it: `co`
+    /// of its first vaccination, test or recovery entry. For `issuerCountryCode` when the CWT has
+    /// no `iss`.
+    ///
+    /// ```
+    /// use healthpass_certlogic::External;
+    /// use serde_json::json;
+    /// assert_eq!(External::payload_country(&json!({"r": [{"co": "LU"}]})), Some("LU"));
+    /// assert_eq!(External::payload_country(&json!({"v": []})), None);
+    /// ```
+    pub fn payload_country(payload: &Value) -> Option<&str> {
+        ["v", "t", "r"]
+            .into_iter()
+            .find_map(|key| payload.get(key)?.get(0)?.get("co")?.as_str())
+            .filter(|co| co.len() == 2 && co.bytes().all(|b| b.is_ascii_uppercase()))
+    }
+
     /// Reads compressed value sets (`valueSets.json`: value-set id → array of codes).
     ///
     /// # Errors
