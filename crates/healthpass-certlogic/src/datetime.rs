@@ -246,14 +246,17 @@ pub(crate) fn parse_operand(text: &str, what: &'static str) -> Result<Option<i64
 /// # Errors
 /// [`Error::Date`] for any other string, or a month or day that does not exist.
 pub fn parse_date_of_birth(text: &str) -> Result<i64> {
-    parse_date_of_birth_operand(text)?.ok_or(Error::Date { what: "dccDateOfBirth operand" })
+    const WHAT: &str = "dccDateOfBirth operand";
+    let f = fields(text.as_bytes()).filter(|f| f.time.is_none()).ok_or(Error::Date { what: WHAT })?;
+    to_ms(&f, true).ok_or(Error::Date { what: WHAT })
 }
 
-/// [`parse_date_of_birth`] with out-of-range values as JavaScript's "Invalid Date" (`None`).
+/// [`parse_date_of_birth`] as the reference implementation reads an operand: values out of
+/// range roll over or are JavaScript's "Invalid Date" (`None`), as for `plusTime`.
 pub(crate) fn parse_date_of_birth_operand(text: &str) -> Result<Option<i64>> {
     const WHAT: &str = "dccDateOfBirth operand";
     let f = fields(text.as_bytes()).filter(|f| f.time.is_none()).ok_or(Error::Date { what: WHAT })?;
-    Ok(to_ms(&f, true))
+    Ok(to_ms(&f, false))
 }
 
 /// Adds `amount` units to a date-time, as JavaScript's `Date.setUTC*` methods do.

@@ -118,11 +118,15 @@ impl<'l> Evaluator<'l> {
                 Val::Owned(Value::from(sum.0.checked_add(sum.1).ok_or_else(|| Error::eval("+", "integer overflow"))?))
             }
             Node::And(operands) => {
+                // Lazily, in order: the first falsy operand, else the last; every operand
+                // evaluated must be truthy or falsy (the reference implementation checks each,
+                // the last one included, as soon as it is evaluated).
                 let mut result = Val::Owned(Value::Bool(true));
                 for operand in operands {
+                    result = self.eval(operand, ctx)?;
                     match result.truthiness() {
                         Some(false) => return Ok(result),
-                        Some(true) => result = self.eval(operand, ctx)?,
+                        Some(true) => {}
                         None => return Err(Error::eval("and", "an operand is neither truthy nor falsy")),
                     }
                 }

@@ -166,3 +166,11 @@ fn lenient_compilation_fails_only_where_evaluation_reaches() {
     assert!(expr.evaluate(&json!({"x": true})).is_err());
     assert!(Expression::compile(&json!({"if": [{"var": "x"}, 1, 2, 3]})).is_err(), "strict compilation refuses");
 }
+
+#[test]
+fn and_refuses_an_operand_neither_truthy_nor_falsy_even_the_last() {
+    let expr = Expression::compile(&json!({"and": [true, {"plusTime": ["2021-01-01", 0, "day"]}]})).unwrap();
+    assert!(expr.evaluate(&json!({})).is_err(), "a date-time is neither truthy nor falsy");
+    let lazy = Expression::compile(&json!({"and": [false, {"plusTime": ["2021-01-01", 0, "day"]}]})).unwrap();
+    assert_eq!(lazy.evaluate(&json!({})).unwrap(), json!(false));
+}

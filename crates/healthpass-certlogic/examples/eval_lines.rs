@@ -1,0 +1,27 @@
+//! Evaluates CertLogic cases given as JSON lines `{ "expr": ..., "data": ... }` on stdin and
+//! prints `{ "value": ... }` or `{ "error": "..." }` per line: the Rust side of the differential
+//! check against the reference implementation (tools/differential/README.md).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::BufRead;
+
+use healthpass_certlogic::Expression;
+use serde_json::{Value, json};
+
+fn main() {
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("stdin");
+        let case: Value = match serde_json::from_str(&line) {
+            Ok(case) => case,
+            Err(e) => {
+                println!("{}", json!({ "error": format!("input: {e}") }));
+                continue;
+            }
+        };
+        let out = match Expression::compile(&case["expr"]).and_then(|expr| expr.evaluate(&case["data"])) {
+            Ok(value) => json!({ "value": value }),
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+        println!("{out}");
+    }
+}
