@@ -1,11 +1,12 @@
 //! Evaluates CertLogic cases given as JSON lines `{ "expr": ..., "data": ... }` on stdin and
-//! prints `{ "value": ... }` or `{ "error": "..." }` per line: the Rust side of the differential
-//! check against the reference implementation (tools/differential/README.md).
+//! prints `{ "value": ... }` or `{ "error": "..." }` per line; a line `{ "validate": ... }` gets
+//! `{ "issues": [{ "expr", "message" }] }`. The Rust side of the differential check against the
+//! reference implementation (tools/differential/README.md).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::BufRead;
 
-use healthpass_certlogic::Expression;
+use healthpass_certlogic::{Expression, validate};
 use serde_json::{Value, json};
 
 fn main() {
@@ -18,6 +19,12 @@ fn main() {
                 continue;
             }
         };
+        if let Some(expr) = case.get("validate") {
+            let issues: Vec<Value> =
+                validate(expr).into_iter().map(|i| json!({ "expr": i.expr, "message": i.message })).collect();
+            println!("{}", json!({ "issues": issues }));
+            continue;
+        }
         let out = match Expression::compile(&case["expr"]).and_then(|expr| expr.evaluate(&case["data"])) {
             Ok(value) => json!({ "value": value }),
             Err(e) => json!({ "error": e.to_string() }),

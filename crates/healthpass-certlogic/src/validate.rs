@@ -219,7 +219,7 @@ impl Validator<'_> {
                 if n != 1 {
                     self.push(
                         expr,
-                        format!("a \"dccDateOfBirth\"-operation must have exactly 1 operand, but it has {n}"),
+                        format!("a \"dccDateOfBirth\"-operation must have exactly 1 value/operand, but it has {n}"),
                     );
                 }
                 self.check_all(first(1), depth);
