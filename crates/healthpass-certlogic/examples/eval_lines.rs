@@ -2,7 +2,7 @@
 //! prints `{ "value": ... }` or `{ "error": "..." }` per line; a line `{ "validate": ... }` gets
 //! `{ "issues": [{ "expr", "message" }] }`. The Rust side of the differential check against the
 //! reference implementation (tools/differential/README.md).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::io::BufRead;
 
