@@ -10,7 +10,7 @@ use crate::limits::Limits;
 
 /// Whether a rule is an acceptance rule of a country of arrival or an invalidation rule of an
 /// issuing country.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum RuleType {
     /// Set by a country of arrival: what it accepts.
     Acceptance,
@@ -19,7 +19,7 @@ pub enum RuleType {
 }
 
 /// The kind of certificate a rule applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum CertificateType {
     /// Every certificate.
     General,

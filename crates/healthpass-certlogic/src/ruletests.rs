@@ -22,8 +22,9 @@ use crate::value::json_eq;
 /// Deepest folder the runner descends to below the folder run (country / rule / tests).
 const MAX_WALK_DEPTH: usize = 6;
 
-/// The outcome of one rule test.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of one rule test; in JSON tagged by `"result"`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
 pub enum TestOutcome {
     /// As expected.
     Passed,
@@ -42,7 +43,7 @@ pub enum TestOutcome {
 }
 
 /// One rule test and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TestResult {
     /// The test file, relative to the folder run, `/`-separated.
     pub file: String,
@@ -52,8 +53,8 @@ pub struct TestResult {
     pub outcome: TestOutcome,
 }
 
-/// The result of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The result of a run (serializable, for a `--json` report).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Rule folders found.
     pub rules: usize,
@@ -66,6 +67,7 @@ pub struct Report {
 
 impl Report {
     /// Tests that passed.
+    #[must_use]
     pub fn passed(&self) -> usize {
         self.tests.iter().filter(|t| t.outcome == TestOutcome::Passed).count()
     }

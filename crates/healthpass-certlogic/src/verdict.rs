@@ -9,8 +9,9 @@ use crate::rule::{CertificateType, Rule, RuleType, Version};
 /// newer is not run (its verdict is open).
 pub const ENGINE_VERSION: (u64, u64, u64) = (1, 3, 3);
 
-/// The outcome of one rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of one rule; in JSON `{"result": "passed"}`, `{"result": "open", "reason": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
     /// The logic evaluated to `true`.
     Passed,
@@ -41,8 +42,9 @@ impl Outcome {
     }
 }
 
-/// One rule's verdict on one certificate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One rule's verdict on one certificate. Its `Display` is one line for people:
+/// `FAILED VR-DE-0004 1.0.0: <description>`, with the reason after an open verdict.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleVerdict {
     /// The rule's identifier.
     pub identifier: String,
@@ -63,7 +65,8 @@ pub struct RuleVerdict {
 }
 
 /// The combined verdict of several rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Overall {
     /// Every rule passed (or there was no rule).
     Passed,
@@ -81,6 +84,21 @@ pub fn overall(verdicts: &[RuleVerdict]) -> Overall {
         Overall::Open
     } else {
         Overall::Passed
+    }
+}
+
+impl std::fmt::Display for RuleVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (word, reason) = match &self.outcome {
+            Outcome::Passed => ("PASSED", None),
+            Outcome::Failed => ("FAILED", None),
+            Outcome::Open { reason } => ("OPEN", Some(reason)),
+        };
+        write!(f, "{word} {} {}: {}", self.identifier, self.version, self.description)?;
+        if let Some(reason) = reason {
+            write!(f, " ({reason})")?;
+        }
+        Ok(())
     }
 }
 

@@ -74,6 +74,9 @@ fn passes_fails_and_names_the_step() {
     assert!(text.contains("test005.json: evaluation: evaluation of \"comparison\" failed"), "{text}");
     assert!(text.contains("test006.json: test file: test is not valid JSON"), "{text}");
     assert!(text.ends_with("2 passed, 4 failed\n"), "{text}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["tests"][0]["outcome"], json!({"result": "passed"}));
+    assert_eq!(json["tests"][2]["outcome"]["result"], "failed");
 }
 
 #[test]

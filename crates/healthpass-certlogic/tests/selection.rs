@@ -69,6 +69,10 @@ fn a_year_later_the_vaccination_is_too_old() {
     assert_eq!(failed, ["VR-DE-0004"]);
     assert_eq!(overall(&verdicts), Overall::Failed);
     assert!(verdicts[3].description.starts_with("The vaccine must have been administered"), "English fallback");
+    assert!(verdicts[3].to_string().starts_with("FAILED VR-DE-0004 1.0.0: The vaccine must have been administered"));
+    let json = serde_json::to_value(&verdicts[3]).unwrap();
+    assert_eq!(json["outcome"], json!({"result": "failed"}));
+    assert_eq!(json["rule_type"], "Acceptance");
 }
 
 fn synthetic(
