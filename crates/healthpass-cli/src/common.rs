@@ -2,6 +2,8 @@
 //! command (and its exit code), and bounded reading of inputs, files and keys.
 
 use std::io::Read;
+
+use base64::Engine;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -111,4 +113,22 @@ pub(crate) fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, termina
         println!("{}", qr.to_terminal());
     }
     Ok(())
+}
+
+/// A certificate file as DER: PEM, DER, or bare base64.
+pub(crate) fn certificate_der(path: &Path) -> Result<Vec<u8>, Failure> {
+    let bytes = read_file(path)?;
+    if bytes.first() == Some(&0x30) {
+        return Ok(bytes);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    if text.contains("-----BEGIN") {
+        let (_, der) = x509_cert::der::pem::decode_vec(&bytes)
+            .map_err(|e| Failure::Usage(format!("{}: PEM: {e}", path.display())))?;
+        return Ok(der);
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map_err(|_| Failure::Usage(format!("{}: not a certificate (PEM, DER or base64)", path.display())))
 }

@@ -7,6 +7,7 @@
 mod common;
 mod conformance;
 mod native;
+mod rules;
 mod scenarios;
 mod trust;
 mod usage;
@@ -85,6 +86,8 @@ enum Command {
         json: bool,
         #[command(flatten)]
         checkpoint: trust::CheckpointArgs,
+        #[command(flatten)]
+        dcc: rules::DccArgs,
     },
     /// Print the text of every QR code found in each image, one per line.
     Scan {
@@ -109,6 +112,9 @@ enum Command {
         #[command(subcommand)]
         suite: conformance::Suite,
     },
+    /// EU DCC business rules (CertLogic): run published rule tests.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Scenario commands: explain, card, wallet, school, venue, convert.
     #[command(flatten)]
     Scenario(scenarios::Command),
@@ -137,7 +143,10 @@ fn run(command: Command) -> Result<(), Failure> {
             native::issue(&claims, &key, valid_hours, png.as_deref(), svg.as_deref(), terminal)
         }
         Command::Decode { code } => native::decode(&code),
-        Command::Verify { code, image, checkpoint, trust, skew, json } if checkpoint.is_set() => {
+        Command::Verify { code: Some(code), dcc, trust, skew, .. } if code.starts_with("HC1:") => {
+            rules::verify_dcc(&code, &dcc, trust.at, skew)
+        }
+        Command::Verify { code, image, checkpoint, trust, skew, json, .. } if checkpoint.is_set() => {
             trust::verify(&checkpoint, code, image.as_deref(), trust.at, skew, json)
         }
         Command::Verify { code, image, trust, skew, json, .. } => {
@@ -148,6 +157,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::TrustList(command) => trust::trust_list(command),
         Command::Revoke(args) => trust::revoke(&args),
         Command::Conformance { suite } => conformance::run(suite),
+        Command::Rules(command) => rules::run(command),
         Command::Scenario(command) => scenarios::run(command),
     }
 }

@@ -2,10 +2,8 @@
 //! into a native cross-border code. Argument handling and printing only; the work is the
 //! library's (`scenarios::border`, `interop::dcc`, `verify`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{DeclarationCategory, SourceHash};
 use healthpass::decide::{Checkpoint, Policy};
@@ -15,7 +13,7 @@ use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};
 use healthpass_scenarios::border::Converter;
 
 use crate::common::read_public_keys;
-use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input};
+use crate::common::{Failure, KeyArg, certificate_der, load_signing_key, read_file, read_input};
 
 /// The policy a source must meet when no `--policy` is given.
 const DEFAULT_POLICY: &str =
@@ -69,24 +67,6 @@ pub(crate) struct ConvertArgs {
 
 fn parse_category(text: &str) -> Result<DeclarationCategory, String> {
     serde_json::from_value(serde_json::Value::String(text.into())).map_err(|e| e.to_string())
-}
-
-/// A certificate file as DER: PEM, DER, or bare base64.
-fn certificate_der(path: &Path) -> Result<Vec<u8>, Failure> {
-    let bytes = read_file(path)?;
-    if bytes.first() == Some(&0x30) {
-        return Ok(bytes);
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    if text.contains("-----BEGIN") {
-        let (_, der) = x509_cert::der::pem::decode_vec(&bytes)
-            .map_err(|e| Failure::Usage(format!("{}: PEM: {e}", path.display())))?;
-        return Ok(der);
-    }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    STANDARD
-        .decode(compact)
-        .map_err(|_| Failure::Usage(format!("{}: not a certificate (PEM, DER or base64)", path.display())))
 }
 
 fn refused(what: &str) -> impl FnOnce(healthpass::Error) -> Failure + '_ {
