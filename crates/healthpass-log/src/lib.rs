@@ -14,3 +14,7 @@ pub mod proof;
 pub mod tree;
 
 pub use error::{Error, Result};
+pub mod checkpoint;
+pub mod cosignature;
+pub mod limits;
+pub mod note;
