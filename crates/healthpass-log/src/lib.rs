@@ -18,3 +18,4 @@ pub mod checkpoint;
 pub mod cosignature;
 pub mod limits;
 pub mod note;
+pub mod tiles;
