@@ -15,7 +15,9 @@ pub mod tree;
 
 pub use error::{Error, Result};
 pub mod checkpoint;
+pub mod commitment;
 pub mod cosignature;
+pub mod entry;
 pub mod limits;
 pub mod note;
 pub mod tiles;
