@@ -19,5 +19,9 @@ pub mod commitment;
 pub mod cosignature;
 pub mod entry;
 pub mod limits;
+mod log;
 pub mod note;
+pub mod store;
 pub mod tiles;
+
+pub use log::{Appended, Log, check_extension, check_same_view};
