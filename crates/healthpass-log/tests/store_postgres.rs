@@ -2,6 +2,8 @@
 //! `HEALTHPASS_TEST_POSTGRES` set to a connection string (see INTEGRATION.md); otherwise each
 //! test is listed as ignored with the reason.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 #[cfg(feature = "postgres")]
 mod suite;
 

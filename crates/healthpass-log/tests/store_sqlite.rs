@@ -1,5 +1,7 @@
 //! The shared store and log suite on the embedded SQLite store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod suite;
 
 use std::path::PathBuf;
