@@ -352,6 +352,57 @@ impl NoteSigner {
         Self::new(name, &seed)
     }
 
+    /// Parses a signer key in the Go `note` package's format,
+    /// `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 || 32-byte seed)>`.
+    ///
+    /// ```
+    /// use healthpass_log::note::NoteSigner;
+    /// let signer = NoteSigner::new("log.example/health", &[5; 32])?;
+    /// let text = signer.to_secret_string();
+    /// assert!(text.starts_with("PRIVATE+KEY+log.example/health+"));
+    /// assert_eq!(NoteSigner::parse_secret(&text)?.verifier(), signer.verifier());
+    /// # Ok::<(), healthpass_log::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::VerifierKey`] naming the malformed part (the secret is never echoed).
+    pub fn parse_secret(text: &str) -> Result<Self> {
+        let rest =
+            text.trim_end().strip_prefix("PRIVATE+KEY+").ok_or(Error::VerifierKey("signer key lacks PRIVATE+KEY+"))?;
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::VerifierKey("expected PRIVATE+KEY+name+id+key"));
+        };
+        check_key_name(name).map_err(|_| Error::VerifierKey("bad key name"))?;
+        let id = parse_key_id(id)?;
+        let bytes = zeroize::Zeroizing::new(
+            BASE64.decode(key.as_bytes()).map_err(|_| Error::VerifierKey("signer key is not base64"))?,
+        );
+        let (&sig_type, seed) = bytes.split_first().ok_or(Error::VerifierKey("empty signer key"))?;
+        if sig_type != TYPE_ED25519 {
+            return Err(Error::VerifierKey("signer key is not an Ed25519 note key"));
+        }
+        let seed: &[u8; 32] = seed.try_into().map_err(|_| Error::VerifierKey("Ed25519 seed must be 32 bytes"))?;
+        let signer = Self::new(name, seed)?;
+        if signer.verifier().key_id != id {
+            return Err(Error::VerifierKey("key id does not match name and key"));
+        }
+        Ok(signer)
+    }
+
+    /// The signer key as text (see [`NoteSigner::parse_secret`]); store it with mode 0600.
+    #[must_use]
+    pub fn to_secret_string(&self) -> zeroize::Zeroizing<String> {
+        let mut bytes = zeroize::Zeroizing::new(vec![TYPE_ED25519]);
+        bytes.extend_from_slice(self.key.as_bytes());
+        zeroize::Zeroizing::new(format!(
+            "PRIVATE+KEY+{}+{:08x}+{}",
+            self.name,
+            self.verifier().key_id,
+            BASE64.encode(&bytes)
+        ))
+    }
+
     /// The key name.
     #[must_use]
     pub fn name(&self) -> &str {

@@ -190,3 +190,22 @@ fn witness_quorum_k_of_n() {
     assert!(WitnessPolicy::new(vec![log.verifier()], 1, 0).is_err());
     assert!(WitnessPolicy::new(vec![vkeys[0].clone(), vkeys[0].clone()], 1, 0).is_err());
 }
+
+#[test]
+fn signer_keys_round_trip_and_are_checked() {
+    let signer = NoteSigner::new("log.example/health", &[5; 32]).unwrap();
+    let text = signer.to_secret_string();
+    assert_eq!(NoteSigner::parse_secret(&text).unwrap().verifier(), signer.verifier());
+    let id = format!("{:08x}", signer.verifier().key_id());
+    let other_id = format!("{:08x}", signer.verifier().key_id() ^ 1);
+    for bad in [
+        text.replacen("PRIVATE+KEY+", "PUBLIC+KEY+", 1),
+        text.replacen(&id, &other_id, 1),
+        text.replacen("log.example/health", "log.example/other", 1),
+        format!("{}A", text.as_str()),
+        text.replacen("+AQ", "+BA", 1),
+    ] {
+        assert!(NoteSigner::parse_secret(&bad).is_err(), "{bad}");
+    }
+    assert!(!format!("{signer:?}").contains(&text[text.len() - 20..]));
+}
