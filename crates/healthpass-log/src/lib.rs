@@ -72,6 +72,7 @@ mod log;
 pub mod note;
 pub mod proof;
 pub mod store;
+pub mod subtree;
 pub mod tiles;
 pub mod tree;
 
