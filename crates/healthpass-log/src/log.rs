@@ -8,7 +8,10 @@ use crate::cosignature::WitnessPolicy;
 use crate::entry::DecisionEntry;
 use crate::error::{Error, Result};
 use crate::hash::{Hash, leaf_hash};
-use crate::limits::{MAX_BATCH, MAX_READ_RANGE};
+use crate::limits::MAX_BATCH;
+
+/// Entries read per store call while a log opens (about 13 MB of entries).
+const OPEN_CHUNK: u64 = 65_536;
 use crate::note::{NoteSigner, VerifierKey};
 use crate::proof::verify_consistency;
 use crate::store::Store;
@@ -64,7 +67,7 @@ impl<S: Store> Log<S> {
         let mut tree = MerkleTree::new();
         let mut start = 0u64;
         while start < size {
-            let end = size.min(start.saturating_add(MAX_READ_RANGE));
+            let end = size.min(start.saturating_add(OPEN_CHUNK));
             for (offset, data) in store.read_range(start, end)?.iter().enumerate() {
                 let index = start + offset as u64;
                 DecisionEntry::decode(data)

@@ -37,7 +37,7 @@ pub fn key_id(name: &str, sig_type: u8, public_key: &[u8]) -> u32 {
     u32::from_be_bytes(id)
 }
 
-/// Checks a key name: non-empty, bounded, no Unicode spaces, no `+`, no control characters.
+/// Checks a key name: non-empty, bounded, no Unicode spaces, no `+`, no ASCII control characters.
 ///
 /// # Errors
 /// [`Error::Note`] saying what is wrong.
@@ -48,7 +48,7 @@ pub fn check_key_name(name: &str) -> Result<()> {
     if name.len() > MAX_KEY_NAME {
         return Err(Error::TooLarge { what: "key name", limit: MAX_KEY_NAME });
     }
-    if name.chars().any(|c| c.is_whitespace() || c == '+' || c.is_control()) {
+    if name.chars().any(|c| c.is_whitespace() || c == '+' || c < ' ') {
         return Err(Error::Note("key name holds a space, a plus or a control character"));
     }
     Ok(())
@@ -95,8 +95,8 @@ impl Note {
         if input.len() > MAX_NOTE_BYTES {
             return Err(Error::TooLarge { what: "signed note", limit: MAX_NOTE_BYTES });
         }
-        if input.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(Error::Note("control character other than newline"));
+        if input.chars().any(|c| c < ' ' && c != '\n') {
+            return Err(Error::Note("ASCII control character other than newline"));
         }
         let split = input.rfind("\n\n").ok_or(Error::Note("no blank line before the signatures"))?;
         let text = input.get(..=split).ok_or(Error::Note("no text"))?;
@@ -184,8 +184,8 @@ pub(crate) fn check_text(text: &str) -> Result<()> {
     if text.len() > MAX_NOTE_BYTES {
         return Err(Error::TooLarge { what: "note text", limit: MAX_NOTE_BYTES });
     }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::Note("control character other than newline"));
+    if text.chars().any(|c| c < ' ' && c != '\n') {
+        return Err(Error::Note("ASCII control character other than newline"));
     }
     Ok(())
 }
