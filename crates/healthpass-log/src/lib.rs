@@ -74,6 +74,7 @@ pub mod proof;
 pub mod store;
 pub mod subtree;
 pub mod tiles;
+pub mod tlog_proof;
 pub mod tree;
 
 pub use error::{Error, Result};

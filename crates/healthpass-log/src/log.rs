@@ -16,6 +16,7 @@ use crate::note::{NoteSigner, VerifierKey};
 use crate::proof::verify_consistency;
 use crate::store::Store;
 use crate::tiles::{TileId, TileKind, encode_bundle, tile_data};
+use crate::tlog_proof::TlogProof;
 use crate::tree::{MerkleTree, PerfectNodes, consistency_proof, inclusion_proof, root_at};
 
 /// Where a batch landed.
@@ -195,6 +196,18 @@ impl<S: Store> Log<S> {
     /// [`Error::ProofRequest`] when `index >= size` or `size` exceeds the log.
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
         inclusion_proof(&self.tree, index, size)
+    }
+
+    /// A C2SP tlog-proof of entry `index` against the latest checkpoint (whose note text,
+    /// with any cosignatures added since, is `checkpoint_note`, or the log's own if `None`).
+    ///
+    /// # Errors
+    /// [`Error::ProofRequest`] when there is no checkpoint yet or it does not cover `index`.
+    pub fn tlog_proof(&self, index: u64, checkpoint_note: Option<&str>) -> Result<TlogProof> {
+        let latest = self.latest.as_ref().ok_or(Error::ProofRequest("no checkpoint signed yet"))?;
+        let path = inclusion_proof(&self.tree, index, latest.size())?;
+        let checkpoint = checkpoint_note.map_or_else(|| latest.to_note_text(), str::to_owned);
+        Ok(TlogProof { extra: None, index, path, checkpoint })
     }
 
     /// The consistency proof from `size1` to `size2`.
