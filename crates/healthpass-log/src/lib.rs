@@ -69,6 +69,7 @@ pub mod error;
 pub mod hash;
 pub mod limits;
 mod log;
+pub mod monitor;
 pub mod note;
 pub mod proof;
 pub mod store;

@@ -248,6 +248,11 @@ impl<F: TileFetcher> TileReader<F> {
         Self { fetcher, size, cache: RefCell::new(HashMap::new()) }
     }
 
+    /// The fetcher, for resources the reader does not cache (entry bundles).
+    pub fn fetcher(&self) -> &F {
+        &self.fetcher
+    }
+
     /// The number of tiles fetched so far.
     #[must_use]
     pub fn fetched(&self) -> usize {
