@@ -1,8 +1,10 @@
 //! C2SP signed notes (`c2sp.org/signed-note`): parsing with strict bounds, Ed25519 signing,
 //! key ids and verifier keys (`name+hash+base64`).
 //!
-//! Written by hand: no maintained Rust crate implements signed notes with the cosignature type
-//! and the limits this crate needs; the format is small and fully specified.
+//! Written by hand: the `signed_note` crate (Cloudflare's azul) implements the format, but on
+//! ed25519-dalek 2, sha2 0.10 and base64 0.21, a second crypto stack beside the project's
+//! ed25519-dalek 3 and sha2 0.11, with its own error type; the format is small, fully
+//! specified, and here gets the bounds of [`crate::limits`] and the crate's one error type.
 
 use data_encoding::{BASE64, HEXLOWER};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};

@@ -2,8 +2,10 @@
 //! contents built from the tree, entry bundles, and a [`TileReader`] that computes proofs from
 //! fetched tiles alone.
 //!
-//! Written by hand: the path encoding and tile arithmetic are a few dozen lines, and no crate
-//! offers them over this crate's tree.
+//! Written by hand: the `tlog_tiles` crate implements tiles, but on sha2 0.10 and thiserror 1
+//! (a second stack beside the project's), and reads tiles through its own hash storage; here
+//! the path encoding and tile arithmetic are a few dozen lines over [`PerfectNodes`], so the
+//! same proof code runs on the log's tree and on fetched tiles.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
