@@ -4,6 +4,10 @@
 //! (power-of-two, aligned) subtrees. A [`PerfectNodes`] source answers those; the in-memory
 //! [`MerkleTree`] keeps every perfect node, and [`crate::tiles::TileReader`] fetches them from
 //! tiles, so the same generation code serves a log and a client that only reads tiles.
+//!
+//! Written by hand because of that: the Merkle crates (ct-merkle, rs_merkle, tlog_tiles) each
+//! fix where the hashes live (the whole tree in memory, or their own storage on an older sha2),
+//! and the RFC's algorithms are a few dozen lines.
 
 use crate::error::{Error, Result};
 use crate::hash::{Hash, empty_root, node_hash, split_point};
