@@ -369,6 +369,9 @@ impl NoteSigner {
     /// # Errors
     /// [`Error::VerifierKey`] naming the malformed part (the secret is never echoed).
     pub fn parse_secret(text: &str) -> Result<Self> {
+        if text.len() > MAX_KEY_NAME + 96 {
+            return Err(Error::TooLarge { what: "signer key", limit: MAX_KEY_NAME + 96 });
+        }
         let rest =
             text.trim_end().strip_prefix("PRIVATE+KEY+").ok_or(Error::VerifierKey("signer key lacks PRIVATE+KEY+"))?;
         let mut parts = rest.splitn(3, '+');

@@ -35,6 +35,8 @@ impl SqliteStore {
             return Err(Error::Store(format!("sqlite: journal mode is {mode}, not WAL")));
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| db(&e))?;
+        // A second handle waits for a writer's commit instead of failing at once.
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| db(&e))?;
         conn.execute_batch(SCHEMA).map_err(|e| db(&e))?;
         Ok(Self { conn })
     }
