@@ -140,6 +140,36 @@ impl<S: Store> Log<S> {
         }
     }
 
+    /// Reads entries that reached the store without passing through this `Log` (another
+    /// writer, or a commit whose acknowledgement was lost) into the tree; returns the new size.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] when the store now holds fewer entries than the tree;
+    /// [`Error::Tampered`] for an entry that does not decode; [`Error::Store`].
+    pub fn resync(&mut self) -> Result<u64> {
+        let size = self.store.size()?;
+        let mut start = self.tree.size();
+        if size < start {
+            return Err(Error::Truncated { stored: size, signed: start });
+        }
+        while start < size {
+            let end = size.min(start.saturating_add(OPEN_CHUNK));
+            let chunk = self.store.read_range(start, end)?;
+            let mut hashes = Vec::with_capacity(chunk.len());
+            for (offset, data) in chunk.iter().enumerate() {
+                let index = start + offset as u64;
+                DecisionEntry::decode(data)
+                    .map_err(|e| Error::Tampered(format!("entry {index} does not decode: {e}")))?;
+                hashes.push(leaf_hash(data));
+            }
+            for hash in hashes {
+                self.tree.push(hash);
+            }
+            start = end;
+        }
+        Ok(size)
+    }
+
     /// Signs and records a checkpoint of the current tree.
     ///
     /// # Errors

@@ -125,6 +125,21 @@ pub fn log_append_prove_reopen<H: Harness>(h: &H) {
     assert_eq!(DecisionEntry::decode(&log.entries(1000, 1001).unwrap()[0]).unwrap(), entry(1000));
 }
 
+pub fn two_writers_never_fork_and_resync<H: Harness>(h: &H) {
+    let mut a = Log::open(h.open(), signer()).unwrap();
+    let mut b = Log::open(h.open(), signer()).unwrap();
+    a.append(&entries(0..10)).unwrap();
+    // B still believes the log is empty: its append is refused, and its tree is unchanged.
+    assert!(matches!(b.append(&entries(100..105)), Err(Error::Store(_))));
+    assert_eq!(b.size(), 0);
+    assert_eq!(b.resync().unwrap(), 10);
+    assert_eq!(b.root_at(10).unwrap(), a.root_at(10).unwrap());
+    let at = b.append(&entries(10..15)).unwrap();
+    assert_eq!((at.first_index, at.size), (10, 15));
+    assert_eq!(a.resync().unwrap(), 15);
+    assert_eq!(a.root_at(15).unwrap(), b.root_at(15).unwrap());
+}
+
 pub fn invalid_entries_append_nothing<H: Harness>(h: &H) {
     let mut log = Log::open(h.open(), signer()).unwrap();
     let mut batch = entries(0..5);
@@ -224,6 +239,11 @@ macro_rules! store_suite {
         #[$attr]
         fn log_append_prove_reopen() {
             suite::log_append_prove_reopen(&$make("prove"));
+        }
+        #[test]
+        #[$attr]
+        fn two_writers_never_fork_and_resync() {
+            suite::two_writers_never_fork_and_resync(&$make("writers"));
         }
         #[test]
         #[$attr]
