@@ -39,6 +39,14 @@ pub fn key_id(name: &str, sig_type: u8, public_key: &[u8]) -> u32 {
     u32::from_be_bytes(id)
 }
 
+/// Decodes standard base64 and requires the canonical form: `data-encoding` also accepts
+/// concatenated padded groups (`..AA==AA==`) and non-zero trailing bits, which would give one
+/// value two encodings.
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let bytes = BASE64.decode(text.as_bytes()).ok()?;
+    (BASE64.encode(&bytes) == text).then_some(bytes)
+}
+
 /// Checks a key name: non-empty, bounded, no Unicode spaces, no `+`, no ASCII control characters.
 ///
 /// # Errors
@@ -199,7 +207,7 @@ fn parse_signature_line(line: &str) -> Result<NoteSignature> {
     if b64.len() > MAX_SIGNATURE_BYTES.div_ceil(3) * 4 {
         return Err(Error::TooLarge { what: "signature", limit: MAX_SIGNATURE_BYTES });
     }
-    let bytes = BASE64.decode(b64.as_bytes()).map_err(|_| Error::Note("signature is not base64"))?;
+    let bytes = decode_base64(b64).ok_or(Error::Note("signature is not canonical base64"))?;
     let (id, signature) = bytes.split_first_chunk::<4>().ok_or(Error::Note("signature shorter than its key id"))?;
     Ok(NoteSignature { name: name.to_owned(), key_id: u32::from_be_bytes(*id), signature: signature.to_vec() })
 }
@@ -252,7 +260,7 @@ impl VerifierKey {
         };
         check_key_name(name).map_err(|_| Error::VerifierKey("bad key name"))?;
         let id = parse_key_id(id)?;
-        let bytes = BASE64.decode(key.as_bytes()).map_err(|_| Error::VerifierKey("key is not base64"))?;
+        let bytes = decode_base64(key).ok_or(Error::VerifierKey("key is not canonical base64"))?;
         let (&sig_type, public) = bytes.split_first().ok_or(Error::VerifierKey("empty key"))?;
         let public: [u8; 32] = public.try_into().map_err(|_| Error::VerifierKey("Ed25519 key must be 32 bytes"))?;
         let public = VerifyingKey::from_bytes(&public).map_err(|_| Error::VerifierKey("not an Ed25519 point"))?;
@@ -381,7 +389,7 @@ impl NoteSigner {
         check_key_name(name).map_err(|_| Error::VerifierKey("bad key name"))?;
         let id = parse_key_id(id)?;
         let bytes = zeroize::Zeroizing::new(
-            BASE64.decode(key.as_bytes()).map_err(|_| Error::VerifierKey("signer key is not base64"))?,
+            decode_base64(key).ok_or(Error::VerifierKey("signer key is not canonical base64"))?,
         );
         let (&sig_type, seed) = bytes.split_first().ok_or(Error::VerifierKey("empty signer key"))?;
         if sig_type != TYPE_ED25519 {

@@ -17,6 +17,7 @@ use crate::checkpoint::{Checkpoint, CheckpointVerifier};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::limits::MAX_NOTE_BYTES;
+use crate::note::decode_base64;
 use crate::proof::{MAX_PROOF_LEN, verify_inclusion};
 
 const HEADER: &str = "c2sp.org/tlog-proof@v1";
@@ -63,7 +64,7 @@ impl TlogProof {
             if b64.len() > MAX_EXTRA_BYTES.div_ceil(3) * 4 {
                 return Err(Error::TooLarge { what: "tlog-proof extra data", limit: MAX_EXTRA_BYTES });
             }
-            extra = Some(BASE64.decode(b64.as_bytes()).map_err(|_| bad("extra is not base64"))?);
+            extra = Some(decode_base64(b64).ok_or_else(|| bad("extra is not canonical base64"))?);
             line = lines.next().ok_or_else(|| bad("no index line"))?;
         }
         let index = line.strip_prefix("index ").ok_or_else(|| bad("no index line"))?;
@@ -80,7 +81,7 @@ impl TlogProof {
             if path.len() >= MAX_PROOF_LEN {
                 return Err(bad("more than 64 proof hashes"));
             }
-            let bytes = BASE64.decode(line.as_bytes()).map_err(|_| bad("proof line is not base64"))?;
+            let bytes = decode_base64(line).ok_or_else(|| bad("proof line is not canonical base64"))?;
             let hash = Hash::try_from(bytes.as_slice()).map_err(|_| bad("proof line is not 32 bytes"))?;
             path.push(hash);
         }

@@ -209,3 +209,14 @@ fn signer_keys_round_trip_and_are_checked() {
     }
     assert!(!format!("{signer:?}").contains(&text[text.len() - 20..]));
 }
+
+#[test]
+fn base64_must_be_canonical() {
+    // Concatenated padded groups and non-zero trailing bits decode with a lenient decoder; one
+    // value would then have several encodings.
+    let sig = "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=";
+    let split = format!("This is an example message.\n\n\u{2014} example.com/foo {}==AA==\n", &sig[..86]);
+    assert!(Note::parse(&split).is_err());
+    let trailing_bits = FOO_NOTE.replace("aQM=", "aQN=");
+    assert!(Note::parse(&trailing_bits).is_err());
+}
