@@ -68,6 +68,7 @@ pub mod entry;
 pub mod error;
 pub mod group;
 pub mod hash;
+pub mod holder;
 pub mod limits;
 mod log;
 pub mod monitor;

@@ -73,3 +73,46 @@ fn malformed_proofs_are_refused() {
         assert!(TlogProof::parse(&bad).is_err(), "{bad:.80}");
     }
 }
+
+#[test]
+fn holder_history_is_verified_and_ordered() {
+    use healthpass_log::commitment::{HolderSecret, Salt, Scheme, subject_commitment};
+    use healthpass_log::entry::Colour;
+    use healthpass_log::holder::verify_history;
+
+    let salt = Salt::from_bytes([9; 32]);
+    let mine = |i: u64, colour: Colour, time: u64| {
+        let mut e = suite::entry(i);
+        e.colour = colour;
+        e.time = time;
+        e.subject_commitment = subject_commitment(Scheme::HmacSha256, &salt, b"me");
+        e
+    };
+    let mut log = Log::open(MemoryStore::new(), suite::signer()).unwrap();
+    let mut batch = suite::entries(0..20);
+    batch[4] = mine(4, Colour::Red, 3000);
+    batch[11] = mine(11, Colour::Green, 1000);
+    log.append(&batch).unwrap();
+    log.checkpoint().unwrap();
+    let witness = Cosigner::new("w.example", &[4; 32]).unwrap();
+    let mut note = log.latest_checkpoint().unwrap().note().clone();
+    note.push_signature(witness.cosign(note.text_unverified(), 5000).unwrap());
+    let policy = WitnessPolicy::new(vec![witness.verifier()], 1, 0).unwrap();
+    let verifier = CheckpointVerifier::new(suite::ORIGIN, log.verifier_key(), policy);
+
+    let kept: Vec<(Vec<u8>, TlogProof)> = [4u64, 11]
+        .iter()
+        .map(|&i| (log.entries(i, i + 1).unwrap().remove(0), log.tlog_proof(i, Some(&note.to_text())).unwrap()))
+        .collect();
+    let me = HolderSecret::new(b"me", vec![salt.clone()]);
+    let history = verify_history(&me, &kept, &verifier, 5000).unwrap();
+    let seen: Vec<(u64, Colour)> = history.iter().map(|h| (h.index, h.entry.colour)).collect();
+    assert_eq!(seen, [(11, Colour::Green), (4, Colour::Red)]);
+    assert_eq!(history[0].witnesses, ["w.example"]);
+
+    // Someone else's entry, or an entry with a proof for another index, is refused.
+    let other = HolderSecret::new(b"someone else", vec![salt]);
+    assert!(matches!(verify_history(&other, &kept, &verifier, 5000), Err(Error::EntryField { .. })));
+    let swapped = vec![(kept[0].0.clone(), kept[1].1.clone())];
+    assert!(matches!(verify_history(&me, &swapped, &verifier, 5000), Err(Error::Proof { .. })));
+}
