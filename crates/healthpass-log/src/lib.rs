@@ -66,6 +66,7 @@ pub mod commitment;
 pub mod cosignature;
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod group;
 pub mod hash;
 pub mod holder;

@@ -127,3 +127,33 @@ fn witness_cosigns_only_consistent_checkpoints() {
     let split = forked.checkpoint().unwrap();
     assert_eq!(witness.cosign(&split.to_note_text(), &[], 1003).unwrap_err(), Error::SplitView { size: 80 });
 }
+
+#[test]
+fn static_export_serves_a_monitor_from_files() {
+    use healthpass_log::export::{DirFetcher, export_static};
+    let dir = tempfile::tempdir().unwrap();
+    let log = new_log(70);
+    assert!(export_static(&mut log.borrow_mut(), dir.path()).is_err(), "no checkpoint yet");
+    log.borrow_mut().append(&suite::entries(70..600)).unwrap();
+    log.borrow_mut().checkpoint().unwrap();
+    let written = export_static(&mut log.borrow_mut(), dir.path()).unwrap();
+    // Level 0: 2 full tiles and a partial of 88; level 1: a partial of 2; and the 3 bundles.
+    assert_eq!(written, 7);
+    assert!(dir.path().join("tile/0/001").exists() && dir.path().join("tile/0/002.p/88").exists());
+    assert!(dir.path().join("tile/entries/002.p/88").exists());
+
+    let files = DirFetcher::new(dir.path());
+    let mut monitor = Monitor::new(verifier(), None);
+    monitor.update(&files.checkpoint().unwrap(), 0, files.clone()).unwrap();
+    let read = monitor.entries(files.clone(), 590, 600).unwrap();
+    assert_eq!(DecisionEntry::decode(&read[9]).unwrap(), suite::entry(599));
+
+    // Grown: full tiles already written are kept, the rest is added, the monitor follows.
+    log.borrow_mut().append(&suite::entries(600..800)).unwrap();
+    log.borrow_mut().checkpoint().unwrap();
+    let written = export_static(&mut log.borrow_mut(), dir.path()).unwrap();
+    // Level-0 tile 2 and bundle 2 become full; new partials: 0/003.p/32, entries/003.p/32, 1/000.p/3.
+    assert_eq!(written, 5);
+    assert!(dir.path().join("tile/1/000.p/3").exists());
+    assert_eq!(monitor.update(&files.checkpoint().unwrap(), 0, files.clone()).unwrap(), 600);
+}
