@@ -3,8 +3,9 @@
 //! [`DirFetcher`] that reads them back.
 //!
 //! Full tiles and full entry bundles are immutable, so files already present are kept;
-//! partial tiles are written for the checkpoint's size. The checkpoint is written last, through
-//! a temporary file and a rename, so a reader never sees a checkpoint whose tiles are missing.
+//! partial tiles are written for the checkpoint's size. Every file is written through a
+//! temporary file and a rename, and the checkpoint last, so a reader never sees a cut file or a
+//! checkpoint whose tiles are missing.
 
 use std::path::{Path, PathBuf};
 
@@ -34,13 +35,21 @@ pub fn export_static<S: Store>(log: &mut Log<S>, dir: &Path) -> Result<usize> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io("create folder", &e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| io("write tile", &e))?;
+        write_atomic(&path, &bytes)?;
         written += 1;
     }
-    let tmp = dir.join("checkpoint.tmp");
-    std::fs::write(&tmp, checkpoint.to_note_text()).map_err(|e| io("write checkpoint", &e))?;
-    std::fs::rename(&tmp, dir.join("checkpoint")).map_err(|e| io("rename checkpoint", &e))?;
+    write_atomic(&dir.join("checkpoint"), checkpoint.to_note_text().as_bytes())?;
     Ok(written)
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves a cut file that a
+/// later export would keep as a finished full tile.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(|e| io("write", &e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io("rename", &e))
 }
 
 /// Reads tiles from a folder written by [`export_static`] (or any tlog-tiles mirror on disk).
