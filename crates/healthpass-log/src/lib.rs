@@ -10,6 +10,12 @@
 //! entries that reveal nothing. Storage is behind [`store::Store`]: SQLite embedded, or
 //! PostgreSQL with the `postgres` feature.
 //!
+//! Around the log: [`group::GroupLog`] shares one log between threads with group commit;
+//! [`export`] writes the log as static tlog-tiles files; [`monitor::Monitor`] and
+//! [`monitor::Witness`] follow a log and refuse forks and rollbacks; [`tlog_proof`] and
+//! [`holder::verify_history`] give a holder offline proofs of their own decisions; [`subtree`]
+//! proves subtrees. Formats and the privacy model: `docs/LOG.md`.
+//!
 //! The library never reads a clock or the network: times and fetched tiles are inputs.
 //!
 //! ```
