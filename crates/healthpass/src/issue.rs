@@ -61,7 +61,7 @@ impl Issuer {
         // base45 writes two bytes as three characters and a last odd byte as two.
         let plain_text_len = PREFIX.len() + cose.len() / 2 * 3 + cose.len() % 2 * 2;
         let text_bytes: usize = claims.texts().map(str::len).sum();
-        let try_zlib = text_bytes >= ZLIB_MIN_TEXT || has_lists(&claims.evidence) || plain_text_len > limit;
+        let try_zlib = text_bytes >= ZLIB_MIN_TEXT || has_repeated_entries(&claims.evidence) || plain_text_len > limit;
         let body = if try_zlib { wrap_body(cose) } else { cose };
         let text = format!("{PREFIX}{}", encode_base45(&body));
         if text.len() > limit {
@@ -81,7 +81,7 @@ impl Issuer {
 }
 
 /// Whether an evidence list holds two entries or more: repeated structure for zlib to find.
-fn has_lists(e: &Evidence) -> bool {
+fn has_repeated_entries(e: &Evidence) -> bool {
     [e.tests.len(), e.vaccinations.len(), e.temperatures.len(), e.travel.len(), e.decisions.len()]
         .iter()
         .any(|n| *n > 1)
