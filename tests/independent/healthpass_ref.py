@@ -918,12 +918,40 @@ def parse_cose(cose: bytes):
         if k == 2:
             raise HPError("cbor", "crit in the protected header")
         # other labels are allowed and ignored (section 3)
+    _check_header_types(pmap)
+    _check_header_types(unprotected)
     return protected, pmap, payload, sig
+
+
+def _is_label(v) -> bool:
+    return _is_int(v) or isinstance(v, str)
+
+
+# FORMAT.md section 3 (revised): the labels 1-6 of RFC 9052 s3.1 and the type of each value,
+# checked in both headers; any other type is `cbor`.
+_HEADER_TYPES = {
+    1: ("alg", _is_label),
+    2: ("crit", lambda v: isinstance(v, list) and len(v) > 0 and all(_is_label(x) for x in v)),
+    3: ("content type", lambda v: _is_uint(v) or isinstance(v, str)),
+    4: ("kid", lambda v: isinstance(v, bytes)),
+    5: ("IV", lambda v: isinstance(v, bytes)),
+    6: ("Partial IV", lambda v: isinstance(v, bytes)),
+}
+
+
+def _check_header_types(m: CMap):
+    for k, v in m.items:
+        if _is_int(k) and k in _HEADER_TYPES:
+            name, ok = _HEADER_TYPES[k]
+            if not ok(v):
+                raise HPError("cbor", f"{name} of the wrong type")
 
 
 def verify(text: str, trusted_keys, now, skew: int = 300) -> dict:
     # 1. length, prefix
-    if len(text) > MAX_TEXT:
+    # FORMAT.md section 1 (revised): the limit applies to ASCII text; a text with any other
+    # character is refused by the prefix or base45 rule whatever its length
+    if len(text) > MAX_TEXT and text.isascii():
         raise HPError("too_large", "text longer than 7,089 characters")
     if not text.startswith(PREFIX):
         raise HPError("prefix")

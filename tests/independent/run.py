@@ -150,6 +150,9 @@ def derived():
     expect("lower-case-prefix", "hp1:" + text_of(good)[4:], "prefix")
     expect("base45-length-1-mod-3", "HP1:0000", "base45")
     expect("base45-final-pair-over-255", "HP1:GG", "base45")
+    # the limit applies to ASCII text; non-ASCII is prefix or base45 at any length (H2)
+    expect("non-ascii-over-limit-in-characters", "HP1:" + "\u00e9" * (hp.MAX_TEXT - 3), "base45")
+    expect("non-ascii-prefix-over-limit", "\uff28P1:" + "0" * (hp.MAX_TEXT - 3), "prefix")
 
     # section 2
     expect("empty-body", "HP1:", "cbor")
@@ -183,6 +186,15 @@ def derived():
            "missing_kid")
     expect("unprotected-contents-ignored",
            text_of(cose_raw(payload, unprotected=b"\xa1\x01\x26")), None)
+    # header parameters 1-6 must have their RFC 9052 types in both headers (H1)
+    expect("unprotected-crit-empty", text_of(cose_raw(payload, unprotected=b"\xa1\x02\x80")), "cbor")
+    expect("unprotected-content-type-negative",
+           text_of(cose_raw(payload, unprotected=b"\xa1\x03\x20")), "cbor")
+    expect("unprotected-partial-iv-text",
+           text_of(cose_raw(payload, unprotected=b"\xa1\x06\x61\x61")), "cbor")
+    expect("parameters-of-the-right-type",
+           text_of(cose_raw(payload, PROT[:1].replace(b"\xa2", b"\xa4") + PROT[1:] + b"\x03\x00\x06\x41\x01",
+                            b"\xa3\x02\x81\x01\x03\x63a/b\x05\x40")), None)
     expect("duplicate-in-unprotected",
            text_of(cose_raw(payload, unprotected=b"\xa2\x01\x26\x01\x26")), "duplicate_key")
     deep = b"\x81" * 16 + b"\x00"

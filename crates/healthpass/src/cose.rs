@@ -320,10 +320,10 @@ pub(crate) fn decode_native(bytes: &[u8], limits: &Limits) -> Result<NativeSign1
     let mut unprotected_alg = false;
     let mut seen = Vec::new();
     for _ in 0..r.map(3, "the unprotected header")? {
-        if r.key(4, &mut seen)? == Key::Int(1) {
+        let label = r.key(4, &mut seen)?;
+        if let Parameter::Alg(_) = parameter(&mut r, &label, 4)? {
             unprotected_alg = true;
         }
-        r.skip(4)?;
     }
     let payload = r.bytes_range(3, "the payload (detached payloads are not supported)")?;
     let signature = r.bytes_range(3, "the signature")?;
@@ -333,7 +333,8 @@ pub(crate) fn decode_native(bytes: &[u8], limits: &Limits) -> Result<NativeSign1
     Ok(NativeSign1 { protected, payload, signature, alg, unprotected_alg, kid })
 }
 
-/// The protected header: `alg` (1) and `kid` (4); `crit` (2) is refused, other labels skipped.
+/// The protected header: `alg` (1) and `kid` (4); `crit` (2) is refused, other labels are
+/// checked as [`parameter`] does and skipped.
 fn decode_protected(bytes: &[u8], limits: &Limits) -> Result<(Option<AlgValue>, Option<Range<usize>>)> {
     if bytes.is_empty() {
         return Ok((None, None));
@@ -342,20 +343,66 @@ fn decode_protected(bytes: &[u8], limits: &Limits) -> Result<(Option<AlgValue>, 
     let (mut alg, mut kid) = (None, None);
     let mut seen = Vec::new();
     for _ in 0..r.map(1, "the protected header")? {
-        match r.key(2, &mut seen)? {
-            Key::Int(1) => {
-                alg = Some(match r.label(2)? {
-                    Key::Int(n) => AlgValue::Int(n),
-                    Key::Text(t) => AlgValue::Text(t.into()),
-                });
-            }
-            Key::Int(2) => return Err(r.malformed("critical header parameters are not supported")),
-            Key::Int(4) => kid = Some(r.bytes_range(2, "kid")?),
-            _ => r.skip(2)?,
+        let label = r.key(2, &mut seen)?;
+        if label == Key::Int(2) {
+            return Err(r.malformed("critical header parameters are not supported"));
+        }
+        match parameter(&mut r, &label, 2)? {
+            Parameter::Alg(value) => alg = Some(value),
+            Parameter::Kid(range) => kid = Some(range),
+            Parameter::Other => {}
         }
     }
     r.finish()?;
     Ok((alg, kid))
+}
+
+/// A header parameter's value, as far as native codes use it.
+enum Parameter {
+    /// `alg` (label 1).
+    Alg(AlgValue),
+    /// `kid` (label 4), as a range of the header's bytes.
+    Kid(Range<usize>),
+    /// Any other label, its value checked and skipped.
+    Other,
+}
+
+/// Reads the value of header label `label` at `depth`, holding the common parameters of
+/// RFC 9052 §3.1 to their types in either header (FORMAT.md §3): `alg` (1) an integer or a text
+/// string, `crit` (2) a non-empty array of integers or text strings, `content type` (3) an
+/// unsigned integer or a text string, `kid` (4), `IV` (5) and `Partial IV` (6) byte strings.
+/// Any other label's value is skipped under the CBOR rules of §4.
+///
+/// # Errors
+/// [`Error::Cbor`] for a value of the wrong type, and the errors of [`Reader::skip`].
+fn parameter(r: &mut Reader<'_>, label: &Key<'_>, depth: usize) -> Result<Parameter> {
+    Ok(match label {
+        Key::Int(1) => Parameter::Alg(match r.int_or_text(depth, "alg")? {
+            Key::Int(n) => AlgValue::Int(n),
+            Key::Text(t) => AlgValue::Text(t.into()),
+        }),
+        Key::Int(2) => {
+            let count = r.array(depth, "crit")?;
+            if count == 0 {
+                return Err(r.wrong("crit", "a non-empty array"));
+            }
+            for _ in 0..count {
+                r.int_or_text(depth + 1, "a crit label")?;
+            }
+            Parameter::Other
+        }
+        Key::Int(3) => {
+            let wrong = |r: &Reader<'_>| r.wrong("content type", "an unsigned integer or a text string");
+            match r.int_or_text_else(depth, wrong)? {
+                Key::Int(n) if n < 0 => return Err(wrong(&*r)),
+                _ => Parameter::Other,
+            }
+        }
+        Key::Int(4) => Parameter::Kid(r.bytes_range(depth, "kid")?),
+        Key::Int(5) => r.bytes_range(depth, "IV").map(|_| Parameter::Other)?,
+        Key::Int(6) => r.bytes_range(depth, "Partial IV").map(|_| Parameter::Other)?,
+        _ => r.skip(depth).map(|()| Parameter::Other)?,
+    })
 }
 
 #[cfg(test)]
@@ -384,6 +431,85 @@ pub(crate) mod tests {
         }
         // Most of the published messages take the plain path.
         assert!(plain_count > total / 4, "{plain_count} of {total}");
+    }
+
+    /// A tagged COSE_Sign1 of these header bytes around `payload`, signed by `key`.
+    fn raw_sign1(protected: &[u8], unprotected: &[u8], payload: &[u8], key: &SigningKey) -> Vec<u8> {
+        let mut out = vec![0xd2, 0x84];
+        byte_string(&mut out, protected);
+        out.extend_from_slice(unprotected);
+        byte_string(&mut out, payload);
+        byte_string(&mut out, &key.sign(&sig_structure(protected, payload)));
+        out
+    }
+
+    /// FORMAT.md §3: `kid` as text, `alg` as bytes, `content type` as bytes and `IV` as text are
+    /// `cbor` errors at step 4, in the protected header and in the unprotected one, although the
+    /// code is otherwise well signed; the right types pass.
+    #[test]
+    fn known_header_labels_with_the_wrong_type_are_cbor_errors() {
+        let key = SigningKey::from_seed(&[0x11; 32]);
+        let kid = key.kid().0;
+        let payload = [0xa0];
+        let protected = |extra: &[u8], count: u8| [&[0xa0 + count, 0x01, 0x27, 0x04, 0x48][..], &kid, extra].concat();
+        let wrong: [(&[u8], &str); 4] = [
+            (&[0x04, 0x61, 0x61], "kid must be a byte string"),
+            (&[0x01, 0x41, 0x27], "alg must be an integer or a text string"),
+            (&[0x03, 0x41, 0x00], "content type must be an unsigned integer or a text string"),
+            (&[0x05, 0x61, 0x61], "IV must be a byte string"),
+        ];
+        for (parameter, detail) in wrong {
+            let detail = detail.to_string();
+            // In the protected header, in place of the right value or beside alg and kid.
+            let bytes = match parameter.first() {
+                Some(0x01) => [&[0xa2][..], parameter, &[0x04, 0x48], &kid].concat(),
+                Some(0x04) => [&[0xa2, 0x01, 0x27][..], parameter].concat(),
+                _ => protected(parameter, 3),
+            };
+            let cose = raw_sign1(&bytes, &[0xa0], &payload, &key);
+            assert_eq!(
+                decode_native(&cose, &Limits::DEFAULT).unwrap_err(),
+                Error::Cbor { step: "protected header", detail: detail.clone() },
+                "{}",
+                hex::encode(&bytes)
+            );
+            let cose = raw_sign1(&protected(&[], 2), &[&[0xa1][..], parameter].concat(), &payload, &key);
+            assert_eq!(
+                decode_native(&cose, &Limits::DEFAULT).unwrap_err(),
+                Error::Cbor { step: "COSE_Sign1", detail },
+                "{}",
+                hex::encode(parameter)
+            );
+        }
+        // The other checked types: crit (an array of labels, refused anyway when protected),
+        // content type as a negative integer, Partial IV as text.
+        for (unprotected, detail) in [
+            (&[0xa1, 0x02, 0x80][..], "crit must be a non-empty array"),
+            (&[0xa1, 0x02, 0x81, 0x40], "a crit label must be an integer or a text string"),
+            (&[0xa1, 0x03, 0x20], "content type must be an unsigned integer or a text string"),
+            (&[0xa1, 0x06, 0x61, 0x61], "Partial IV must be a byte string"),
+        ] {
+            let cose = raw_sign1(&protected(&[], 2), unprotected, &payload, &key);
+            assert_eq!(
+                decode_native(&cose, &Limits::DEFAULT).unwrap_err(),
+                Error::Cbor { step: "COSE_Sign1", detail: detail.into() }
+            );
+        }
+        // Values of the right type, in both headers, are read past; an empty kid is a kid
+        // (`missing_kid` at step 6), and an unprotected alg is only reported.
+        let right = [0x02, 0x82, 0x01, 0x63, b'a', b'/', b'b', 0x03, 0x00, 0x06, 0x41, 0x01];
+        for unprotected in [
+            [&[0xa4, 0x01, 0x26], &right[..]].concat(),
+            vec![0xa3, 0x03, 0x63, b'a', b'/', b'b', 0x04, 0x40, 0x05, 0x41, 0x01],
+        ] {
+            let cose = raw_sign1(&protected(&[0x03, 0x00, 0x05, 0x40], 4), &unprotected, &payload, &key);
+            let parts = decode_native(&cose, &Limits::DEFAULT).unwrap();
+            assert_eq!(parts.alg, Some(AlgValue::Int(-8)));
+            assert_eq!(parts.unprotected_alg, unprotected[2] == 0x26);
+        }
+        let cose = raw_sign1(&[0xa2, 0x01, 0x65, b'E', b'd', b'D', b'S', b'A', 0x04, 0x40], &[0xa0], &payload, &key);
+        let parts = decode_native(&cose, &Limits::DEFAULT).unwrap();
+        assert_eq!((parts.alg, parts.kid.map(|k| k.len())), (Some(AlgValue::Text("EdDSA".into())), Some(0)));
     }
 
     #[test]

@@ -13,11 +13,16 @@ pub(crate) const ZLIB_HEADER_BYTE: u8 = 0x78;
 
 /// Strips `prefix` from `text` after checking the text's length against the limit.
 ///
+/// The limit counts characters, prefix included, and applies to ASCII text, where characters and
+/// UTF-8 bytes are the same count (FORMAT.md §1). A text holding any other character is never
+/// too large: it can only be refused, by the prefix or by [`decode_base45`] (a character outside
+/// the alphabet), whatever its length and however it is counted.
+///
 /// # Errors
-/// [`Error::TooLarge`] if the text is longer than [`Limits::max_text_len`],
+/// [`Error::TooLarge`] if the text is ASCII and longer than [`Limits::max_text_len`],
 /// [`Error::Prefix`] if it does not start with `prefix`.
 pub fn strip_prefix<'t>(text: &'t str, prefix: &'static str, limits: &Limits) -> Result<&'t str> {
-    if text.len() > limits.max_text_len {
+    if text.len() > limits.max_text_len && text.is_ascii() {
         return Err(Error::TooLarge { what: "code text", limit: limits.max_text_len });
     }
     text.strip_prefix(prefix).ok_or(Error::Prefix { expected: prefix })
@@ -29,6 +34,10 @@ pub fn strip_prefix<'t>(text: &'t str, prefix: &'static str, limits: &Limits) ->
 /// [`Error::Base45`] naming the fault: a character outside the alphabet, a length that leaves a
 /// single character, a three-character group above 65535 or a final pair above 255.
 pub fn decode_base45(text: &str) -> Result<Vec<u8>> {
+    // Refused before anything is allocated, whatever the text's length (see `strip_prefix`).
+    if !text.is_ascii() {
+        return Err(Error::Base45(OUTSIDE_ALPHABET));
+    }
     let bytes = text.as_bytes();
     // The crate truncates a final pair above 255 to its low byte instead of refusing it, which
     // would let two texts decode to the same bytes; check that group ourselves.
@@ -55,10 +64,13 @@ fn base45_digit(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).and_then(|p| u32::try_from(p).ok())
 }
 
+/// The fault of a base45 text holding a character outside the alphabet.
+const OUTSIDE_ALPHABET: &str = "a character outside the base45 alphabet";
+
 /// Names the reason a base45 text failed to decode (only called on failure).
 fn diagnose_base45(bytes: &[u8]) -> &'static str {
     if bytes.iter().any(|&c| base45_digit(c).is_none()) {
-        return "a character outside the base45 alphabet";
+        return OUTSIDE_ALPHABET;
     }
     if bytes.len() % 3 == 1 {
         return "the length leaves a single character";
@@ -176,6 +188,26 @@ mod tests {
         assert_eq!(decode_base45("BB8A").unwrap_err(), Error::Base45("the length leaves a single character"));
         // "::" is 44 + 44*45 = 2024, above 255: the crate alone would truncate it.
         assert_eq!(decode_base45("::").unwrap_err(), Error::Base45("a final two-character group is above 255"));
+    }
+
+    /// FORMAT.md §1: the length limit applies to ASCII text; a non-ASCII character is refused by
+    /// the prefix or by base45 whatever the length, so counting characters or UTF-8 bytes gives
+    /// the same error.
+    #[test]
+    fn the_text_limit_is_the_same_counted_in_characters_or_bytes() {
+        let limits = Limits::DEFAULT;
+        let verify = |text: &str| strip_prefix(text, "HP1:", &limits).and_then(decode_base45);
+        let too_large = Err(Error::TooLarge { what: "code text", limit: 7_089 });
+        assert_eq!(verify(&format!("HP1:{}", "0".repeat(7_086))), too_large);
+        assert_eq!(verify(&format!("XX1:{}", "0".repeat(7_086))), too_large);
+        assert_eq!(verify(&format!("HP1:{}", "00".repeat(1_542))), Ok(vec![0; 2 * 1_028]));
+        let outside = Err(Error::Base45(OUTSIDE_ALPHABET));
+        // 3,604 characters but 7,204 bytes; 7,090 characters; 6,000 characters and bytes.
+        for body in ["é".repeat(3_600), format!("{}é", "0".repeat(7_085)), format!("{}é", "0".repeat(5_993))] {
+            assert_eq!(verify(&format!("HP1:{body}")), outside, "{} bytes", body.len());
+            assert_eq!(verify(&format!("HP1{body}")), Err(Error::Prefix { expected: "HP1:" }));
+        }
+        assert_eq!(verify(&format!("ＨP1:{}", "0".repeat(7_086))), Err(Error::Prefix { expected: "HP1:" }));
     }
 
     #[test]

@@ -189,11 +189,22 @@ impl<'b> Reader<'b> {
 
     /// An integer or a text string (a COSE label, or a value that may be either).
     pub fn label(&mut self, depth: usize) -> Result<Key<'b>> {
+        self.int_or_text_else(depth, |r| r.malformed("a map key or label must be an integer or a text string"))
+    }
+
+    /// An integer or a text string where `what` is expected (a COSE `alg`, say): any other type
+    /// is [`Reader::wrong`].
+    pub fn int_or_text(&mut self, depth: usize, what: &str) -> Result<Key<'b>> {
+        self.int_or_text_else(depth, |r| r.wrong(what, "an integer or a text string"))
+    }
+
+    /// An integer or a text string; any other type is the error `otherwise` makes.
+    pub(crate) fn int_or_text_else(&mut self, depth: usize, otherwise: impl FnOnce(&Self) -> Error) -> Result<Key<'b>> {
         Ok(match self.header(depth)? {
             Header::Positive(n) => Key::Int(i128::from(n)),
             Header::Negative(n) => Key::Int(-1 - i128::from(n)),
             Header::Text(Some(len)) => Key::Text(self.text_of(len)?),
-            _ => return Err(self.malformed("a map key or label must be an integer or a text string")),
+            _ => return Err(otherwise(self)),
         })
     }
 

@@ -2,21 +2,14 @@
 //! private-use claim key, in maps with small integer keys. `docs/FORMAT.md` is the normative
 //! description; this file follows it key by key.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use ciborium::Value;
 use coset::CoseError;
 
+use super::keys::{STATUS_CLAIM_KEY, epoch_day};
 use super::*;
 use crate::cbor::{MapBuilder, write};
 use crate::{Error, Limits, Result};
-
-/// The CWT claim key under which the status claims travel (private use: below -65536).
-pub const STATUS_CLAIM_KEY: i64 = -65537;
-
-/// Dates travel as whole days since 1970-01-01.
-pub(super) fn epoch_day() -> NaiveDate {
-    DateTime::UNIX_EPOCH.date_naive()
-}
 
 impl Claims {
     /// Encodes the claims as the CWT payload bytes, deterministically (RFC 8949 §4.2.1 order).

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
+use super::keys::{STATUS_CLAIM_KEY, epoch_day};
 use super::*;
 use crate::cbor::{Key, Kind, Reader};
-use crate::claims::cbor::{STATUS_CLAIM_KEY, epoch_day};
 use crate::{Error, Limits, Result};
 
 /// Reads the CWT payload bytes into claims, checking [`Claims::validate`].

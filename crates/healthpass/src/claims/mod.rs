@@ -6,10 +6,11 @@
 
 mod cbor;
 mod decode;
+mod keys;
 mod timeline;
 
-pub use cbor::STATUS_CLAIM_KEY;
 pub(crate) use cbor::cose_error;
+pub use keys::STATUS_CLAIM_KEY;
 mod registry;
 
 use chrono::{DateTime, NaiveDate, Utc};

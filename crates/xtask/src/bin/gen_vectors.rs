@@ -143,6 +143,48 @@ fn eddsa(seed: &[u8; 32]) -> Header {
         .build()
 }
 
+/// A tagged COSE_Sign1 with the header maps `protected` and `unprotected` written as given
+/// (so a header value may have any type), signed by `seed` over the typical payload.
+fn raw_headers(
+    protected: Vec<(Cbor, Cbor)>,
+    unprotected: Vec<(Cbor, Cbor)>,
+    payload: &[u8],
+    seed: &[u8; 32],
+) -> String {
+    let protected = cbor(&Cbor::Map(protected));
+    let sig_structure = Cbor::Array(vec![
+        "Signature1".into(),
+        Cbor::Bytes(protected.clone()),
+        Cbor::Bytes(Vec::new()),
+        Cbor::Bytes(payload.to_vec()),
+    ]);
+    let signature = SigningKey::from_seed(seed).sign(&cbor(&sig_structure)).to_vec();
+    let message = Cbor::Array(vec![
+        Cbor::Bytes(protected),
+        Cbor::Map(unprotected),
+        Cbor::Bytes(payload.to_vec()),
+        Cbor::Bytes(signature),
+    ]);
+    text(&cbor(&Cbor::Tag(18, Box::new(message))))
+}
+
+/// The typical claims with `count` identical temperature readings and no test: nothing but
+/// repeated structure for zlib to find, and under 24 bytes of text.
+fn temperature_readings(now: DateTime<Utc>, count: usize) -> Claims {
+    Claims {
+        credential_id: CredentialId([0x99; 16]),
+        reasons: vec![Reason::NormalReports],
+        evidence: Evidence {
+            temperatures: vec![
+                TemperatureCheck { decicelsius: 366, at: now - TimeDelta::hours(1), place: None };
+                count
+            ],
+            ..Evidence::default()
+        },
+        ..Claims::example(now)
+    }
+}
+
 fn cbor(value: &Cbor) -> Vec<u8> {
     let mut out = Vec::new();
     ciborium::ser::into_writer(value, &mut out).unwrap();
@@ -382,6 +424,10 @@ fn cases() -> Vec<Case> {
         bytes.remove(0);
         bytes
     };
+    // The header parameters of the typical code, for headers written by hand.
+    let alg: (Cbor, Cbor) = (1.into(), (-8).into());
+    let kid_bytes: (Cbor, Cbor) = (4.into(), Cbor::Bytes(kid.clone()));
+    let kid_hex = Cbor::Text(hex::encode(&kid));
     let three_items = {
         // The array of four without its signature (58 40 and 64 bytes): a well-formed array of 3.
         let mut bytes = cose[..cose.len() - 66].to_vec();
@@ -655,6 +701,95 @@ fn cases() -> Vec<Case> {
             "converted-from-another-region",
             "A cross-border code converted from vector 001's code: evidence key 7 holds its format (HP1), region (CN-GD) and the SHA-256 of its text.",
             converted(now, &typical_text),
+        ),
+        refused(
+            "protected-kid-text",
+            "The protected header's kid is a text string (the kid's hex digits), not a byte string: a header parameter of the wrong type.",
+            raw_headers(vec![alg.clone(), (4.into(), kid_hex.clone())], vec![], &payload, &ISSUER_SEED),
+            "cbor",
+        ),
+        refused(
+            "protected-alg-bytes",
+            "The protected header's alg is the byte string h'27' (the encoding of -8), not an integer or text: a header parameter of the wrong type, refused before alg is looked at.",
+            raw_headers(vec![(1.into(), Cbor::Bytes(vec![0x27])), kid_bytes.clone()], vec![], &payload, &ISSUER_SEED),
+            "cbor",
+        ),
+        refused(
+            "protected-content-type-bytes",
+            "The protected header holds a content type (label 3) that is a byte string, not an unsigned integer or text.",
+            raw_headers(
+                vec![alg.clone(), (3.into(), Cbor::Bytes(vec![0x3d])), kid_bytes.clone()],
+                vec![],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "protected-iv-text",
+            "The protected header holds an IV (label 5) that is a text string, not a byte string.",
+            raw_headers(
+                vec![alg.clone(), kid_bytes.clone(), (5.into(), "0123456789ab".into())],
+                vec![],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "unprotected-kid-text",
+            "A valid protected header; the unprotected header's kid is a text string. Verifiers do not use its values, but its parameters must have their types.",
+            raw_headers(
+                vec![alg.clone(), kid_bytes.clone()],
+                vec![(4.into(), kid_hex.clone())],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "unprotected-alg-bytes",
+            "A valid protected header; the unprotected header's alg is the byte string h'27'.",
+            raw_headers(
+                vec![alg.clone(), kid_bytes.clone()],
+                vec![(1.into(), Cbor::Bytes(vec![0x27]))],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "unprotected-content-type-bytes",
+            "A valid protected header; the unprotected header's content type (label 3) is a byte string.",
+            raw_headers(
+                vec![alg.clone(), kid_bytes.clone()],
+                vec![(3.into(), Cbor::Bytes(vec![0x3d]))],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "unprotected-iv-text",
+            "A valid protected header; the unprotected header's IV (label 5) is a text string.",
+            raw_headers(
+                vec![alg.clone(), kid_bytes.clone()],
+                vec![(5.into(), "0123456789ab".into())],
+                &payload,
+                &ISSUER_SEED,
+            ),
+            "cbor",
+        ),
+        refused(
+            "text-not-ascii",
+            "Vector 001's text followed by 3,500 × 'é': 3,761 characters but 7,261 bytes of UTF-8. The length limit applies to ASCII text only, so this is refused as base45 (a character outside the alphabet), not as too large, whether characters or bytes are counted.",
+            format!("{typical_text}{}", "é".repeat(3_500)),
+            "base45",
+        ),
+        valid(
+            "temperature-readings-512",
+            "512 identical temperature readings (the most one array holds) and under 24 bytes of text: 5,795 COSE bytes, 8,697 characters as they are, 327 through zlib. The issuer tries zlib for a repeated evidence list and the code fits.",
+            temperature_readings(now, 512),
         ),
     ]
 }
