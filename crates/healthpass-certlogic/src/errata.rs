@@ -47,7 +47,7 @@ impl Errata {
         if !path.is_file() {
             return Ok(Errata::default());
         }
-        let text = crate::ruletests::read_bounded(&path, limits)?;
+        let text = crate::files::read_bounded(&path, limits)?;
         serde_json::from_slice(&text).map_err(|e| Error::json("ERRATA.json", &e))
     }
 

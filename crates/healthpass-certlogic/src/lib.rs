@@ -53,6 +53,7 @@ mod error;
 mod eval;
 mod expr;
 mod external;
+mod files;
 mod limits;
 pub mod native;
 mod rule;

@@ -6,9 +6,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::Result;
+use crate::files::read_bounded;
 use crate::limits::Limits;
 use crate::rule::{CertificateType, Rule, RuleType};
-use crate::ruletests::{find_rule_folders, read_bounded, relative};
+use crate::ruletests::{find_rule_folders, relative};
 use crate::select::{RuleQuery, select_rules};
 use crate::verdict::{Outcome, RuleVerdict, evaluate_rules};
 

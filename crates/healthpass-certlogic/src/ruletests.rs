@@ -15,6 +15,7 @@ use crate::datetime::parse_date_time;
 use crate::errata::Errata;
 use crate::error::{Error, Result};
 use crate::expr::Expression;
+use crate::files::read_bounded;
 use crate::limits::Limits;
 use crate::rule::Rule;
 use crate::value::json_eq;
@@ -123,15 +124,6 @@ impl Report {
         out.push_str(&format!("{} passed, {} failed\n", self.passed(), self.failed()));
         out
     }
-}
-
-pub(crate) fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
-    let io = |e: std::io::Error| Error::Io { path: path.display().to_string(), message: e.to_string() };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > limits.max_file_bytes as u64 {
-        return Err(Error::TooLarge { what: "file", limit: limits.max_file_bytes });
-    }
-    std::fs::read(path).map_err(io)
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -115,9 +115,11 @@ impl Shrink {
     }
 }
 
+#[cfg(feature = "rxing")]
 /// Images of at least this many pixels get a half-size copy in the scanning cascade.
 pub(super) const HALVED_FROM_PIXELS: u64 = 1_500_000;
 
+#[cfg(feature = "rxing")]
 /// A copy at half the size (each pixel the mean of four), for large images only (at least
 /// [`HALVED_FROM_PIXELS`]): in a large photo, sensor noise makes thousands of finder-pattern
 /// look-alikes that crowd a code's own out of rxing's candidates, and averaging quarters the
@@ -126,12 +128,14 @@ pub(super) fn halve(image: &GrayImage) -> Option<GrayImage> {
     scaled(image, 1, 2)
 }
 
+#[cfg(feature = "rxing")]
 /// A copy at two thirds of the size, for large images only, as [`halve`]: between the two, a
 /// code of 2.5 to 6 pixels a module in a noisy 12-megapixel photo reads at one or the other.
 pub(super) fn two_thirds(image: &GrayImage) -> Option<GrayImage> {
     scaled(image, 2, 3)
 }
 
+#[cfg(feature = "rxing")]
 /// A copy scaled by `numerator / denominator` (< 1), for images of [`HALVED_FROM_PIXELS`] or more.
 fn scaled(image: &GrayImage, numerator: u32, denominator: u32) -> Option<GrayImage> {
     let (width, height) = image.dimensions();
