@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Writes the browser figures of one tools/web-test.sh run as Markdown (BENCHMARKS-web.md).
+
+Usage: web-bench.py NATIVE_JSON BROWSER_JSON SIZE_JSON > BENCHMARKS-web.md
+"""
+import json
+import re
+import sys
+
+native, browser, size = (json.load(open(p)) for p in sys.argv[1:4])
+
+
+def us(ns):
+    return f"{ns / 1000:.1f} µs"
+
+
+verify_ratio = browser["verify_ns"] / native["verify_ns"]
+check_ratio = browser["check_ns"] / native["check_ns"]
+chrome = re.search(r"Chrom(?:e|ium)/([\d.]+)", browser.get("userAgent", ""))
+chrome = chrome.group(1) if chrome else "?"
+frame_target = 40.0
+
+
+def verdict(ok):
+    return "within target" if ok else "**over target**"
+
+
+print(f"""## Browser (WebAssembly, `tools/web-test.sh`)
+
+Measured in one run of the browser test: Chromium {chrome} (headless, Debian's), {browser.get("cores", "?")}
+logical cores shared with other builds; the native figures from the `web_fixtures` example
+(`--release`) on the same machine in the same run. The WebAssembly module is built by
+`tools/web-build.sh` (release, LTO, one codegen unit, `panic = "abort"`); timings in the
+scanner page's Web Worker (`performance.now()`).
+
+| What | Native | Chromium (wasm) | Ratio | Target |
+|---|---|---|---|---|
+| `verify` one code (plain key set) | {us(native["verify_ns"])} | {us(browser["verify_ns"])} | {verify_ratio:.2f}× | ≤ 2× — {verdict(verify_ratio <= 2)} |
+| `Checkpoint.check` one code (trust list, revocation list, policy) | {us(native["check_ns"])} | {us(browser["check_ns"])} | {check_ratio:.2f}× | — |
+| 1280 × 720 frame, code at 5 px/module (as the fake camera shows it) | {native["scan_clean_frame_ns"] / 1e6:.1f} ms (scan only) | {browser["frame_clean_ms_median"]:.1f} ms median, {browser["frame_clean_ms_max"]:.1f} ms max | | ≤ {frame_target:.0f} ms — {verdict(browser["frame_clean_ms_median"] <= frame_target)} |
+| 1280 × 720 camera-like frame (2.5–3.5 px/module, clutter, blur, noise) | | {browser["frame_camera_ms_median"]:.1f} ms median, {browser["frame_camera_ms_max"]:.1f} ms max | | ≤ {frame_target:.0f} ms — {verdict(browser["frame_camera_ms_median"] <= frame_target)} |
+
+A frame's time is `Checkpoint.checkImage` in the worker: RGBA to grey, the scan, and the check of
+the code found (the copy of the frame out of the `ImageBitmap` is not counted).
+
+| `.wasm` | Bytes | Gzipped | Budget (gzip, checked by `tools/web-build.sh`) |
+|---|---|---|---|
+| `healthpass_bg.wasm` (wasm-bindgen {size["wasm_bindgen"]}) | {size["wasm_bytes"]:,} | {size["wasm_gzip_bytes"]:,} | {size["wasm_gzip_budget"]:,} |
+""")
