@@ -6,6 +6,8 @@ import init, { Checkpoint, scanImage, verify } from "./pkg/healthpass.js";
 
 const ready = init({ module_or_path: new URL("./pkg/healthpass_bg.wasm", import.meta.url) });
 let checkpoint = null;
+// Refusals about a camera frame rather than a code: nothing to show, the next frame may read.
+const FRAME_ONLY = new Set(["no_code", "qr", "too_large", "image"]);
 
 function failure(err) {
   return { code: (err && err.code) || "internal", message: String((err && err.message) || err) };
@@ -50,7 +52,8 @@ const handlers = {
     const start = performance.now();
     const verdicts = checkpoint.checkImage(image.data, image.width, image.height, nowMs);
     const ms = performance.now() - start;
-    const found = verdicts.filter((v) => !(v.refusals.length === 1 && v.refusals[0].code === "no_code"));
+    // A frame without a readable code is not a verdict: the camera simply has not seen one yet.
+    const found = verdicts.filter((v) => !(v.refusals.length === 1 && FRAME_ONLY.has(v.refusals[0].code)));
     return { verdicts: found, ms, width: image.width, height: image.height, state: found.length ? checkpoint.state() : null };
   },
   // An image file's bytes: scanned whole, then each code checked.

@@ -20,7 +20,7 @@ use chrono::TimeDelta;
 use healthpass::decide::{Checkpoint, Policy};
 use healthpass::transport::{encode_base45, wrap_body};
 use healthpass::trust::RevocationList;
-use healthpass::{Claims, Colour, CredentialId, Issuer, KeySet, Limits, PREFIX, Reason, SigningKey, Verifier};
+use healthpass::{Claims, Colour, CredentialId, Issuer, KeySet, Limits, PREFIX, Reason, Verifier};
 use healthpass_qr::Qr;
 use healthpass_testkit::images::{self, Rng};
 use healthpass_testkit::trust::{anchor, authority, claims, office, school, signed_trust_list, t0};

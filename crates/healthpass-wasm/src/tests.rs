@@ -49,7 +49,7 @@ fn verify_gives_the_claims_or_the_stable_code() {
     assert_eq!(verify_json(&code, "zz", ms(now())).unwrap_err().code, "key");
     assert_eq!(verify_json(&code, &pem, f64::NAN).unwrap_err().code, "time_out_of_range");
     assert_eq!(verify_json(&code, &pem, 1e300).unwrap_err().code, "time_out_of_range");
-    assert_eq!(verify_json("HP1:", &pem, ms(now())).unwrap_err().code, "body");
+    assert_eq!(verify_json("HP1:", &pem, ms(now())).unwrap_err().code, "cbor");
 }
 
 #[test]
