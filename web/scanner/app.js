@@ -183,6 +183,9 @@ function showVerdict(verdict, source) {
     : `REFUSED${colourWord ? ` · ${colourWord.toUpperCase()} CODE` : ""}`;
 
   const summary = verdict.summary;
+  // An unverified code shows nothing of what it claims: clear the last code's details first.
+  for (const id of ["colour-word", "name", "issuer", "kind", "validity"]) $(id).textContent = "";
+  $("colour-chip").className = "chip";
   $("details").hidden = !summary;
   if (summary) {
     $("colour-chip").className = `chip colour-${summary.colour}`;

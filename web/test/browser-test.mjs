@@ -83,18 +83,23 @@ async function watch(expected, prefix, source, timeoutMs) {
   const seen = new Map();
   const deadline = Date.now() + timeoutMs;
   while (seen.size < expected.length && Date.now() < deadline) {
+    // The verdict and what the page shows of it, read at once; then the screenshot, kept only
+    // if no other verdict replaced it meanwhile (the video loops: it comes round again).
     const current = await page.evaluate(() => {
       const list = window.healthpass.verdicts;
-      return list.length ? list[list.length - 1] : null;
+      if (!list.length) return null;
+      const text = (id) => document.getElementById(id).textContent;
+      const details = document.getElementById("details");
+      return { ...list[list.length - 1], index: list.length, band: text("band-word"), name: text("name"),
+        validity: text("validity"), reasons: text("reasons"), detailsShown: !details.hidden && details.offsetHeight > 0 };
     });
     if (current && current.source === source) {
       for (const code of expected) {
         if (!seen.has(code.name) && matches(current.verdict, code.expect)) {
-          const band = await page.textContent("#band-word");
           const file = join(shots, `${prefix}-${code.name}.png`);
           await page.screenshot({ path: file, fullPage: false });
-          seen.set(code.name, { verdict: current.verdict, band, name: await page.textContent("#name"),
-            validity: await page.textContent("#validity"), reasons: await page.textContent("#reasons") });
+          const still = await page.evaluate(() => window.healthpass.verdicts.length);
+          if (still === current.index) seen.set(code.name, current);
         }
       }
     }
@@ -106,6 +111,8 @@ async function watch(expected, prefix, source, timeoutMs) {
     if (!got) continue;
     const word = code.expect.accepted ? "ACCEPTED" : "REFUSED";
     check(got.band.includes(word), `${prefix}: the ${code.name} verdict says ${word} in words ("${got.band.trim()}")`);
+    check(got.detailsShown === Boolean(got.verdict.summary),
+      `${prefix}: the ${code.name} verdict shows the code's details exactly when it is authentic`);
     if (got.verdict.summary) {
       check(got.name === "C** T** M**", `${prefix}: the ${code.name} verdict shows the masked name (${got.name})`);
       check(/GMT\+8|CST/.test(got.validity), `${prefix}: validity in local time (${got.validity})`);

@@ -95,11 +95,10 @@ fn main() {
     write(&out, "trust.cose", &trust);
     write(&out, "revoked.cose", &revoked_list);
     write(&out, "policy.json", POLICY.as_bytes());
-    let office_pem = office().public_key().to_pem().unwrap();
     let list: Vec<_> =
         codes.iter().map(|(name, text, expected)| json!({ "name": name, "text": text, "expect": expected })).collect();
     let now_ms = now.timestamp_millis();
-    let doc = json!({ "now_ms": now_ms, "office_key_pem": office_pem, "codes": list });
+    let doc = json!({ "now_ms": now_ms, "office_key_pem": office().public_key().to_pem().unwrap(), "codes": list });
     write(&out, "codes.json", serde_json::to_string_pretty(&doc).unwrap().as_bytes());
 
     // Each code rendered, and the video the fake camera plays: each code in turn, 5 pixels a
@@ -123,8 +122,10 @@ fn main() {
     // Frames for the worker's timing: a clean 1280 × 720 frame as the fake camera gives, and a
     // camera-like one (2.5 to 3.5 pixels a module, clutter, blur, noise).
     let green_qr = Qr::encode(&green).unwrap();
-    write(&out, "frame-clean.png", &images::png(&scene(&green_qr, 5.0, 0.05, &mut rng)));
-    write(&out, "frame-camera.png", &images::png(&images::camera_frame(&green_qr, &mut rng)));
+    let clean_frame = scene(&green_qr, 5.0, 0.05, &mut rng);
+    let camera_frame = images::camera_frame(&green_qr, &mut rng);
+    write(&out, "frame-clean.png", &images::png(&clean_frame));
+    write(&out, "frame-camera.png", &images::png(&camera_frame));
 
     // A photo for the upload: 1600 × 1200, the code turned, tilted, blurred, noisy, as JPEG.
     let side = images::side_px(&green_qr, 7.0);
@@ -138,20 +139,33 @@ fn main() {
     images::add_noise(&mut photo, 5.0, &mut rng);
     write(&out, "photo.jpg", &images::jpeg(&photo, 85));
 
-    // The native side of the speed comparison, per code: the plain verifier and the checkpoint.
-    let verifier = Verifier::new([office().public_key()].into_iter().collect::<KeySet>());
+    // The native side of the speed comparison, per code: the very functions the bindings wrap
+    // (key text parsed on each `verify`, as in JavaScript), and the core's verifier alone.
+    let office_pem = office().public_key().to_pem().unwrap();
     let verify_ns = per_call_ns(|| {
+        std::hint::black_box(healthpass_wasm::verify_json(&green, &office_pem, now_ms as f64).unwrap());
+    });
+    let verifier = Verifier::new([office().public_key()].into_iter().collect::<KeySet>());
+    let core_verify_ns = per_call_ns(|| {
         std::hint::black_box(verifier.verify(&green, now).unwrap());
     });
+    let anchor_pem = anchor().public_key().to_pem().unwrap();
+    let mut web = healthpass_wasm::WebCheckpoint::new(&anchor_pem, &trust, POLICY, now_ms as f64).unwrap();
+    web.add_revocation_list(&revoked_list, now_ms as f64).unwrap();
     let check_ns = per_call_ns(|| {
-        std::hint::black_box(checkpoint.check(&green, now));
+        std::hint::black_box(web.check_json(&green, now_ms as f64));
     });
-    let frame =
-        image::load_from_memory(&images::png(&scene(&green_qr, 5.0, 0.05, &mut Rng::new(3)))).unwrap().to_luma8();
-    let scan_ns = per_call_ns(|| {
-        std::hint::black_box(healthpass_qr::scan_image(&frame, &Limits::DEFAULT).unwrap());
-    });
-    let native = json!({ "verify_ns": verify_ns, "check_ns": check_ns, "scan_clean_frame_ns": scan_ns });
+    let mut frame_ns = |frame: &GrayImage| {
+        let rgba: Vec<u8> = frame.as_raw().iter().flat_map(|&v| [v, v, v, 255]).collect();
+        let (w, h) = (frame.width(), frame.height());
+        per_call_ns(|| {
+            std::hint::black_box(web.check_rgba_json(&rgba, w, h, now_ms as f64));
+        })
+    };
+    let scan_ns = frame_ns(&clean_frame);
+    let scan_camera_ns = frame_ns(&camera_frame);
+    let native = json!({ "verify_ns": verify_ns, "core_verify_ns": core_verify_ns, "check_ns": check_ns,
+        "scan_clean_frame_ns": scan_ns, "scan_camera_frame_ns": scan_camera_ns });
     write(&out, "native.json", native.to_string().as_bytes());
     println!("fixtures in {}; native: {native}", out.display());
 }
