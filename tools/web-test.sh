@@ -3,7 +3,8 @@
 #
 # 1. builds the package and the page (tools/web-build.sh) unless WEB_SKIP_BUILD=1;
 # 2. makes the fixtures with the library (example web_fixtures: trust list, revocation list,
-#    policy, five codes, a camera video of them, a photo) and the native timings;
+#    policy, five codes, a camera video of them, a photo); the same example gives the native
+#    timings, run by the test right after the browser's;
 # 3. serves web/ on 127.0.0.1 and runs web/test/browser-test.mjs: the camera reads a green, a
 #    red, a revoked, an out-of-scope and a forged code; then the network and the server go and
 #    the page reloads and scans again; then a photo is uploaded;
@@ -31,7 +32,9 @@ if [ "${WEB_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 fixtures="$root/target/web-fixtures"
-cargo run --release -q -p healthpass-wasm --example web_fixtures -- "$fixtures"
+cargo build --release -q -p healthpass-wasm --example web_fixtures
+fixtures_bin="${CARGO_TARGET_DIR:-$root/target}/release/examples/web_fixtures"
+"$fixtures_bin" "$fixtures"
 # The demo set the page offers, and the frames the worker is timed on (ignored by git).
 mkdir -p web/scanner/demo
 cp "$fixtures"/{anchor.pem,trust.cose,revoked.cose,policy.json,frame-clean.png,frame-camera.png} web/scanner/demo/
@@ -49,8 +52,9 @@ done
 mkdir -p target/web
 BASE_URL="http://127.0.0.1:$port/scanner/" FIXTURES="$fixtures" SCREENSHOTS="$root/target/web-screenshots" \
     BENCH_OUT="$root/target/web/bench.json" CHROMIUM=$(command -v chromium) PLAYWRIGHT_DIR="$node_dir" \
+    NATIVE_BENCH="$fixtures_bin" NATIVE_OUT="$root/target/web/native.json" \
     SERVER_PID=$server node web/test/browser-test.mjs
 
-python3 tools/web-bench.py "$fixtures/native.json" target/web/bench.json target/web/size.json \
+python3 tools/web-bench.py target/web/native.json target/web/bench.json target/web/size.json \
     > crates/healthpass-wasm/BENCHMARKS-web.md
 cat crates/healthpass-wasm/BENCHMARKS-web.md

@@ -274,6 +274,7 @@ async function scanLoop() {
       try {
         const bitmap = await createImageBitmap(video);
         const result = await request({ type: "frame", bitmap, nowMs: now() }, [bitmap]);
+        if (!scanning) break;
         page.frames++;
         page.lastFrameMs = result.ms;
         $("scan-stats").textContent = `${result.width}×${result.height} frame scanned in ${result.ms.toFixed(0)} ms`;
@@ -281,6 +282,7 @@ async function scanLoop() {
           // Keep a verdict on screen long enough to be read before the next code replaces it.
           const wait = HOLD_MS - (performance.now() - lastShownAt);
           if (shown && JSON.stringify(result.verdicts[0]) !== shown.key && wait > 0) await sleep(wait);
+          if (!scanning) break; // stopped meanwhile: a photo's verdict may be on screen now
           result.verdicts.forEach((v) => showVerdict(v, "camera"));
           lastShownAt = performance.now();
           saveState(result.state);

@@ -69,13 +69,24 @@ const handlers = {
   text: ({ text, nowMs }) => ({ verdicts: [checkpoint.check(text, nowMs)], state: checkpoint.state() }),
   // Timings for BENCHMARKS: verify() and check() per code, and a frame scan, in this worker.
   bench: ({ text, keys, nowMs, frames, seconds }) => {
+    // Per call: the mean of the fastest of at least 15 batches of ≥ 20 ms (over `seconds`), as
+    // the native side is measured: on a shared machine the fastest batch is the least disturbed.
     const budget = (seconds || 1) * 1000;
     const time = (f) => {
-      for (let i = 0; i < 20; i++) f();
-      let calls = 0;
-      const start = performance.now();
-      while (performance.now() - start < budget || calls < 30) { f(); calls++; }
-      return ((performance.now() - start) / calls) * 1e6; // ns per call
+      for (let i = 0; i < 5; i++) f();
+      let batch = 1;
+      let best = Infinity;
+      let batches = 0;
+      const started = performance.now();
+      while (batches < 15 || performance.now() - started < budget) {
+        const start = performance.now();
+        for (let i = 0; i < batch; i++) f();
+        const elapsed = performance.now() - start;
+        if (elapsed < 20 && batches === 0) { batch *= 2; continue; }
+        best = Math.min(best, elapsed / batch);
+        batches++;
+      }
+      return best * 1e6; // ns per call
     };
     const out = {
       verify_ns: time(() => verify(text, keys, nowMs)),
@@ -84,7 +95,7 @@ const handlers = {
     for (const { name, bitmap } of frames || []) {
       const image = grab(bitmap);
       const runs = [];
-      for (let i = 0; i < 15; i++) {
+      for (let i = 0; i < 21; i++) {
         const start = performance.now();
         const verdicts = checkpoint.checkImage(image.data, image.width, image.height, nowMs);
         runs.push(performance.now() - start);
@@ -92,6 +103,7 @@ const handlers = {
       }
       runs.sort((a, b) => a - b);
       out[`${name}_ms_median`] = runs[Math.floor(runs.length / 2)];
+      out[`${name}_ms_min`] = runs[0];
       out[`${name}_ms_max`] = runs[runs.length - 1];
       out[`${name}_size`] = `${image.width}x${image.height}`;
     }

@@ -2,8 +2,10 @@
 // drives Debian's chromium, whose fake camera plays a video of rendered codes.
 //
 // Environment: BASE_URL (the scanner page), FIXTURES (the web_fixtures example's output),
+// NATIVE_BENCH (that example's binary, run with --bench for the native timings), NATIVE_OUT,
 // SCREENSHOTS (folder), BENCH_OUT (JSON file), CHROMIUM (executable), PLAYWRIGHT_DIR (the folder
 // holding node_modules/playwright-core), SERVER_PID (the static server, stopped for the offline part).
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -150,6 +152,10 @@ check(bench.frame_camera_verdicts.length === 1 && bench.frame_camera_verdicts[0]
 delete bench.frame_clean_verdicts;
 delete bench.frame_camera_verdicts;
 console.log("browser timings:", JSON.stringify(bench));
+// The native side right after, in the same minute: the machine's load changes over a run.
+const native = JSON.parse(execFileSync(env("NATIVE_BENCH"), ["--bench", fixtures], { encoding: "utf8" }));
+console.log("native timings:", JSON.stringify(native));
+writeFileSync(env("NATIVE_OUT"), JSON.stringify(native, null, 2));
 
 // 3. Offline: no network and no server; the page reloads from the service worker's cache,
 // the setup from IndexedDB, and scans again.
