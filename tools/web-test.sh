@@ -5,7 +5,8 @@
 # 2. makes the fixtures with the library (example web_fixtures: trust list, revocation list,
 #    policy, five codes, a camera video of them, a photo); the same example gives the native
 #    timings, run by the test right after the browser's;
-# 3. serves web/ on 127.0.0.1 and runs web/test/browser-test.mjs: the camera reads a green, a
+# 3. runs the package's API in Node (web/test/node-test.mjs), then serves web/ on 127.0.0.1 and
+#    runs web/test/browser-test.mjs: the camera reads a green, a
 #    red, a revoked, an out-of-scope and a forged code; then the network and the server go and
 #    the page reloads and scans again; then a photo is uploaded;
 # 4. writes the timings into crates/healthpass-wasm/BENCHMARKS-web.md.
@@ -39,6 +40,8 @@ fixtures_bin="${CARGO_TARGET_DIR:-$root/target}/release/examples/web_fixtures"
 mkdir -p web/scanner/demo
 cp "$fixtures"/{anchor.pem,trust.cose,revoked.cose,policy.json,frame-clean.png,frame-camera.png} web/scanner/demo/
 rm -rf target/web-screenshots
+# The package's API in Node first (no browser needed).
+node web/test/node-test.mjs "$fixtures"
 
 port=${WEB_TEST_PORT:-8765}
 python3 -m http.server "$port" --bind 127.0.0.1 --directory web >target/web-server.log 2>&1 &

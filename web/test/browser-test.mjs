@@ -133,27 +133,43 @@ await page.click("#camera-stop");
 const frames = await page.evaluate(() => window.healthpass.frames);
 check(frames > 0, `camera frames were scanned in the worker (${frames})`);
 
-// 2. Speed, in the page's worker: verify and check per code, 1280 × 720 frames.
+// 2. Speed: the page's worker and the native build, in alternating rounds (the machine's load
+// changes during a run); each figure is the best of the rounds.
 const green = doc.codes.find((c) => c.name === "green");
-const bench = await page.evaluate(async ({ text, keys, nowMs }) => {
+const browserBench = () => page.evaluate(async ({ text, keys, nowMs }) => {
   const frames = [];
   for (const name of ["frame-clean", "frame-camera"]) {
     const blob = await (await fetch(`demo/${name}.png`)).blob();
     frames.push({ name: name.replace("-", "_"), bitmap: await createImageBitmap(blob) });
   }
   const result = await window.healthpass.request(
-    { type: "bench", text, keys, nowMs, frames, seconds: 2 },
+    { type: "bench", text, keys, nowMs, frames, seconds: 1 },
     frames.map((f) => f.bitmap),
   );
   return { ...result, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
 }, { text: green.text, keys: doc.office_key_pem, nowMs });
-check(bench.frame_clean_verdicts.length === 1 && bench.frame_clean_verdicts[0].accepted, "the clean 1280 × 720 frame scans to an accepted verdict");
-check(bench.frame_camera_verdicts.length === 1 && bench.frame_camera_verdicts[0].accepted, "the camera-like 1280 × 720 frame scans to an accepted verdict");
-delete bench.frame_clean_verdicts;
-delete bench.frame_camera_verdicts;
+const nativeBench = () => JSON.parse(execFileSync(env("NATIVE_BENCH"), ["--bench", fixtures], { encoding: "utf8" }));
+const best = (rounds) => {
+  const out = { ...rounds[0] };
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value === "number" && key !== "id" && key !== "cores") out[key] = Math.min(...rounds.map((r) => r[key]));
+  }
+  return out;
+};
+const ROUNDS = 3;
+const browserRounds = [];
+const nativeRounds = [];
+for (let round = 0; round < ROUNDS; round++) {
+  browserRounds.push(await browserBench());
+  nativeRounds.push(nativeBench());
+}
+const first = browserRounds[0];
+check(first.frame_clean_verdicts.length === 1 && first.frame_clean_verdicts[0].accepted, "the clean 1280 × 720 frame scans to an accepted verdict");
+check(first.frame_camera_verdicts.length === 1 && first.frame_camera_verdicts[0].accepted, "the camera-like 1280 × 720 frame scans to an accepted verdict");
+for (const r of browserRounds) { delete r.frame_clean_verdicts; delete r.frame_camera_verdicts; }
+const bench = { ...best(browserRounds), rounds: ROUNDS };
+const native = { ...best(nativeRounds), rounds: ROUNDS };
 console.log("browser timings:", JSON.stringify(bench));
-// The native side right after, in the same minute: the machine's load changes over a run.
-const native = JSON.parse(execFileSync(env("NATIVE_BENCH"), ["--bench", fixtures], { encoding: "utf8" }));
 console.log("native timings:", JSON.stringify(native));
 writeFileSync(env("NATIVE_OUT"), JSON.stringify(native, null, 2));
 
