@@ -331,6 +331,27 @@ const TEMPLATES: &[Template] = &[
     ("conformance dcc", |f, _| args!["conformance", "dcc", f.empty_dir]),
     ("conformance nzcp", |f, v| args!["conformance", "nzcp", f.nzcp, "--at", v.t, "--json"]),
     ("conformance shc", |f, v| args!["conformance", "shc", f.shc, "--at", v.t, "--issuer", v.s]),
+    ("rules test", |f, _| args!["rules", "test", f.empty_dir]),
+    ("rules test", |f, v| args!["rules", "test", f.out(&v.s.replace(['/', '.'], "_")), "--json"]),
+    ("verify", |f, v| {
+        args![
+            "verify",
+            f.dcc_code,
+            "--dcc-cert",
+            f.dcc_cert,
+            "--at",
+            v.t,
+            "--skew",
+            v.n,
+            "--rules",
+            f.dcc_dir,
+            "--arrival",
+            v.s
+        ]
+    }),
+    ("verify", |f, v| {
+        args!["verify", f.dcc_code, "--dcc-cert", v.s, "--rules", f.empty_dir, "--arrival", "DE", "--lang", v.s]
+    }),
     ("explain", |f, v| args!["explain", f.code, "--keys", f.public, "--at", v.t]),
     ("explain", |_, v| args!["explain", v.s, "--at", v.t]),
     ("card", |f, v| args!["card", f.code, "--png", f.out("card.png"), "--keys", f.public, "--at", v.t]),
@@ -552,6 +573,7 @@ fn extreme_values_never_panic_trust_lists_and_revocation() {
 #[test]
 fn extreme_values_never_panic_conformance() {
     drive("conformance");
+    drive("rules");
 }
 
 #[test]

@@ -449,7 +449,7 @@ pub(crate) mod tests {
     #[test]
     fn known_header_labels_with_the_wrong_type_are_cbor_errors() {
         let key = SigningKey::from_seed(&[0x11; 32]);
-        let kid = key.kid().0;
+        let kid = key.kid().into_bytes();
         let payload = [0xa0];
         let protected = |extra: &[u8], count: u8| [&[0xa0 + count, 0x01, 0x27, 0x04, 0x48][..], &kid, extra].concat();
         let wrong: [(&[u8], &str); 4] = [
