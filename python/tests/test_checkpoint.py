@@ -38,7 +38,7 @@ def test_policy_as_json_text_and_default_permissive(anchor_key, issuer_key, trus
 
 def test_every_refusal_is_listed_with_its_code(anchor_key, issuer_key, trust_list):
     cp = checkpoint(anchor_key, trust_list)
-    red = make_claims(colour="red", reasons=["confirmed_case"], issuer="HK-DH", evidence={})
+    red = make_claims(colour="red", reasons=["positive_test"], issuer="HK-DH", evidence={})
     verdict = cp.check(healthpass.issue(red, issuer_key), NOW + timedelta(days=2))
     codes = [f["code"] for f in verdict["refusals"]]
     assert verdict["accepted"] is False

@@ -79,7 +79,11 @@ impl Checkpoint {
     /// Raises TrustError (`list`, `unknown_anchor`, `list_rollback`, `signed_in_future`) or
     /// DecodeError; on any error nothing changes.
     #[pyo3(signature = (revocation_list, now = None))]
-    fn add_revocation_list(&mut self, revocation_list: &Bound<'_, PyAny>, now: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn add_revocation_list(
+        &mut self,
+        revocation_list: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let bytes = bytes_of(revocation_list)?;
         match now {
             Some(now) => self.inner.add_revocation_list_at(&bytes, now_or_clock(Some(now))?),
@@ -106,7 +110,12 @@ impl Checkpoint {
     /// and returns the verdict dict. Never raises for a bad code: every reason it is refused is
     /// in `refusals`, each with its stable code.
     #[pyo3(signature = (text, now = None))]
-    fn check<'py>(&mut self, py: Python<'py>, text: &str, now: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn check<'py>(
+        &mut self,
+        py: Python<'py>,
+        text: &str,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let now = now_or_clock(now)?;
         serialize(py, &self.inner.check(text, now))
     }

@@ -6,8 +6,11 @@
 //! results (claims, verdicts, states) are the core's serde output as plain Python values.
 
 use chrono::{DateTime, Utc};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
 use serde_json::{Map, Number, Value};
 
 use crate::errors::input;
@@ -92,51 +95,21 @@ fn sequence<'py>(len: usize, items: impl Iterator<Item = Bound<'py, PyAny>>, dep
     items.map(|item| walk(&item, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
 }
 
-/// A JSON value as plain Python values (dict, list, str, int, float, bool, None).
-pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(text) => PyString::new(py, text).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, item) in map {
-                dict.set_item(key, to_py(py, item)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
-/// A serde value of the core (a verdict, claims, a state) as plain Python values.
+/// A serde value of the core (claims, a verdict, a state) as plain Python values (dict, list,
+/// str, int, bool, None), in one pass: exactly its JSON form, without building the JSON.
 pub(crate) fn serialize<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value).map_err(|e| input(format!("serialise: {e}")))?;
-    to_py(py, &json)
+    Ok(pythonize::pythonize(py, value)?)
 }
 
-/// A dict (or a JSON text) read into a core serde type; `what` names it in errors.
+/// The JSON text of a dict argument (or the text itself, for JSON given as str or bytes).
 pub(crate) fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(text) = obj.cast::<PyString>() {
         return Ok(text.to_cow()?.into_owned());
     }
     if let Ok(bytes) = obj.cast::<PyBytes>() {
-        return std::str::from_utf8(bytes.as_bytes()).map(str::to_owned).map_err(|_| input("JSON bytes that are not UTF-8"));
+        return std::str::from_utf8(bytes.as_bytes())
+            .map(str::to_owned)
+            .map_err(|_| input("JSON bytes that are not UTF-8"));
     }
     Ok(to_value(obj)?.to_string())
 }
@@ -151,12 +124,13 @@ pub(crate) fn aware(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
         let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
         return Err(input(format!("a time must be a timezone-aware datetime, not {name}")));
     }
-    if obj.call_method0("utcoffset")?.is_none() {
+    let py = obj.py();
+    if obj.call_method0(intern!(py, "utcoffset"))?.is_none() {
         return Err(input(
             "a naive datetime is refused: give a timezone-aware one, such as datetime.now(timezone.utc)",
         ));
     }
-    let stamp: f64 = obj.call_method0("timestamp")?.extract()?;
+    let stamp: f64 = obj.call_method0(intern!(py, "timestamp"))?.extract()?;
     from_timestamp(stamp)
 }
 

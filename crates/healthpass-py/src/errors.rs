@@ -77,10 +77,16 @@ pub(crate) fn to_py(err: &healthpass::Error) -> PyErr {
         "prefix" | "base45" | "too_large" | "decompress" | "body" | "cbor" | "trailing_bytes" | "duplicate_key"
         | "foreign" => DecodeError::new_err(message),
         "claims" => ClaimsError::new_err(message),
-        "missing_alg" | "unsupported_alg" | "missing_kid" | "unknown_kid" | "bad_signature" | "issuer_mismatch"
-        | "untrusted_key" | "untrusted_issuer" | "key_usage" | "issuer_country_mismatch" => {
-            SignatureError::new_err(message)
-        }
+        "missing_alg"
+        | "unsupported_alg"
+        | "missing_kid"
+        | "unknown_kid"
+        | "bad_signature"
+        | "issuer_mismatch"
+        | "untrusted_key"
+        | "untrusted_issuer"
+        | "key_usage"
+        | "issuer_country_mismatch" => SignatureError::new_err(message),
         "expired" | "not_yet_valid" | "issued_in_future" | "evidence_in_future" | "key_not_valid"
         | "time_out_of_range" => ValidityError::new_err(message),
         "key" | "random" | "secret_key_exists" => KeyFormatError::new_err(message),

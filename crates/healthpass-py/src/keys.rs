@@ -94,7 +94,7 @@ impl SigningKey {
 ///
 /// Make one with `PublicKey(32 bytes or 64 hex digits)`, `PublicKey.from_pem(text)` or
 /// `SigningKey.public_key()`.
-#[pyclass(module = "healthpass", frozen, eq)]
+#[pyclass(module = "healthpass", frozen, eq, from_py_object)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PublicKey {
     pub(crate) key: healthpass::PublicKey,
