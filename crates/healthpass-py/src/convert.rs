@@ -98,7 +98,7 @@ fn sequence<'py>(len: usize, items: impl Iterator<Item = Bound<'py, PyAny>>, dep
 /// A serde value of the core (claims, a verdict, a state) as plain Python values (dict, list,
 /// str, int, bool, None), in one pass: exactly its JSON form, without building the JSON.
 pub(crate) fn serialize<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    Ok(pythonize::pythonize(py, value)?)
+    crate::pyser::to_python(py, value)
 }
 
 /// The JSON text of a dict argument (or the text itself, for JSON given as str or bytes).

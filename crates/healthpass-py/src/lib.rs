@@ -16,6 +16,7 @@ mod checkpoint;
 mod convert;
 mod errors;
 mod keys;
+mod pyser;
 mod trust;
 
 use chrono::{DateTime, Utc};
