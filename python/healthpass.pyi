@@ -1,5 +1,8 @@
 """Type stubs for healthpass, the Python bindings of the healthpass Rust core.
 
+The names with a leading underscore (``_Verdict``, ``_Finding``, ``_Summary``, ``_JsonValue``,
+...) exist for type checkers only: at run time the results are plain dicts and lists.
+
 Offline-verifiable signed health codes: issue codes from an issuer backend, render them as QR
 codes, verify them, scan images, and decide at a checkpoint with a trust list, revocation lists
 and an acceptance policy. Times are timezone-aware ``datetime`` objects (a naive one raises
@@ -7,33 +10,65 @@ and an acceptance policy. Times are timezone-aware ``datetime`` objects (a naive
 """
 
 from datetime import date, datetime, timedelta
-from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union, final
 
+from typing_extensions import Self
+
+__all__ = [
+    "__version__",
+    "PREFIX",
+    "HealthpassError",
+    "DecodeError",
+    "ClaimsError",
+    "SignatureError",
+    "ValidityError",
+    "KeyFormatError",
+    "ImageError",
+    "TrustError",
+    "PolicyError",
+    "InputError",
+    "SigningKey",
+    "PublicKey",
+    "Verifier",
+    "Checkpoint",
+    "TrustList",
+    "RevocationList",
+    "issue",
+    "issue_batch",
+    "new_credential_id",
+    "derive_subject_id",
+    "render_png",
+    "render_svg",
+    "scan",
+    "verify",
+    "verify_batch",
+    "_bench_verify_rust",
+]
 __version__: str
 PREFIX: str
 """The prefix of native code text, ``"HP1:"``."""
 
-JsonValue = Union[None, bool, int, float, str, datetime, date, bytes, Sequence[Any], Mapping[str, Any]]
+_JsonValue = Union[None, bool, int, float, str, datetime, date, bytes, Sequence[Any], Mapping[str, Any]]
 """What a dict argument may hold: JSON values, aware datetimes (RFC 3339), dates, bytes (hex)."""
 
-ClaimsInput = Union[Mapping[str, JsonValue], str, bytes]
+_ClaimsInput = Union[Mapping[str, _JsonValue], str, bytes]
 """Claims as a dict in the core's claim form (docs/FORMAT.md), or its JSON text."""
 
-TrustedKeys = Iterable[Union["PublicKey", Tuple["PublicKey", Optional[str]]]]
+_TrustedKeys = Iterable[Union["PublicKey", Tuple["PublicKey", Optional[str]]]]
 """Keys a verifier trusts: PublicKeys, or (PublicKey, issuer) pairs for keys bound to one issuer."""
 
-Duration = Union[timedelta, int, float]
+_Duration = Union[timedelta, int, float]
 """A timedelta, or a number of seconds."""
 
-Colour = Literal["green", "yellow", "orange", "red"]
+_Colour = Literal["green", "yellow", "orange", "red"]
 
-class Finding(TypedDict):
+class _Finding(TypedDict):
     """One failed rule or warning: a stable code and a sentence for people."""
 
     code: str
     message: str
 
-class Summary(TypedDict, total=False):
+class _Summary(TypedDict, total=False):
     """What a checkpoint screen shows of an authentic code (``name`` masked, when present)."""
 
     colour: str
@@ -43,15 +78,15 @@ class Summary(TypedDict, total=False):
     valid_until: str
     name: str
 
-class Verdict(TypedDict):
+class _Verdict(TypedDict):
     """The core's ``Verdict`` serialised: accepted, colour and summary of an authentic code,
     every refusal and every warning, each with its stable code."""
 
     accepted: bool
     colour: Optional[str]
-    summary: Optional[Summary]
-    refusals: List[Finding]
-    warnings: List[Finding]
+    summary: Optional[_Summary]
+    refusals: List[_Finding]
+    warnings: List[_Finding]
 
 class HealthpassError(Exception):
     """Base of every healthpass error; ``code`` is the core's stable ``Error::code``."""
@@ -87,6 +122,7 @@ class PolicyError(HealthpassError):
 class InputError(HealthpassError):
     """input: a Python argument the binding cannot take (naive datetime, bad hex, ...)."""
 
+@final
 class SigningKey:
     """An issuer's Ed25519 secret key, wiped from memory when dropped."""
 
@@ -110,10 +146,11 @@ class SigningKey:
     def kid(self) -> str:
         """The key id (16 hex digits) codes signed with this key carry."""
 
+@final
 class PublicKey:
     """An Ed25519 public key: what a verifier trusts."""
 
-    def __init__(self, raw: Union[bytes, str]) -> None:
+    def __new__(cls, raw: Union[bytes, str]) -> Self:
         """The key from its 32 raw bytes or 64 hex digits."""
     @classmethod
     def from_pem(cls, pem: str) -> "PublicKey":
@@ -125,35 +162,37 @@ class PublicKey:
     @property
     def kid(self) -> str:
         """The key id (16 hex digits)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Verifier:
     """Checks codes against trusted keys, read once."""
 
-    def __init__(self, keys: TrustedKeys, skew: Optional[Duration] = None) -> None: ...
+    def __new__(cls, keys: _TrustedKeys, skew: Optional[_Duration] = None) -> Self: ...
     def verify(self, text: str, now: Optional[datetime] = None) -> Dict[str, Any]:
         """Verifies code text at ``now`` (system clock when None); returns the claims dict."""
 
+@final
 class Checkpoint:
     """A checkpoint's whole decision, offline: trust list, revocation lists, policy, clock guard."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         anchors: Sequence[PublicKey],
         trust_list: bytes,
-        policy: Union[Mapping[str, JsonValue], str, None] = None,
+        policy: Union[Mapping[str, _JsonValue], str, None] = None,
         now: Optional[datetime] = None,
         *,
-        skew: Optional[Duration] = None,
-    ) -> None: ...
+        skew: Optional[_Duration] = None,
+    ) -> Self: ...
     def add_revocation_list(self, revocation_list: bytes, now: Optional[datetime] = None) -> None:
         """Adds (or replaces, per signer and scope) a signed revocation list."""
     def update_trust_list(self, trust_list: bytes, now: Optional[datetime] = None) -> None:
         """Replaces the trust list with a newer signed one."""
-    def check(self, text: str, now: Optional[datetime] = None) -> Verdict:
+    def check(self, text: str, now: Optional[datetime] = None) -> _Verdict:
         """The verdict about one code; never raises for a bad code."""
-    def check_image(self, image: bytes, now: Optional[datetime] = None) -> List[Verdict]:
+    def check_image(self, image: bytes, now: Optional[datetime] = None) -> List[_Verdict]:
         """One verdict per QR code in a PNG or JPEG image."""
     def state(self) -> Dict[str, Any]:
         """The scanner state to keep until the next run."""
@@ -169,12 +208,13 @@ class Checkpoint:
     def revocation_list_count(self) -> int:
         """How many revocation lists are held."""
 
+@final
 class TrustList:
     """A trust list to build and sign, or a signed one read and checked."""
 
-    def __init__(self, sequence: int, issued_at: datetime, next_update: datetime) -> None: ...
+    def __new__(cls, sequence: int, issued_at: datetime, next_update: datetime) -> Self: ...
     @classmethod
-    def from_dict(cls, draft: Union[Mapping[str, JsonValue], str]) -> "TrustList":
+    def from_dict(cls, draft: Union[Mapping[str, _JsonValue], str]) -> "TrustList":
         """A list from its draft (docs/TRUST.md)."""
     @classmethod
     def decode(cls, signed: bytes, anchors: Sequence[PublicKey]) -> "TrustList":
@@ -186,7 +226,7 @@ class TrustList:
         region: str,
         valid_from: datetime,
         valid_until: datetime,
-        scope: Optional[Mapping[str, JsonValue]] = None,
+        scope: Optional[Mapping[str, _JsonValue]] = None,
     ) -> None:
         """Adds an Ed25519 key with its issuer, region, validity and scope."""
     def sign(self, anchor: SigningKey) -> bytes:
@@ -197,12 +237,13 @@ class TrustList:
     def sequence(self) -> int: ...
     def __len__(self) -> int: ...
 
+@final
 class RevocationList:
     """A revocation list to build and sign."""
 
-    def __init__(
-        self, sequence: int, issued_at: datetime, next_update: datetime, issuer: Optional[str] = None
-    ) -> None: ...
+    def __new__(
+        cls, sequence: int, issued_at: datetime, next_update: datetime, issuer: Optional[str] = None
+    ) -> Self: ...
     def revoke_credentials(self, ids: Iterable[Union[bytes, str]]) -> None:
         """Revokes credentials by id (16 bytes or 32 hex digits)."""
     def revoke_key(self, kid: Union[bytes, str], from_: datetime) -> None:
@@ -214,10 +255,10 @@ class RevocationList:
     @property
     def credential_count(self) -> int: ...
 
-def issue(claims: ClaimsInput, key: SigningKey) -> str:
+def issue(claims: _ClaimsInput, key: SigningKey) -> str:
     """Issues a code: the ``HP1:`` text that goes into a QR code."""
 
-def issue_batch(claims: Iterable[ClaimsInput], key: SigningKey) -> List[str]:
+def issue_batch(claims: Iterable[_ClaimsInput], key: SigningKey) -> List[str]:
     """Issues one code per claims dict, releasing the GIL while it signs."""
 
 def new_credential_id() -> str:
@@ -236,14 +277,14 @@ def scan(image: bytes) -> List[str]:
     """The text of every QR code in a PNG or JPEG image."""
 
 def verify(
-    text: str, keys: TrustedKeys, now: Optional[datetime] = None, *, skew: Optional[Duration] = None
+    text: str, keys: _TrustedKeys, now: Optional[datetime] = None, *, skew: Optional[_Duration] = None
 ) -> Dict[str, Any]:
     """Verifies code text against trusted keys; returns the claims dict or raises."""
 
 def verify_batch(
-    texts: Sequence[str], keys: TrustedKeys, now: Optional[datetime] = None, *, skew: Optional[Duration] = None
+    texts: Sequence[str], keys: _TrustedKeys, now: Optional[datetime] = None, *, skew: Optional[_Duration] = None
 ) -> List[Union[Dict[str, Any], HealthpassError]]:
     """Verifies every text; each result is the claims dict or the exception (returned)."""
 
-def _bench_verify_rust(text: str, keys: TrustedKeys, now: datetime, iterations: int = 1000) -> float:
+def _bench_verify_rust(text: str, keys: _TrustedKeys, now: datetime, iterations: int = 1000) -> float:
     """Mean seconds of one Rust ``Verifier::verify`` call (for the benchmark)."""

@@ -18,6 +18,7 @@ import platform
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 import healthpass
 
@@ -45,7 +46,7 @@ def typical_code(key: healthpass.SigningKey) -> str:
     )
 
 
-def per_call(loop, iterations: int) -> float:
+def per_call(loop: Callable[[int], object], iterations: int) -> float:
     """CPU seconds of this thread per call: on a shared machine, wall time would mostly measure
     the other processes."""
     start = time.thread_time()
@@ -71,7 +72,7 @@ def measure(iterations: int, rounds: int) -> dict[str, float]:
         for _ in range(n):
             check(text, now)
 
-    sides = {
+    sides: dict[str, Callable[[], float]] = {
         # Timed from here, like the Python sides, in this thread's CPU time (the extension's
         # own wall-clock mean is not used: it would count time the machine gave to others).
         "rust": lambda: per_call(lambda n: healthpass._bench_verify_rust(text, keys, now, n), iterations),

@@ -30,22 +30,26 @@ import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import Any, Dict, Iterable, Iterator, List, TextIO
 
 import healthpass
 
+Row = Dict[str, str]
+"""One CSV row, by column name."""
 
-def progress(rows: list, label: str) -> Iterable:
+
+def progress(rows: List[Row], label: str) -> Iterable[Row]:
     """The rows, with a progress bar on standard error: tqdm's, or a plain one without tqdm."""
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
-        return tqdm(rows, desc=label, unit="code", file=sys.stderr)
+        bar: Iterable[Row] = tqdm(rows, desc=label, unit="code", file=sys.stderr)
+        return bar
     except ImportError:
         return _plain_bar(rows, label, sys.stderr)
 
 
-def _plain_bar(rows: list, label: str, out: TextIO, width: int = 30) -> Iterator:
+def _plain_bar(rows: List[Row], label: str, out: TextIO, width: int = 30) -> Iterator[Row]:
     total = max(len(rows), 1)
     for done, row in enumerate(rows, start=1):
         yield row
@@ -63,14 +67,14 @@ def parse_time(text: str) -> datetime:
     return parsed
 
 
-def claims_for(row: dict, *, issuer: str, pseudonym_key: bytes, now: datetime, valid: timedelta) -> dict:
+def claims_for(row: Row, *, issuer: str, pseudonym_key: bytes, now: datetime, valid: timedelta) -> Dict[str, Any]:
     """The claims of one CSV row, issued at `now` and valid for `valid`."""
-    evidence = {}
+    evidence: Dict[str, Any] = {}
     if row.get("tested_at", "").strip():
         evidence["tests"] = [
             {"kind": "nucleic_acid", "result": "negative", "sampled_at": parse_time(row["tested_at"])}
         ]
-    subject = {
+    subject: Dict[str, Any] = {
         "id": healthpass.derive_subject_id(pseudonym_key, row["document"], row["number"]),
         "document": row["document"],
     }
@@ -91,7 +95,7 @@ def claims_for(row: dict, *, issuer: str, pseudonym_key: bytes, now: datetime, v
 
 
 def issue_batch(
-    rows: list,
+    rows: List[Row],
     key: healthpass.SigningKey,
     *,
     issuer: str,
