@@ -286,5 +286,8 @@ def verify_batch(
 ) -> List[Union[Dict[str, Any], HealthpassError]]:
     """Verifies every text; each result is the claims dict or the exception (returned)."""
 
-def _bench_verify_rust(text: str, keys: _TrustedKeys, now: datetime, iterations: int = 1000) -> float:
-    """Mean seconds of one Rust ``Verifier::verify`` call (for the benchmark)."""
+def _bench_verify_rust(
+    text: str, keys: _TrustedKeys, now: datetime, iterations: int = 1000, to_python: bool = False
+) -> float:
+    """Mean seconds of one Rust ``Verifier::verify`` call (with ``to_python``, plus making the
+    claims dict), for the benchmark."""
