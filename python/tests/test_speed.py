@@ -1,6 +1,6 @@
 """A loose guard on the binding's overhead (the real figures: python/benches/verify.py and
 crates/healthpass-py/BENCHMARKS-python.md). Loose so that a loaded CI machine does not fail it;
-it catches a debug build or a per-call cost that swamps the verification."""
+it catches a per-call cost that swamps the verification (the measurement: BENCHMARKS-python.md)."""
 
 import sys
 from pathlib import Path
@@ -14,5 +14,5 @@ sys.path.pop(0)
 def test_python_verify_costs_little_more_than_the_rust_call():
     best = bench.measure(iterations=300, rounds=5)
     assert best["rust"] < 1e-3, best  # an optimised build: well under a millisecond a code
-    assert best["verify"] / best["rust"] < 1.5, best
-    assert best["Verifier.verify"] / best["rust"] < 1.5, best
+    assert best["verify"] / best["rust"] < 2.0, best
+    assert best["Verifier.verify"] / best["rust"] < 2.0, best

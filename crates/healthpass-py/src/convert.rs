@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
 };
@@ -125,13 +126,22 @@ pub(crate) fn aware(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
         return Err(input(format!("a time must be a timezone-aware datetime, not {name}")));
     }
     let py = obj.py();
-    if obj.call_method0(intern!(py, "utcoffset"))?.is_none() {
+    let zone = obj.getattr(intern!(py, "tzinfo"))?;
+    // `timezone.utc` has an offset; any other zone is asked (a tzinfo may answer None).
+    if !zone.is(utc(py)?) && (zone.is_none() || obj.call_method0(intern!(py, "utcoffset"))?.is_none()) {
         return Err(input(
             "a naive datetime is refused: give a timezone-aware one, such as datetime.now(timezone.utc)",
         ));
     }
     let stamp: f64 = obj.call_method0(intern!(py, "timestamp"))?.extract()?;
     from_timestamp(stamp)
+}
+
+/// `datetime.timezone.utc`, imported once.
+fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    UTC.get_or_try_init(py, || Ok::<_, PyErr>(py.import("datetime")?.getattr("timezone")?.getattr("utc")?.unbind()))
+        .map(|utc| utc.bind(py))
 }
 
 /// Seconds since the Unix epoch (a float of microsecond precision) as UTC.

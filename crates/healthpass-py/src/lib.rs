@@ -280,7 +280,14 @@ fn _bench_verify_rust(
     Ok(start.elapsed().as_secs_f64() / f64::from(runs))
 }
 
-/// The `healthpass` Python module.
+/// Offline-verifiable signed health codes: the healthpass Rust core for Python.
+///
+/// Issue codes (`issue`, `issue_batch`, `SigningKey`), render them as QR codes (`render_png`,
+/// `render_svg`), verify them (`verify`, `Verifier`), scan images (`scan`), and decide at a
+/// checkpoint with a signed trust list, revocation lists and a policy (`Checkpoint`,
+/// `TrustList`, `RevocationList`). Times are timezone-aware datetimes; claims, policies and
+/// verdicts are dicts in the core's JSON form; errors are `HealthpassError`s whose `.code` is
+/// the stable machine code. The guide is docs/PYTHON.md in the repository.
 #[pymodule]
 #[pyo3(name = "healthpass")]
 fn healthpass_py(m: &Bound<'_, PyModule>) -> PyResult<()> {

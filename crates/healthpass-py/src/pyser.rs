@@ -90,6 +90,22 @@ pub(crate) fn to_python<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) 
     Ok(value.serialize(Serializer { py })?)
 }
 
+/// Up to 64 bytes of text on the stack; writing more fails (and the caller makes a `String`).
+struct StackText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len.checked_add(text.len()).ok_or(std::fmt::Error)?;
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// The serializer: one per value, carrying the Python token.
 #[derive(Clone, Copy)]
 struct Serializer<'py> {
@@ -175,6 +191,16 @@ impl<'py> ser::Serializer for Serializer<'py> {
     }
     fn serialize_str(self, v: &str) -> Result<Self::Ok> {
         Ok(PyString::new(self.py, v).into_any())
+    }
+    /// Times and ids: formatted on the stack when short (an RFC 3339 time is 20 bytes).
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, value: &T) -> Result<Self::Ok> {
+        let mut short = StackText { bytes: [0; 64], len: 0 };
+        if std::fmt::write(&mut short, format_args!("{value}")).is_ok() {
+            if let Some(text) = short.bytes.get(..short.len).and_then(|b| std::str::from_utf8(b).ok()) {
+                return self.serialize_str(text);
+            }
+        }
+        self.serialize_str(&value.to_string())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Self::Ok> {
         Ok(PyBytes::new(self.py, v).into_any())
