@@ -194,3 +194,17 @@ def test_hostile_images_raise_image_errors():
     huge = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
     assert code_of(healthpass.scan, huge)[1] in {"too_large", "image"}
     assert code_of(healthpass.scan, "not bytes")[1] == "input"
+
+
+def test_a_tzinfo_without_an_offset_is_naive(issuer_key):
+    from datetime import tzinfo
+
+    class Nowhere(tzinfo):
+        def utcoffset(self, dt):
+            return None
+
+        def dst(self, dt):
+            return None
+
+    text = healthpass.issue(make_claims(), issuer_key)
+    assert code_of(healthpass.verify, text, [issuer_key.public_key()], NOW.replace(tzinfo=Nowhere()))[1] == "input"

@@ -101,3 +101,27 @@ def test_subject_ids_and_credential_ids():
     assert len(ids) == 100 and all(len(i) == 32 for i in ids)
     with pytest.raises(healthpass.ClaimsError):
         healthpass.derive_subject_id(b"secret", "library_card", "1")
+
+
+def test_zoneinfo_times_are_aware(issuer_key):
+    from zoneinfo import ZoneInfo
+
+    text = healthpass.issue(make_claims(), issuer_key)
+    local = datetime(2026, 11, 23, 17, 30, tzinfo=ZoneInfo("Asia/Hong_Kong"))  # 09:30 UTC
+    assert healthpass.verify(text, [issuer_key.public_key()], local)["colour"] == "green"
+    with pytest.raises(healthpass.ValidityError):
+        healthpass.verify(text, [issuer_key.public_key()], local + timedelta(days=2))
+
+
+def test_threads_share_keys_and_verifiers(issuer_key):
+    from concurrent.futures import ThreadPoolExecutor
+
+    verifier = healthpass.Verifier([issuer_key.public_key()])
+    claims = [make_claims(credential_id=f"{i:032x}") for i in range(64)]
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda c: healthpass.issue(c, issuer_key), claims))
+        verified = list(pool.map(lambda t: verifier.verify(t, NOW), texts))
+        pngs = list(pool.map(lambda t: healthpass.render_png(t, 2), texts[:4]))
+        scanned = list(pool.map(healthpass.scan, pngs))
+    assert [v["credential_id"] for v in verified] == [c["credential_id"] for c in claims]
+    assert scanned == [[t] for t in texts[:4]]
