@@ -51,6 +51,9 @@ def test_errors_name_the_step_that_failed(issuer_key):
     )
     assert code_of(healthpass.issue, make_claims(colour="purple"), issuer_key) == (healthpass.ClaimsError, "claims")
     assert code_of(healthpass.issue, make_claims(reasons=[]), issuer_key) == (healthpass.ClaimsError, "claims")
+    with pytest.raises(healthpass.ClaimsError) as unknown:
+        healthpass.issue(make_claims(colour="purple"), issuer_key)
+    assert "purple" in str(unknown.value) and "line 1" not in str(unknown.value)
     assert code_of(healthpass.SigningKey.from_pem, "-----BEGIN PRIVATE KEY-----\nAAAA\n") == (
         healthpass.KeyFormatError,
         "key",

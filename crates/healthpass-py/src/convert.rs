@@ -115,6 +115,17 @@ pub(crate) fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(to_value(obj)?.to_string())
 }
 
+/// A core serde type from a dict (walked as JSON values) or from JSON text (str or bytes).
+/// Errors about a dict name the field, with no position in a JSON text the caller never wrote.
+pub(crate) fn from_dict<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Result<T, serde_json::Error>> {
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Ok(serde_json::from_str(&json_text(obj)?));
+    }
+    Ok(serde_json::from_value(to_value(obj)?))
+}
+
 /// A timezone-aware `datetime` as UTC, to the microsecond.
 ///
 /// # Errors

@@ -25,7 +25,7 @@ use healthpass::{Claims, CredentialId, KeySet, Limits, SubjectId};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::convert::{aware, bytes_of, duration, json_text, now_or_clock, serialize};
+use crate::convert::{aware, bytes_of, duration, now_or_clock, serialize};
 use crate::errors::{IntoPy, input};
 use crate::keys::{PublicKey, SigningKey};
 
@@ -35,8 +35,7 @@ const MAX_MODULE_PX: u32 = 64;
 
 /// Reads claims from a dict (or JSON text) in the core's serde form.
 fn claims_of(claims: &Bound<'_, PyAny>) -> PyResult<Claims> {
-    let text = json_text(claims)?;
-    serde_json::from_str(&text).map_err(|e| errors::to_py(&healthpass::Error::Claims(e.to_string())))
+    convert::from_dict(claims)?.map_err(|e| errors::to_py(&healthpass::Error::Claims(e.to_string())))
 }
 
 /// Issues a code: the `HP1:` text that goes into a QR code.

@@ -6,7 +6,7 @@ use healthpass::{CredentialId, Kid, Limits};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 
-use crate::convert::{aware, bytes_of, fixed, json_text, serialize, to_value};
+use crate::convert::{aware, bytes_of, fixed, from_dict, serialize, to_value};
 use crate::errors::{IntoPy, input, to_py};
 use crate::keys::{PublicKey, SigningKey};
 
@@ -39,7 +39,7 @@ impl TrustList {
     /// Raises TrustError (code `list`) for a draft that does not read.
     #[classmethod]
     fn from_dict(_cls: &Bound<'_, PyType>, draft: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let inner = serde_json::from_str(&json_text(draft)?).map_err(|e| draft_error("trust list", &e))?;
+        let inner = from_dict(draft)?.map_err(|e| draft_error("trust list", &e))?;
         Ok(TrustList { inner })
     }
 
