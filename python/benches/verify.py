@@ -6,7 +6,7 @@ extension (keys read once, no Python in the loop). The Python side is a loop of 
 public API: `healthpass.verify(text, keys, now)` (reads the keys on every call, returns the
 claims dict) and `Verifier.verify(text, now)` (keys read once). Rounds alternate between the
 sides so that both see the same machine load; each side's figure is its best round (the least
-disturbed on a shared machine), in CPU time of the measuring thread. Prints a Markdown table for crates/healthpass-py/BENCHMARKS.md (Python section).
+disturbed on a shared machine), in CPU time of the measuring thread. Prints a Markdown table for BENCHMARKS.md (Python section).
 
     python python/benches/verify.py [--iterations 2000] [--rounds 7]
 """

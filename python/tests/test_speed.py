@@ -1,5 +1,5 @@
 """A loose guard on the binding's overhead (the real figures: python/benches/verify.py and
-crates/healthpass-py/BENCHMARKS.md (Python section)). Loose so that a loaded CI machine does not fail it;
+BENCHMARKS.md (Python section)). Loose so that a loaded CI machine does not fail it;
 it catches a per-call cost that swamps the verification (the measurement: BENCHMARKS.md (Python section))."""
 
 import sys

@@ -153,10 +153,11 @@ impl RevocationList {
             Ok(text) => hex::decode(text).map_err(|_| input("kid: not hex"))?,
             Err(_) => bytes_of(kid)?,
         };
-        if kid.is_empty() || kid.len() > 64 {
+        if kid.len() > 64 {
             return Err(input("kid: 1 to 64 bytes"));
         }
-        self.inner.revoke_key(Kid(kid), aware(from_)?);
+        let kid = Kid::new(kid).ok_or_else(|| input("kid: 1 to 64 bytes"))?;
+        self.inner.revoke_key(kid, aware(from_)?);
         Ok(())
     }
 
