@@ -76,6 +76,8 @@ pub mod export;
 pub mod group;
 pub mod hash;
 pub mod holder;
+#[cfg(feature = "issuer")]
+pub mod issuer;
 pub mod limits;
 mod log;
 pub mod monitor;
