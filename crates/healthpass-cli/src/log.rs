@@ -239,96 +239,160 @@ struct Served {
     issuers: Vec<PublicKey>,
 }
 
-type Reply = (axum::http::StatusCode, [(axum::http::header::HeaderName, &'static str); 1], Vec<u8>);
+/// An HTTP answer: status, content type, body.
+type Reply = (u16, &'static str, Vec<u8>);
 
-fn reply(status: axum::http::StatusCode, kind: &'static str, body: Vec<u8>) -> Reply {
-    (status, [(axum::http::header::CONTENT_TYPE, kind)], body)
+fn text_reply(status: u16, text: String) -> Reply {
+    (status, "text/plain; charset=utf-8", text.into_bytes())
 }
 
-fn text_reply(status: axum::http::StatusCode, text: String) -> Reply {
-    reply(status, "text/plain; charset=utf-8", text.into_bytes())
-}
+/// At most this many connections are served at once; more wait in the listen queue.
+const MAX_CONNECTIONS: usize = 64;
+/// The request line and headers together, at most.
+const MAX_HEAD: usize = 16 * 1024;
 
 fn serve(db: &Path, key: &Path, listen: &str, issuer_files: &[PathBuf]) -> Result<(), Failure> {
-    use axum::Router;
-    use axum::extract::DefaultBodyLimit;
-    use axum::routing::{get, post};
-
     let mut log = open_log(db, key)?;
     log.resync().map_err(failed("reading the store"))?;
     log.checkpoint().map_err(failed("signing a checkpoint"))?;
     let issuers = read_public_keys(issuer_files)?;
     let state = Arc::new(Served { log: Mutex::new(log), issuers });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_io()
-        .build()
-        .map_err(|e| Failure::Usage(format!("starting the server: {e}")))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
-        let address = listener.local_addr().map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
-        println!("serving {} on http://{address}", db.display());
-        let _ = std::io::stdout().flush();
-        let app = Router::new()
-            .route("/checkpoint", get(get_checkpoint))
-            .route("/tile/{*path}", get(get_tile))
-            .route("/add", post(post_add))
-            .layer(DefaultBodyLimit::max(MAX_ADD_BODY))
-            .with_state(state);
-        axum::serve(listener, app).await.map_err(|e| Failure::Usage(format!("serving: {e}")))
-    })
+    let listener =
+        std::net::TcpListener::bind(listen).map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
+    let address = listener.local_addr().map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
+    println!("serving {} on http://{address}", db.display());
+    let _ = std::io::stdout().flush();
+    let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        while active.load(std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        active.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (state, active) = (Arc::clone(&state), Arc::clone(&active));
+        std::thread::spawn(move || {
+            let _ = handle(stream, &state);
+            active.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        });
+    }
+    Ok(())
 }
 
-async fn blocking<F: FnOnce() -> Reply + Send + 'static>(work: F) -> Reply {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| text_reply(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("internal error: {e}\n")))
+/// One request on one connection (HTTP/1.0 and 1.1, closed after the answer).
+fn handle(mut stream: TcpStream, state: &Served) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+    let reply = match read_request(&mut stream) {
+        Ok((method, path, body)) => route(state, &method, &path, &body),
+        Err(reply) => reply,
+    };
+    let (status, kind, body) = reply;
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        _ => "Error",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&body)?;
+    stream.flush()?;
+    // Read (and drop) what the client still sends, briefly and bounded, so that closing with
+    // unread data does not reset the connection before the client has read the answer.
+    stream.shutdown(std::net::Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let limit = 2 * MAX_ADD_BODY as u64;
+    std::io::copy(&mut Read::by_ref(&mut stream).take(limit), &mut std::io::sink()).map(|_| ())
+}
+
+/// The method, path and body of a request, every part bounded; or the answer refusing it.
+fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Reply> {
+    let io = |e: std::io::Error| text_reply(400, format!("reading the request: {e}\n"));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() >= MAX_HEAD {
+            return Err(text_reply(431, "request head too large\n".into()));
+        }
+        if stream.read(&mut byte).map_err(io)? == 0 {
+            return Err(text_reply(400, "request cut short\n".into()));
+        }
+        head.extend_from_slice(&byte);
+    }
+    let head = String::from_utf8(head).map_err(|_| text_reply(400, "request head is not UTF-8\n".into()))?;
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split(' ');
+    let (method, path) = match (first.next(), first.next()) {
+        (Some(m), Some(p)) => (m.to_owned(), p.to_owned()),
+        _ => return Err(text_reply(400, "malformed request line\n".into())),
+    };
+    let mut length = 0usize;
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().map_err(|_| text_reply(400, "bad Content-Length\n".into()))?;
+            } else if name.trim().eq_ignore_ascii_case("transfer-encoding") {
+                return Err(text_reply(400, "send a Content-Length, not a transfer encoding\n".into()));
+            }
+        }
+    }
+    if length > MAX_ADD_BODY {
+        return Err(text_reply(413, format!("body larger than {MAX_ADD_BODY} bytes\n")));
+    }
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).map_err(io)?;
+    Ok((method, path, body))
+}
+
+fn route(state: &Served, method: &str, path: &str, body: &[u8]) -> Reply {
+    match (method, path) {
+        ("GET", "/checkpoint") => get_checkpoint(state),
+        ("GET", tile) if tile.starts_with("/tile/") => get_tile(state, tile.trim_start_matches('/')),
+        ("POST", "/add") => post_add(state, body),
+        (_, "/checkpoint" | "/add") => text_reply(405, "method not allowed\n".into()),
+        _ => text_reply(404, "not found\n".into()),
+    }
 }
 
 fn locked(state: &Served) -> Result<std::sync::MutexGuard<'_, Log<SqliteStore>>, Reply> {
-    state.log.lock().map_err(|_| text_reply(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "log unavailable\n".into()))
+    state.log.lock().map_err(|_| text_reply(500, "log unavailable\n".into()))
 }
 
-async fn get_checkpoint(axum::extract::State(state): axum::extract::State<Arc<Served>>) -> Reply {
-    blocking(move || {
-        let log = match locked(&state) {
-            Ok(log) => log,
-            Err(reply) => return reply,
-        };
-        match log.latest_checkpoint() {
-            Some(c) => text_reply(axum::http::StatusCode::OK, c.to_note_text()),
-            None => text_reply(axum::http::StatusCode::NOT_FOUND, "no checkpoint\n".into()),
-        }
-    })
-    .await
+fn get_checkpoint(state: &Served) -> Reply {
+    let log = match locked(state) {
+        Ok(log) => log,
+        Err(reply) => return reply,
+    };
+    match log.latest_checkpoint() {
+        Some(c) => text_reply(200, c.to_note_text()),
+        None => text_reply(404, "no checkpoint\n".into()),
+    }
 }
 
-async fn get_tile(
-    axum::extract::State(state): axum::extract::State<Arc<Served>>,
-    axum::extract::Path(path): axum::extract::Path<String>,
-) -> Reply {
-    use axum::http::StatusCode;
-    blocking(move || {
-        let id = match TileId::parse(&format!("tile/{path}")) {
-            Ok(id) => id,
-            Err(e) => return text_reply(StatusCode::BAD_REQUEST, format!("{e}\n")),
-        };
-        let mut log = match locked(&state) {
-            Ok(log) => log,
-            Err(reply) => return reply,
-        };
-        let size = log.latest_checkpoint().map_or(0, healthpass_log::checkpoint::Checkpoint::size);
-        if !tiles_for_size(size).contains(&id) && !full_tile_below(&id, size) {
-            return text_reply(StatusCode::NOT_FOUND, "no such tile in the latest checkpoint\n".into());
-        }
-        match log.tile(&id) {
-            Ok(bytes) => reply(StatusCode::OK, "application/octet-stream", bytes),
-            Err(e) => text_reply(StatusCode::NOT_FOUND, format!("{e}\n")),
-        }
-    })
-    .await
+fn get_tile(state: &Served, path: &str) -> Reply {
+    let id = match TileId::parse(path) {
+        Ok(id) => id,
+        Err(e) => return text_reply(400, format!("{e}\n")),
+    };
+    let mut log = match locked(state) {
+        Ok(log) => log,
+        Err(reply) => return reply,
+    };
+    let size = log.latest_checkpoint().map_or(0, healthpass_log::checkpoint::Checkpoint::size);
+    if !tiles_for_size(size).contains(&id) && !full_tile_below(&id, size) {
+        return text_reply(404, "no such tile in the latest checkpoint\n".into());
+    }
+    match log.tile(&id) {
+        Ok(bytes) => (200, "application/octet-stream", bytes),
+        Err(e) => text_reply(404, format!("{e}\n")),
+    }
 }
 
 /// Whether `id` is a full tile wholly inside a tree of `size` (full tiles stay valid as the log
@@ -345,34 +409,28 @@ fn full_tile_below(id: &TileId, size: u64) -> bool {
     span.and_then(|s| id.index.checked_add(1).and_then(|i| i.checked_mul(s))).is_some_and(|end| end <= size)
 }
 
-async fn post_add(axum::extract::State(state): axum::extract::State<Arc<Served>>, body: axum::body::Bytes) -> Reply {
-    use axum::http::StatusCode;
-    blocking(move || {
-        let request = match AddRequest::parse(&body) {
-            Ok(r) => r,
-            Err(e) => return text_reply(StatusCode::BAD_REQUEST, format!("{e}\n")),
-        };
-        let entries = match request.verify(&state.issuers) {
-            Ok(entries) => entries,
-            Err(e @ healthpass_log::Error::BadSignature(_)) => {
-                return text_reply(StatusCode::UNAUTHORIZED, format!("{e}\n"));
-            }
-            Err(e) => return text_reply(StatusCode::BAD_REQUEST, format!("{e}\n")),
-        };
-        let mut log = match locked(&state) {
-            Ok(log) => log,
-            Err(reply) => return reply,
-        };
-        let done = log.resync().and_then(|_| log.append(&entries)).and_then(|at| Ok((at, log.checkpoint()?)));
-        match done {
-            Ok((at, checkpoint)) => text_reply(
-                StatusCode::OK,
-                format!("index {}\nsize {}\n\n{}", at.first_index, at.size, checkpoint.to_note_text()),
-            ),
-            Err(e) => text_reply(StatusCode::SERVICE_UNAVAILABLE, format!("not appended: {e}\n")),
+fn post_add(state: &Served, body: &[u8]) -> Reply {
+    let request = match AddRequest::parse(body) {
+        Ok(r) => r,
+        Err(e) => return text_reply(400, format!("{e}\n")),
+    };
+    let entries = match request.verify(&state.issuers) {
+        Ok(entries) => entries,
+        Err(e @ healthpass_log::Error::BadSignature(_)) => return text_reply(401, format!("{e}\n")),
+        Err(e) => return text_reply(400, format!("{e}\n")),
+    };
+    let mut log = match locked(state) {
+        Ok(log) => log,
+        Err(reply) => return reply,
+    };
+    let appended = log.resync().and_then(|_| log.append(&entries));
+    let done = appended.and_then(|at| Ok((at, log.checkpoint()?)));
+    match done {
+        Ok((at, checkpoint)) => {
+            text_reply(200, format!("index {}\nsize {}\n\n{}", at.first_index, at.size, checkpoint.to_note_text()))
         }
-    })
-    .await
+        Err(e) => text_reply(503, format!("not appended: {e}\n")),
+    }
 }
 
 // ---------------------------------------------------------------- reading a log

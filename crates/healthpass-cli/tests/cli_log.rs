@@ -252,7 +252,7 @@ fn http(url: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
 /// A `POST /add` of a body past the 1 MiB limit, written from another thread.
 fn too_large(base: &str) -> u16 {
     let host = base.strip_prefix("http://").unwrap();
-    let mut stream = TcpStream::connect(host).unwrap();
+    let stream = TcpStream::connect(host).unwrap();
     stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
     let mut writer = stream.try_clone().unwrap();
     writer.set_write_timeout(Some(std::time::Duration::from_secs(20))).unwrap();

@@ -22,8 +22,7 @@ fn log() -> Log<MemoryStore> {
 #[test]
 fn a_logged_code_has_its_entry_in_the_log_before_it_is_returned() {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
-    let key = SigningKey::from_seed(&[4; 32]);
-    let mut issuer = LoggedIssuer::new(key.clone(), log()).with_rule("rule-7");
+    let mut issuer = LoggedIssuer::new(SigningKey::from_seed(&[4; 32]), log()).with_rule("rule-7");
     let mut claims = Claims::example(now);
     let code = issuer.issue(&claims).unwrap();
     assert!(code.text.starts_with("HP1:"));
@@ -94,7 +93,7 @@ fn add_requests_are_checked_against_the_issuer_keys() {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
     let key = SigningKey::from_seed(&[4; 32]);
     let other = SigningKey::from_seed(&[5; 32]);
-    let code = LoggedIssuer::new(key.clone(), log()).issue(&Claims::example(now)).unwrap();
+    let code = LoggedIssuer::new(SigningKey::from_seed(&[4; 32]), log()).issue(&Claims::example(now)).unwrap();
     let body = AddRequest::sign(&key, std::slice::from_ref(&code.entry)).unwrap();
     let request = AddRequest::parse(&body).unwrap();
     assert_eq!(request.verify(&[other.public_key(), key.public_key()]).unwrap(), vec![code.entry.clone()]);
@@ -130,7 +129,7 @@ fn require_logged_accepts_only_codes_in_the_synced_log_state() {
     assert!(policy.to_json().contains("require_logged"));
     let mut checkpoint = Checkpoint::new(vec![anchor.public_key()], &signed, policy).unwrap();
 
-    let mut issuer = LoggedIssuer::new(key.clone(), log());
+    let mut issuer = LoggedIssuer::new(SigningKey::from_seed(&[4; 32]), log());
     let logged = issuer.issue(&Claims::example(now)).unwrap().text;
     let mut claims = Claims::example(now);
     claims.credential_id = CredentialId([1; 16]);
