@@ -6,6 +6,7 @@
 
 mod common;
 mod conformance;
+mod log;
 mod native;
 mod rules;
 mod scenarios;
@@ -62,6 +63,8 @@ enum Command {
         /// Also print the QR code to the terminal.
         #[arg(long)]
         terminal: bool,
+        #[command(flatten)]
+        log: log::IssueLogArgs,
     },
     /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED).
     Decode {
@@ -115,6 +118,24 @@ enum Command {
     /// EU DCC business rules (CertLogic): run published rule tests.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// The decision transparency log: init, checkpoint, serve.
+    #[command(subcommand)]
+    Log(log::LogCommand),
+    /// List every decision about you in a decision log, each proven included.
+    History {
+        #[command(flatten)]
+        source: log::LogSource,
+        /// Your pseudonym secret file (written by `issue --log ... --holder-secret`).
+        #[arg(long)]
+        pseudonym_secret: PathBuf,
+    },
+    /// Follow a decision log: check it is consistent and report suspect decisions (exit 1).
+    Audit {
+        #[command(flatten)]
+        source: log::LogSource,
+        #[command(flatten)]
+        args: log::AuditArgs,
+    },
     /// Scenario commands: explain, card, wallet, school, venue, convert.
     #[command(flatten)]
     Scenario(scenarios::Command),
@@ -139,8 +160,8 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Keygen { out, public, force } => native::keygen(&out, public, force),
-        Command::Issue { claims, key, valid_hours, png, svg, terminal } => {
-            native::issue(&claims, &key, valid_hours, png.as_deref(), svg.as_deref(), terminal)
+        Command::Issue { claims, key, valid_hours, png, svg, terminal, log } => {
+            native::issue(&claims, &key, valid_hours, png.as_deref(), svg.as_deref(), terminal, &log)
         }
         Command::Decode { code } => native::decode(&code),
         Command::Verify { code: Some(code), dcc, trust, skew, .. } if code.starts_with("HC1:") => {
@@ -158,6 +179,9 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Revoke(args) => trust::revoke(&args),
         Command::Conformance { suite } => conformance::run(suite),
         Command::Rules(command) => rules::run(command),
+        Command::Log(command) => log::run(command),
+        Command::History { source, pseudonym_secret } => log::history(&source, &pseudonym_secret),
+        Command::Audit { source, args } => log::audit(&source, &args),
         Command::Scenario(command) => scenarios::run(command),
     }
 }

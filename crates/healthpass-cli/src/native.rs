@@ -19,15 +19,18 @@ pub(crate) fn issue(
     png: Option<&Path>,
     svg: Option<&Path>,
     terminal: bool,
+    log: &crate::log::IssueLogArgs,
 ) -> Result<(), Failure> {
-    let issuer = Issuer::new(load_signing_key(key)?);
     let json = if claims == "-" {
         read_input("-")?
     } else {
         String::from_utf8_lossy(&read_file(Path::new(claims))?).into_owned()
     };
     let claims = read_claims(&json, valid_hours)?;
-    let text = issuer.issue(&claims)?;
+    let text = match log.log {
+        Some(_) => crate::log::issue(&claims, key, log)?,
+        None => Issuer::new(load_signing_key(key)?).issue(&claims)?,
+    };
     println!("{text}");
     render(&text, png, svg, terminal)
 }

@@ -169,6 +169,10 @@ pub(crate) struct CheckpointArgs {
     /// (docs/TRUST.md, scanner state).
     #[arg(long, alias = "clock-state", requires = "trust")]
     state: Option<PathBuf>,
+    /// The decision-log state for a policy's `require_logged`: credential id hashes (hex, one a
+    /// line, `# size N` for the log size), as written by `healthpass log hashes`.
+    #[arg(long, requires = "trust")]
+    logged: Option<PathBuf>,
 }
 
 impl CheckpointArgs {
@@ -414,6 +418,10 @@ pub(crate) fn verify(
     // (the clock may be behind), and its time is not recorded in the state until `now` reaches it.
     for path in &args.revocations {
         checkpoint.add_revocation_list_at(&read_file(path)?, now).map_err(list_refusal)?;
+    }
+    if let Some(path) = &args.logged {
+        let (hashes, size) = crate::log::read_hashes(path)?;
+        checkpoint.set_logged(hashes, size);
     }
     let verdicts: Vec<Verdict> = match (image, code) {
         (Some(path), _) => checkpoint.check_image(&read_file(path)?, now),

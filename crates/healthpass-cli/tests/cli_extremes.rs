@@ -352,6 +352,16 @@ const TEMPLATES: &[Template] = &[
     ("verify", |f, v| {
         args!["verify", f.dcc_code, "--dcc-cert", v.s, "--rules", f.empty_dir, "--arrival", "DE", "--lang", v.s]
     }),
+    ("log init", |f, v| {
+        let key = f.out(&format!("log{}.key", v.s.len()));
+        args!["log", "init", "--origin", v.s, "--key-out", key, "--log", f.out("log.db")]
+    }),
+    ("log checkpoint", |f, v| args!["log", "checkpoint", "--log", f.out("log.db"), "--key", v.s]),
+    ("log serve", |f, v| args!["log", "serve", "--log", f.out("no-log.db"), "--key", v.s, "--listen", v.s]),
+    ("log hashes", |f, v| args!["log", "hashes", "--log", f.out("log.db"), "--log-key", v.s, "--out", f.out("h.txt")]),
+    ("issue", |f, v| args!["issue", f.claims, "--key", f.key, "--log", v.s, "--rule", v.s]),
+    ("history", |f, v| args!["history", "--log", f.out("log.db"), "--log-key", v.s, "--pseudonym-secret", v.s]),
+    ("audit", |f, v| args!["audit", "--log", f.out("log.db"), "--log-key", v.s, "--seen", v.s, "--scope", v.s]),
     ("explain", |f, v| args!["explain", f.code, "--keys", f.public, "--at", v.t]),
     ("explain", |_, v| args!["explain", v.s, "--at", v.t]),
     ("card", |f, v| args!["card", f.code, "--png", f.out("card.png"), "--keys", f.public, "--at", v.t]),
@@ -568,6 +578,13 @@ fn extreme_values_never_panic_keygen_issue_decode_verify_scan_demo() {
 fn extreme_values_never_panic_trust_lists_and_revocation() {
     drive("trust-list");
     drive("revoke");
+}
+
+#[test]
+fn extreme_values_never_panic_log_history_audit() {
+    for prefix in ["log", "history", "audit"] {
+        drive(prefix);
+    }
 }
 
 #[test]

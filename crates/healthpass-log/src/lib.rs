@@ -14,7 +14,10 @@
 //! [`export`] writes the log as static tlog-tiles files; [`monitor::Monitor`] and
 //! [`monitor::Witness`] follow a log and refuse forks and rollbacks; [`tlog_proof`] and
 //! [`holder::verify_history`] give a holder offline proofs of their own decisions; [`subtree`]
-//! proves subtrees. Formats and the privacy model: `docs/LOG.md`.
+//! proves subtrees. With the `issuer` feature, `issuer::LoggedIssuer` issues `healthpass` codes
+//! through the log (each entry durable before its code is returned) and `issuer::AddRequest`
+//! is the signed body issuers send to `healthpass log serve`. Formats and the privacy model:
+//! `docs/LOG.md`.
 //!
 //! The library never reads a clock or the network: times and fetched tiles are inputs.
 //!
@@ -76,6 +79,8 @@ pub mod export;
 pub mod group;
 pub mod hash;
 pub mod holder;
+#[cfg(feature = "issuer")]
+pub mod issuer;
 pub mod limits;
 mod log;
 pub mod monitor;

@@ -1,8 +1,9 @@
 //! The checkpoint: trust list + revocation lists + policy + clock guard → a [`Verdict`] per code.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::decide::clock::ClockGuard;
 use crate::decide::policy::{Policy, issuer_outside_region};
@@ -65,6 +66,32 @@ pub struct Checkpoint {
     limits: Limits,
     /// The highest list sequences seen, per signer (restored or loaded): older lists are refused.
     seen: ScannerState,
+    /// The decision-log state last synced, for the policy's `require_logged`.
+    logged: Option<LoggedState>,
+}
+
+/// The credential id hashes a decision log held at a checkpoint size.
+#[derive(Debug, Clone)]
+struct LoggedState {
+    hashes: HashSet<[u8; 32]>,
+    size: u64,
+}
+
+/// The hash under which a decision log (`healthpass-log`) records a credential id:
+/// SHA-256 of `"healthpass-log/v1/credential-id" 0x00 ‖ id`.
+///
+/// ```
+/// use healthpass::CredentialId;
+/// use healthpass::decide::logged_credential_hash;
+/// let hash = logged_credential_hash(&CredentialId([7; 16]));
+/// assert_eq!(hash.len(), 32);
+/// ```
+pub fn logged_credential_hash(id: &crate::CredentialId) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"healthpass-log/v1/credential-id");
+    h.update([0]);
+    h.update(id.0);
+    h.finalize().into()
 }
 
 const TRUST: &str = "trust list";
@@ -106,7 +133,7 @@ impl Checkpoint {
         let clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
         let keys = index(&trust);
         let seen = ScannerState::default();
-        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits, seen })
+        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits, seen, logged: None })
     }
 
     /// Checks that no list held was signed after `now` plus the skew, then records their
@@ -379,7 +406,47 @@ impl Checkpoint {
             refusals.extend(list.check_signed_by(claims, kid, key_issuer).into_iter().map(Finding::from));
         }
         refusals.extend(self.policy.evaluate_claims(claims, now));
+        refusals.extend(self.check_logged(claims));
         Verdict { colour: Some(claims.colour), summary: Some(Summary::of(claims)), refusals, warnings }
+    }
+
+    /// Syncs the decision-log state for the policy's `require_logged`: the credential id
+    /// hashes ([`logged_credential_hash`]) of every entry covered by a verified log checkpoint
+    /// of `checkpoint_size` entries. The caller verifies the checkpoint and the entries (with
+    /// `healthpass-log`); the core keeps no log code. A state smaller than the one held (a log
+    /// rolled back, or an older sync) is not taken.
+    ///
+    /// Returns whether the state was taken.
+    pub fn set_logged(&mut self, hashes: impl IntoIterator<Item = [u8; 32]>, checkpoint_size: u64) -> bool {
+        if self.logged.as_ref().is_some_and(|held| held.size > checkpoint_size) {
+            return false;
+        }
+        self.logged = Some(LoggedState { hashes: hashes.into_iter().collect(), size: checkpoint_size });
+        true
+    }
+
+    /// The size of the decision-log checkpoint last synced, if any.
+    pub fn logged_size(&self) -> Option<u64> {
+        self.logged.as_ref().map(|state| state.size)
+    }
+
+    fn check_logged(&self, claims: &Claims) -> Option<Finding> {
+        if !self.policy.require_logged {
+            return None;
+        }
+        let code = crate::decide::policy::POLICY_NOT_LOGGED;
+        match &self.logged {
+            None => {
+                Some(Finding::new(code, "no decision-log state is synced; this checkpoint accepts logged codes only"))
+            }
+            Some(state) if !state.hashes.contains(&logged_credential_hash(&claims.credential_id)) => {
+                Some(Finding::new(
+                    code,
+                    format!("the code has no entry in the decision log (synced at {} entries)", state.size),
+                ))
+            }
+            Some(_) => None,
+        }
     }
 
     /// The limits this checkpoint reads lists and codes under.

@@ -9,7 +9,7 @@ pub mod policy;
 pub(crate) mod state;
 pub(crate) mod verdict;
 
-pub use checkpoint::Checkpoint;
+pub use checkpoint::{Checkpoint, logged_credential_hash};
 pub use clock::ClockGuard;
 pub use policy::Policy;
 pub use state::{ListSequence, ScannerState};

@@ -40,6 +40,9 @@ pub const POLICY_TOO_FEW_DOSES: &str = "too_few_doses";
 pub const POLICY_NO_TEMPERATURE: &str = "no_temperature";
 /// Stable code: the latest temperature reading is above the ceiling.
 pub const POLICY_TEMPERATURE: &str = "temperature_too_high";
+/// Stable code: the policy requires logged codes (`require_logged`) and the log state the
+/// checkpoint last synced holds no entry for this code's credential id.
+pub const POLICY_NOT_LOGGED: &str = "not_logged";
 /// Stable code: evidence is dated after the code's issue time or after now (beyond the skew).
 pub const POLICY_EVIDENCE_IN_FUTURE: &str = "evidence_in_future";
 
@@ -105,6 +108,15 @@ pub struct Policy {
     /// passed. 0 (the default) refuses every code once a list is stale.
     #[serde(default)]
     pub stale_list_grace_hours: u32,
+    /// Accept a code only when the decision log state the checkpoint last synced
+    /// ([`crate::decide::Checkpoint::set_logged`]) holds its entry; refused `not_logged`
+    /// otherwise, and every code is refused until a state is synced.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub require_logged: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Policy {
@@ -126,6 +138,7 @@ impl Policy {
             min_vaccination_doses: None,
             max_temperature_decicelsius: None,
             stale_list_grace_hours: 0,
+            require_logged: false,
         }
     }
 
