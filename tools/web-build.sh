@@ -17,16 +17,6 @@ root=$(pwd)
 # The .wasm, gzipped, must stay within this many bytes (docs/WEB.md, "Size").
 WASM_GZIP_BUDGET=${WASM_GZIP_BUDGET:-800000}
 
-need=()
-for pkg in rustc-web cargo-web rust-web-src lld-22; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
 # wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -z "$wb_version" ]; then
@@ -42,14 +32,8 @@ if ! "$wasm_bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"
     rm -rf "$wb_root/build"
 fi
 
-# Debian's binaries by full path: rustup's proxies come first on PATH and have no wasm target.
-web_cargo=$(dpkg -L cargo-web | grep '/bin/cargo$' | grep -v /share/ | head -1)
-RUSTC=$(dpkg -L rustc-web | grep -m1 '/bin/rustc$')
-RUSTDOC=$(dpkg -L rustc-web | grep -m1 '/bin/rustdoc$')
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$(dpkg -L lld-22 | grep -m1 '/bin/wasm-ld$')
-export RUSTC RUSTDOC CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER RUSTC_BOOTSTRAP=1
-export CARGO_TARGET_DIR=${HEALTHPASS_WASM_TARGET:-$HOME/.cache/healthpass/wasm-target}
-mkdir -p "$CARGO_TARGET_DIR"
+# shellcheck source=tools/wasm-env.sh
+source tools/wasm-env.sh
 # Size over speed where it costs nothing measurable: one codegen unit, LTO, no debug info.
 export CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-fat}
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
