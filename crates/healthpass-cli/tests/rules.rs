@@ -26,6 +26,17 @@ fn dcc(file: &str, dir: &Path) -> (String, String) {
     (vector["PREFIX"].as_str().unwrap().to_owned(), cert.to_str().unwrap().to_owned())
 }
 
+/// `verify` of a DCC test file's code with its signer certificate at `at`, under the published
+/// rules with DE as the country of arrival, and `extra` arguments.
+fn verify_with_german_rules(file: &str, name: &str, at: &str, extra: &[&str]) -> Output {
+    let dir = temp(name);
+    let (code, cert) = dcc(file, &dir);
+    let rules = root().join("test-vectors/dcc-rules");
+    let args =
+        ["verify", &code, "--dcc-cert", &cert, "--at", at, "--rules", rules.to_str().unwrap(), "--arrival", "DE"];
+    healthpass(&[&args[..], extra].concat())
+}
+
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("healthpass-rules-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -54,21 +65,7 @@ fn a_folder_without_rule_tests_is_a_usage_error() {
 
 #[test]
 fn a_complete_vaccination_passes_every_german_rule() {
-    let dir = temp("complete");
-    let (code, cert) = dcc("DE/2DCode/raw/1.json", &dir);
-    let rules = root().join("test-vectors/dcc-rules");
-    let out = healthpass(&[
-        "verify",
-        &code,
-        "--dcc-cert",
-        &cert,
-        "--at",
-        "2021-11-01T10:00:00Z",
-        "--rules",
-        rules.to_str().unwrap(),
-        "--arrival",
-        "DE",
-    ]);
+    let out = verify_with_german_rules("DE/2DCode/raw/1.json", "complete", "2021-11-01T10:00:00Z", &[]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert_eq!(text.lines().filter(|l| l.starts_with("PASSED VR-DE-")).count(), 4, "{text}");
@@ -77,11 +74,7 @@ fn a_complete_vaccination_passes_every_german_rule() {
 
 #[test]
 fn an_incomplete_vaccination_fails_the_german_schedule_rule_in_german() {
-    let dir = temp("incomplete");
-    let (code, cert) = dcc("DE/2DCode/raw/4.json", &dir);
-    let rules = root().join("test-vectors/dcc-rules");
-    let args = ["--at", "2021-11-01T10:00:00Z", "--rules", rules.to_str().unwrap(), "--arrival", "DE", "--lang", "de"];
-    let out = healthpass(&[&["verify", code.as_str(), "--dcc-cert", cert.as_str()][..], &args[..]].concat());
+    let out = verify_with_german_rules("DE/2DCode/raw/4.json", "incomplete", "2021-11-01T10:00:00Z", &["--lang", "de"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("FAILED VR-DE-0001 1.0.0: Die Impfreihe muss vollständig sein"), "{text}");
@@ -90,21 +83,7 @@ fn an_incomplete_vaccination_fails_the_german_schedule_rule_in_german() {
 
 #[test]
 fn rules_of_a_country_with_none_for_the_date_say_nothing_was_checked() {
-    let dir = temp("none");
-    let (code, cert) = dcc("DE/2DCode/raw/1.json", &dir);
-    let rules = root().join("test-vectors/dcc-rules");
-    let out = healthpass(&[
-        "verify",
-        &code,
-        "--dcc-cert",
-        &cert,
-        "--at",
-        "2021-06-01T10:00:00Z",
-        "--rules",
-        rules.to_str().unwrap(),
-        "--arrival",
-        "DE",
-    ]);
+    let out = verify_with_german_rules("DE/2DCode/raw/1.json", "none", "2021-06-01T10:00:00Z", &[]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("no rules of DE apply to a Vaccination certificate"), "{}", stdout(&out));
 }

@@ -153,7 +153,7 @@ impl NzcpVerifier {
 
     /// The same verifier allowing `skew` of clock difference (a negative skew counts as zero).
     pub fn with_skew(mut self, skew: TimeDelta) -> Self {
-        self.skew = skew.max(TimeDelta::zero());
+        self.skew = Skew::new(skew).get();
         self
     }
 
