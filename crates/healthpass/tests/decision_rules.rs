@@ -103,3 +103,20 @@ fn negative_test_max_age_includes_its_boundary() {
     let verdict = cp.check(&text, sampled + TimeDelta::hours(48) + TimeDelta::seconds(1));
     assert_eq!(verdict.refusal_codes(), vec!["test_too_old"]);
 }
+
+/// A policy written back to JSON (the CLI's `policy` output, a venue's published policy) leaves
+/// out `require_logged` when it is off, so a policy file from before the log reads the same, and
+/// keeps it when it is on. (Survivors: `is_false` returning `true`, `false`, or its negation
+/// deleted.)
+#[test]
+fn require_logged_is_written_only_when_set() {
+    let off = Policy::from_json(r#"{ "accept_colours": ["green"] }"#).unwrap();
+    let json = serde_json::to_string(&off).unwrap();
+    assert!(!json.contains("require_logged"), "{json}");
+    assert_eq!(Policy::from_json(&json).unwrap(), off);
+    let on = Policy::from_json(r#"{ "accept_colours": ["green"], "require_logged": true }"#).unwrap();
+    assert!(on.require_logged);
+    let json = serde_json::to_string(&on).unwrap();
+    assert!(json.contains(r#""require_logged":true"#), "{json}");
+    assert_eq!(Policy::from_json(&json).unwrap(), on);
+}
