@@ -120,3 +120,29 @@ fn require_logged_is_written_only_when_set() {
     assert!(json.contains(r#""require_logged":true"#), "{json}");
     assert_eq!(Policy::from_json(&json).unwrap(), on);
 }
+
+/// Claims verified outside the checkpoint (`check_verified`, the path of foreign codes) must
+/// name an issuer inside the region of the trust-list entry whose key verified them
+/// (TRUST.md step 2): an entry for `HK-DH` listed in region `CN-GD` makes its codes
+/// `issuer_mismatch`, one for `CN-GD-SZ` in the same region is accepted. (Survivors:
+/// `issuer_outside_region` returning `None`, its `==` inverted.)
+#[test]
+fn check_verified_refuses_an_issuer_outside_its_entrys_region() {
+    use healthpass::trust::Scope;
+    let key = || healthpass::SigningKey::from_seed(&[9; 32]);
+    for (issuer, accepted) in [("HK-DH", false), ("CN-GD-SZ", true)] {
+        let mut list = trust_list(5);
+        list.entries.push(entry(&key(), issuer, Scope::default()));
+        let signed = list.sign(&anchor(), &healthpass::Limits::DEFAULT).unwrap();
+        let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed, Policy::permissive()).unwrap();
+        let mut code = claims(8);
+        code.issuer = issuer.into();
+        let verified = Verifier::new([key().public_key()].into_iter().collect()).verify(&issue(key(), &code), t0());
+        let verdict = cp.check_verified(&verified.unwrap(), t0());
+        if accepted {
+            assert!(verdict.accepted(), "{issuer}: {verdict}");
+        } else {
+            assert_eq!(verdict.refusal_codes(), vec!["issuer_mismatch"], "{issuer}");
+        }
+    }
+}
