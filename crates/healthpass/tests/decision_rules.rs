@@ -146,3 +146,53 @@ fn check_verified_refuses_an_issuer_outside_its_entrys_region() {
         }
     }
 }
+
+/// A trust list carries each key's algorithm as its RFC 9053 identifier: EdDSA -8, ES256 -7,
+/// PS256 -37, and no other. (Survivors: PS256's sign deleted in `cose_id`, its arm deleted in
+/// `from_cose_id`: a PS256 entry would be written as 37 and never read back.)
+#[test]
+fn key_algorithms_carry_their_rfc_9053_identifiers() {
+    use healthpass::trust::KeyAlgorithm;
+    for (algorithm, id) in [(KeyAlgorithm::Ed25519, -8), (KeyAlgorithm::Es256, -7), (KeyAlgorithm::Ps256, -37)] {
+        assert_eq!(algorithm.cose_id(), id, "{algorithm:?}");
+        assert_eq!(KeyAlgorithm::from_cose_id(id), Some(algorithm));
+    }
+    for id in [8, 7, 37, -35, -36, -38, -257, 0] {
+        assert_eq!(KeyAlgorithm::from_cose_id(id), None, "{id}");
+    }
+}
+
+/// A key scoped to regions may sign venue posters only for venues in those regions (TRUST.md
+/// "Scope"): a poster naming its venue's region `HK` under a key scoped to `CN-GD` is
+/// `out_of_scope`, one naming `CN-GD` is accepted. (Survivor: the venue arm deleted from
+/// `claim_regions`, so a poster's region was never checked.)
+#[test]
+fn a_keys_regions_bind_the_region_a_venue_poster_names() {
+    use healthpass::trust::Scope;
+    use healthpass_scenarios::venue::Venue;
+    let key = || healthpass::SigningKey::from_seed(&[11; 32]);
+    let mut list = trust_list(5);
+    let scope = Scope { regions: Some(vec!["CN-GD".into()]), ..Scope::default() };
+    list.entries.push(entry(&key(), "CN-GD", scope));
+    let signed = list.sign(&anchor(), &healthpass::Limits::DEFAULT).unwrap();
+    let venues = Policy::from_json(r#"{ "accept_colours": ["green"], "accept_kinds": ["venue"] }"#).unwrap();
+    let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed, venues).unwrap();
+    for (region, accepted) in [("CN-GD", true), ("HK", false)] {
+        let venue = Venue {
+            venue_id: "GZ-TH-LIB-01".into(),
+            name: None,
+            region: Some(region.into()),
+            issuer: "CN-GD".into(),
+            policy: Policy::permissive(),
+        };
+        let mut poster = venue.claims("registrar-7", healthpass::CredentialId([0x78; 16]), t0(), 30).unwrap();
+        poster.evidence.residency = None;
+        let verdict = cp.check(&issue(key(), &poster), t0());
+        if accepted {
+            assert!(verdict.accepted(), "{region}: {verdict}");
+        } else {
+            assert_eq!(verdict.refusal_codes(), vec!["out_of_scope"], "{region}");
+            assert!(verdict.refusals[0].message.contains("HK"), "{verdict}");
+        }
+    }
+}
