@@ -9,6 +9,17 @@
 //! `finder` counts finder-pattern candidates before a decoder groups them, `scan` runs the
 //! cascade of decoders, `clean` makes its cleaned-up copies and `budget` meters rqrr's work.
 
+/// The code blocks of the README and of docs/*.md, compiled and run as this crate's doctests
+/// (they use the core and this crate together), so that every example a reader copies builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../../../docs/SCENARIOS.md")]
+#[doc = include_str!("../../../docs/INTEROP.md")]
+#[doc = include_str!("../../../docs/TRUST.md")]
+#[doc = include_str!("../../../docs/POLICY.md")]
+#[doc = include_str!("../../../docs/CLI.md")]
+pub struct DocsCompile;
+
 mod budget;
 #[cfg(feature = "rxing")]
 mod clean;
@@ -155,6 +166,30 @@ impl Qr {
                 });
             }
             out.push('\n');
+        }
+        out
+    }
+
+    /// The code for a terminal of any theme: the dark modules drawn as black ink on a white
+    /// background, both set with ANSI colour codes (SGR 30 and 107) on every line and reset at
+    /// its end, so that it reads the same on light and dark terminals. For a terminal only: a
+    /// file or pipe would get the escape codes; use [`Qr::to_terminal`] there.
+    pub fn to_terminal_colours(&self) -> String {
+        const MARGIN: usize = 2;
+        let side = self.width() + 2 * MARGIN;
+        let dark = |x: usize, y: usize| self.is_dark(x.wrapping_sub(MARGIN), y.wrapping_sub(MARGIN));
+        let mut out = String::with_capacity((side + 10) * side.div_ceil(2) * 3);
+        for y in (0..side).step_by(2) {
+            out.push_str("\x1b[30;107m");
+            for x in 0..side {
+                out.push(match (dark(x, y), y + 1 < side && dark(x, y + 1)) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                });
+            }
+            out.push_str("\x1b[0m\n");
         }
         out
     }
