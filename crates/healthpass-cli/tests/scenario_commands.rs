@@ -331,7 +331,7 @@ fn venue_issue_then_check_at_the_door_and_record_locally() {
     // A person's code is no venue code.
     let output = check(&fresh, &fresh);
     assert_eq!(output.status.code(), Some(1));
-    assert!(err(&output).contains("kind_not_accepted"), "{}", err(&output));
+    assert!(out(&output).contains("kind_not_accepted"), "{}", out(&output));
 
     // A policy that accepts no colour is a usage error at issue time.
     std::fs::write(&lax, r#"{ "accept_colours": [] }"#).unwrap();
