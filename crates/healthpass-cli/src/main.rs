@@ -6,6 +6,7 @@
 
 mod common;
 mod conformance;
+mod decode_foreign;
 mod inputs;
 mod log;
 mod native;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use common::{Failure, KeyArg, TrustArgs};
+use common::{Failure, KeyArg};
 
 /// Issue, render, scan and verify offline health-status codes.
 #[derive(Parser)]
@@ -64,7 +65,8 @@ enum Command {
         #[command(flatten)]
         log: log::IssueLogArgs,
     },
-    /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED).
+    /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED): HP1:, HC1:,
+    /// NZCP:/1/ or shc:/, by prefix.
     Decode {
         /// The code text, or `-` for standard input.
         code: String,
@@ -72,29 +74,7 @@ enum Command {
     /// Verify codes (HP1:, HC1:, NZCP:/1/, shc:/, by prefix) with keys or a trust list, and a
     /// policy if given; one verdict each. Exit 0 if all are accepted, 1 if any is refused or an
     /// image holds no code, 2 for usage or I/O errors.
-    Verify {
-        /// The code text, or `-` for standard input (one code a line; omit with --image).
-        #[arg(required_unless_present = "image")]
-        code: Option<String>,
-        /// Verify every code in these images (PNG, JPEG) or folders of images instead (repeatable).
-        #[arg(long, conflicts_with = "code")]
-        image: Vec<PathBuf>,
-        #[command(flatten)]
-        trust: TrustArgs,
-        /// Allowed clock skew in seconds.
-        #[arg(long, default_value_t = 300)]
-        skew: i64,
-        /// Print one verdict document (docs/verdict.schema.json) a line, and nothing else, on
-        /// standard output.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        checkpoint: trust::CheckpointArgs,
-        #[command(flatten)]
-        dcc: rules::DccArgs,
-        #[command(flatten)]
-        foreign: verify::ForeignArgs,
-    },
+    Verify(Box<verify::VerifyArgs>),
     /// Print the text of every QR code in each image, one a line (`FILE:INDEX: TEXT` when
     /// several images are given). Exit 1 if an image holds no readable code.
     Scan {
@@ -179,9 +159,7 @@ fn run(command: Command) -> Result<(), Failure> {
             native::issue(&claims, &key, valid_hours, &output, &log)
         }
         Command::Decode { code } => native::decode(&code),
-        Command::Verify { code, image, trust, skew, json, checkpoint, dcc, foreign } => {
-            verify::run(&verify::VerifyArgs { code, images: image, trust, skew, json, checkpoint, dcc, foreign })
-        }
+        Command::Verify(args) => verify::run(&args),
         Command::Scan { images, json } => native::scan(&images, json),
         Command::Demo { png } => native::demo(&png),
         Command::TrustList(command) => trust::trust_list(command),

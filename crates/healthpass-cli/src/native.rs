@@ -73,8 +73,8 @@ pub(crate) fn issue(
     )
 }
 
-/// `decode`: a code's claims as JSON, marked UNVERIFIED; the format picked by prefix (`HP1:`,
-/// or `HC1:` whose CWT and `hcert` payload are printed).
+/// `decode`: a code's claims as JSON, marked UNVERIFIED; the format picked by prefix: `HP1:`,
+/// `HC1:` (its CWT and `hcert` payload), `NZCP:/1/` (its CWT), `shc:/` (its JWS header and payload).
 pub(crate) fn decode(code: &str) -> Result<(), Failure> {
     let text = read_input(code)?;
     let text = text.trim();
@@ -92,11 +92,8 @@ pub(crate) fn decode(code: &str) -> Result<(), Failure> {
                 "hcert": cwt.hcert_json()?,
             })
         }
-        Some(other @ ("NZCP" | "SHC")) => {
-            return Err(Failure::Usage(format!(
-                "decode does not read {other} codes yet: verify them (`verify CODE --did FILE` or `--jwks FILE --shc-issuer URL`)"
-            )));
-        }
+        Some("NZCP") => crate::decode_foreign::nzcp(text)?,
+        Some("SHC") => crate::decode_foreign::shc(text)?,
         _ => {
             let code = UnverifiedCode::parse(text, &Limits::DEFAULT)?;
             let claims = code.claims_unverified(&Limits::DEFAULT)?;

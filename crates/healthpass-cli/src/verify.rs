@@ -34,22 +34,36 @@ pub(crate) struct ForeignArgs {
     pub(crate) crl: Vec<PathBuf>,
 }
 
-/// Everything `verify` was given.
+/// Everything `verify` takes.
+#[derive(clap::Args)]
 pub(crate) struct VerifyArgs {
-    pub(crate) code: Option<String>,
-    pub(crate) images: Vec<PathBuf>,
-    pub(crate) trust: TrustArgs,
-    pub(crate) skew: i64,
-    pub(crate) json: bool,
-    pub(crate) checkpoint: CheckpointArgs,
-    pub(crate) dcc: DccArgs,
-    pub(crate) foreign: ForeignArgs,
+    /// The code text, or `-` for standard input (one code a line; omit with --image).
+    #[arg(required_unless_present = "image")]
+    code: Option<String>,
+    /// Verify every code in these images (PNG, JPEG) or folders of images instead (repeatable).
+    #[arg(long = "image", conflicts_with = "code")]
+    image: Vec<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Allowed clock skew in seconds.
+    #[arg(long, default_value_t = 300)]
+    skew: i64,
+    /// Print one verdict document (docs/verdict.schema.json) a line, and nothing else, on
+    /// standard output.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    checkpoint: CheckpointArgs,
+    #[command(flatten)]
+    dcc: DccArgs,
+    #[command(flatten)]
+    foreign: ForeignArgs,
 }
 
 /// How native (`HP1:`) codes are decided.
 enum Native {
     /// Trusted keys, and the policy if one was given.
-    Keys(Verifier, Option<Policy>),
+    Keys(Box<(Verifier, Option<Policy>)>),
     /// A signed trust list, its revocation lists and policy.
     Checkpoint(Box<Checkpoint>),
     /// No native trust was given: a native code is a usage error.
@@ -88,8 +102,8 @@ impl Decider<'_> {
     fn native(&mut self, source: Source, text: &str) -> Result<Report, Failure> {
         match &mut self.native {
             Native::Checkpoint(checkpoint) => Ok(Report::from_verdict(source, text, &checkpoint.check(text, self.now))),
-            Native::Keys(verifier, policy) => Ok(match verifier.verify(text, self.now) {
-                Ok(verified) => with_policy(source, text, &verified, policy.as_ref(), self.now),
+            Native::Keys(keys) => Ok(match keys.0.verify(text, self.now) {
+                Ok(verified) => with_policy(source, text, &verified, keys.1.as_ref(), self.now),
                 Err(e) => Report::error(source, text, &e),
             }),
             Native::None => Err(Failure::Usage(
@@ -188,14 +202,15 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Failure> {
         let policy = policy.clone().unwrap_or_else(Policy::permissive);
         Native::Checkpoint(Box::new(trust::open_checkpoint(&args.checkpoint, policy, now, skew)?))
     } else if !args.trust.keys.is_empty() || args.trust.demo_key {
-        Native::Keys(Verifier::new(load_keys(&args.trust.keys, args.trust.demo_key)?).with_skew(skew), policy.clone())
+        let verifier = Verifier::new(load_keys(&args.trust.keys, args.trust.demo_key)?).with_skew(skew);
+        Native::Keys(Box::new((verifier, policy.clone())))
     } else {
         Native::None
     };
     let foreign = foreign_verifier(args, skew)?;
-    let items = match (&args.code, args.images.is_empty()) {
+    let items = match (&args.code, args.image.is_empty()) {
         (Some(code), true) => inputs::code_argument(code)?,
-        (None, false) => inputs::scan_all(&args.images)?,
+        (None, false) => inputs::scan_all(&args.image)?,
         _ => return Err(Failure::Usage("give a code (or `-`) or --image FILE|FOLDER".into())),
     };
     let mut decider = Decider { args, native, foreign, policy, now };

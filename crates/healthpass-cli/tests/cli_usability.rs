@@ -208,8 +208,16 @@ fn verify_and_decode_pick_the_format_by_prefix() {
     let decoded: Value = serde_json::from_str(&out(&o)).unwrap();
     assert_eq!((decoded["UNVERIFIED"].as_bool(), decoded["format"].as_str()), (Some(true), Some("HC1")));
     let o = run(&dir, &["decode", valid], None);
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("--did"), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let decoded: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(decoded["cwt"]["1"], "did:web:nzcp.covid19.health.nz", "{decoded}");
+    let o = run(&dir, &["decode", text.trim()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let decoded: Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(decoded["payload"]["iss"], "https://spec.smarthealth.cards/examples/issuer", "{decoded}");
+    assert_eq!(decoded["header"]["alg"], "ES256");
+    assert_eq!(run(&dir, &["decode", "NZCP:/1/!!"], None).status.code(), Some(2));
+    assert_eq!(run(&dir, &["decode", "shc:/123"], None).status.code(), Some(2));
 }
 
 #[test]

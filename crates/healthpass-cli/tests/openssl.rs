@@ -16,10 +16,9 @@ fn temp(name: &str) -> PathBuf {
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("openssl").current_dir(dir).args(args).output().unwrap_or_else(|e| {
+    Command::new("openssl").current_dir(dir).args(args).output().unwrap_or_else(|e| {
         panic!("the openssl command is needed by these tests ({e}); .ci/run installs it (apt-get install openssl)")
-    });
-    out
+    })
 }
 
 fn healthpass(dir: &Path, args: &[&str]) -> Output {
