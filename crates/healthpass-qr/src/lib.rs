@@ -9,16 +9,16 @@
 //! `finder` counts finder-pattern candidates before a decoder groups them, `scan` runs the
 //! cascade of decoders, `clean` makes its cleaned-up copies and `budget` meters rqrr's work.
 
-/// The code blocks of the README and of docs/*.md, compiled and run as this crate's doctests
-/// (they use the core and this crate together), so that every example a reader copies builds.
+/// The code blocks of docs/*.md, compiled and run as this crate's doctests (they use the core
+/// and this crate together; the README's are `ReadmeDoctests`), so that every example a
+/// reader copies builds.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
 #[doc = include_str!("../../../docs/SCENARIOS.md")]
 #[doc = include_str!("../../../docs/INTEROP.md")]
 #[doc = include_str!("../../../docs/TRUST.md")]
 #[doc = include_str!("../../../docs/POLICY.md")]
 #[doc = include_str!("../../../docs/CLI.md")]
-pub struct DocsCompile;
+struct DocsCompile;
 
 mod budget;
 #[cfg(feature = "rxing")]
