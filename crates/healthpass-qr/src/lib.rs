@@ -219,6 +219,24 @@ mod tests {
     }
 
     #[test]
+    fn a_code_shown_light_on_dark_scans_and_the_terminal_art_reads_on_any_theme() {
+        let text = "HP1:INVERTED-TEST";
+        let qr = Qr::encode(text).unwrap();
+        let mut inverted = qr.to_image(4);
+        image::imageops::invert(&mut inverted);
+        assert_eq!(scan_image(&inverted, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
+        let blank = GrayImage::from_pixel(64, 64, Luma([0]));
+        assert_eq!(scan_image(&blank, &Limits::DEFAULT).unwrap_err(), Error::NoCode);
+        // Black ink on a white background, set on every line, whatever the terminal's colours.
+        let art = qr.to_terminal_colours();
+        assert_eq!(art.lines().count(), (qr.width() + 4).div_ceil(2));
+        assert!(art.lines().all(|l| l.starts_with("\x1b[30;107m") && l.ends_with("\x1b[0m")));
+        // The dark modules are the ink: the top-left finder's corner is dark, the margin is not.
+        let first_row: Vec<char> = art.lines().nth(1).unwrap().trim_start_matches("\x1b[30;107m").chars().collect();
+        assert_eq!((first_row[0], first_row[2]), (' ', '█'));
+    }
+
+    #[test]
     fn rqrr_reads_a_large_code_within_its_budget() {
         // rqrr alone (no rxing), as `scan_image` runs it: a version 38 code at one pixel per
         // module takes 2.6 million of the 10 million reads an image this small may use.
