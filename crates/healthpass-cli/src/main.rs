@@ -11,6 +11,7 @@ mod inputs;
 mod log;
 mod native;
 mod report;
+mod revoke;
 mod rules;
 mod scenarios;
 mod trust;
@@ -95,7 +96,7 @@ enum Command {
     #[command(subcommand)]
     TrustList(trust::TrustListCommand),
     /// Sign a revocation list (revoked credentials and keys).
-    Revoke(trust::RevokeArgs),
+    Revoke(revoke::RevokeArgs),
     /// Run a foreign format's published test vectors (EU DCC, NZ COVID Pass, SMART Health Cards).
     Conformance {
         /// The format and its vectors.
@@ -163,7 +164,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Scan { images, json } => native::scan(&images, json),
         Command::Demo { png } => native::demo(&png),
         Command::TrustList(command) => trust::trust_list(command),
-        Command::Revoke(args) => trust::revoke(&args),
+        Command::Revoke(args) => revoke::revoke(&args),
         Command::Conformance { suite } => conformance::run(suite),
         Command::Rules(command) => rules::run(command),
         Command::Log(command) => log::run(command),
