@@ -50,22 +50,33 @@ impl From<Error> for Failure {
 
 pub(crate) fn load_signing_key(arg: &KeyArg) -> Result<SigningKey, Failure> {
     match &arg.key {
-        Some(path) => {
-            if secret_file_is_exposed(path)? {
-                eprintln!("warning: {} can be read by other users; run chmod 600 on it", path.display());
-            }
-            Ok(SigningKey::read_file(path)?)
-        }
+        Some(path) => read_secret_key(path),
         None => Ok(SigningKey::demo()),
     }
 }
 
+/// Reads a secret key file: a public key given where the secret belongs is said first, then a
+/// file others can read is warned about; every error names the file.
+pub(crate) fn read_secret_key(path: &Path) -> Result<SigningKey, Failure> {
+    let named = |e: Error| Failure::Usage(format!("{}: {e}", path.display()));
+    let head = healthpass::fs::read_bounded(path, 64 * 1024, "key file").map_err(named)?;
+    let text = String::from_utf8_lossy(&head);
+    if text.contains("-----BEGIN PUBLIC KEY-----") && !text.contains("PRIVATE KEY-----") {
+        return Err(Failure::Usage(format!(
+            "{}: holds a PUBLIC key, where the SECRET key belongs (keygen writes it to --out; the .pub file is its public key)",
+            path.display()
+        )));
+    }
+    if secret_file_is_exposed(path).map_err(named)? {
+        eprintln!("warning: {} can be read by other users; run chmod 600 on it", path.display());
+    }
+    SigningKey::read_file(path).map_err(named)
+}
+
 pub(crate) fn load_keys(paths: &[PathBuf], demo: bool) -> Result<KeySet, Failure> {
     let mut keys = KeySet::new();
-    for path in paths {
-        PublicKey::read_file(path)?.into_iter().for_each(|k| {
-            keys.add(k);
-        });
+    for key in read_public_keys(paths)? {
+        keys.add(key);
     }
     if demo {
         keys.add(SigningKey::demo().public_key());
@@ -92,25 +103,44 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(healthpass::fs::read_bounded(path, Limits::DEFAULT.max_image_bytes, "input file")?)
 }
 
-/// Every public key in each PEM file, in order.
+/// Every public key in each PEM file, in order; errors name the file.
 pub(crate) fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
     let mut keys = Vec::new();
     for path in paths {
-        keys.extend(PublicKey::read_file(path)?);
+        keys.extend(PublicKey::read_file(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?);
     }
     Ok(keys)
 }
 
 pub(crate) fn render(text: &str, png: Option<&Path>, svg: Option<&Path>, terminal: bool) -> Result<(), Failure> {
+    render_sized(text, png, svg, terminal, 6)
+}
+
+/// Writes the QR code of `text` as PNG (`module_px` pixels a module) and SVG, and draws it on
+/// the terminal: on standard error, so that standard output keeps only the code's text
+/// (`issue --terminal | verify -` works); black on white whatever the terminal's theme when
+/// standard error is a terminal, plain half blocks otherwise.
+pub(crate) fn render_sized(
+    text: &str,
+    png: Option<&Path>,
+    svg: Option<&Path>,
+    terminal: bool,
+    module_px: u32,
+) -> Result<(), Failure> {
     let qr = Qr::encode(text)?;
     if let Some(path) = png {
-        write_atomic(path, &qr.to_png(6)?, Mode::Public)?;
+        write_atomic(path, &qr.to_png(module_px)?, Mode::Public)?;
     }
     if let Some(path) = svg {
         write_atomic(path, qr.to_svg().as_bytes(), Mode::Public)?;
     }
     if terminal {
-        println!("{}", qr.to_terminal());
+        use std::io::IsTerminal;
+        if std::io::stderr().is_terminal() {
+            eprint!("{}", qr.to_terminal_colours());
+        } else {
+            eprint!("{}", qr.to_terminal());
+        }
     }
     Ok(())
 }

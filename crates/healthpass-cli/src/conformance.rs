@@ -18,6 +18,9 @@ pub enum Suite {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Also list the known issues (KNOWN) and untestable expectations (N/A), one a line.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Run the NZ COVID Pass examples listed in FILE (nzcp-examples.json).
     Nzcp {
@@ -48,7 +51,7 @@ pub enum Suite {
 
 pub fn run(suite: Suite) -> Result<(), Failure> {
     match suite {
-        Suite::Dcc { dir, json } => {
+        Suite::Dcc { dir, json, verbose } => {
             let report = conformance::run_dcc(&dir)?;
             if json {
                 let out = serde_json::json!({
@@ -59,7 +62,7 @@ pub fn run(suite: Suite) -> Result<(), Failure> {
                 });
                 println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             } else {
-                print!("{}", report.to_text());
+                print!("{}", summary_last(&report.to_text(), verbose));
             }
             finish(report.passed(), report.failed())
         }
@@ -76,6 +79,27 @@ fn cases(report: &CasesReport, json: bool) -> Result<(), Failure> {
         print!("{}", report.to_text());
     }
     finish(report.passed(), report.failed())
+}
+
+/// The DCC report reordered for people: the failures first, then the stage table and the
+/// counts, ending with `N passed, M failed`; the KNOWN and N/A lines only with `--verbose`.
+fn summary_last(text: &str, verbose: bool) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let table_end = lines.iter().position(|l| l.starts_with("total ")).map_or(0, |i| i + 1);
+    let (head, rest) = lines.split_at(table_end.min(lines.len()));
+    let (title, table) = head.split_first().map_or(("", &[][..]), |(t, rest)| (*t, rest));
+    let (last, body) = rest.split_last().map_or(("", &[][..]), |(l, body)| (*l, body));
+    let hidden = |l: &&&str| !verbose && (l.starts_with("KNOWN  ") || l.starts_with("N/A    "));
+    let hidden_count = body.iter().filter(|l| hidden(l)).count();
+    let mut out = vec![title];
+    out.extend(body.iter().filter(|l| !hidden(l)));
+    out.extend(table);
+    let note = format!("({hidden_count} KNOWN and N/A lines not shown: --verbose lists them)");
+    if hidden_count > 0 {
+        out.push(&note);
+    }
+    out.push(last);
+    out.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// Exit 1 when a check failed, or when none passed or failed: a run that checked nothing has

@@ -6,19 +6,25 @@
 
 mod common;
 mod conformance;
+mod decode_foreign;
+mod inputs;
 mod log;
 mod native;
+mod report;
+mod revoke;
 mod rules;
 mod scenarios;
 mod trust;
+mod trust_keys;
 mod usage;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use common::{Failure, KeyArg, TrustArgs};
+use common::{Failure, KeyArg};
 
 /// Issue, render, scan and verify offline health-status codes.
 #[derive(Parser)]
@@ -30,7 +36,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate an Ed25519 issuer key: the secret key (PKCS#8 PEM, mode 0600) and its public key.
+    /// Generate an Ed25519 issuer key: the secret key (PKCS#8 v1 PEM as `openssl genpkey
+    /// -algorithm ed25519` writes it, mode 0600) and its public key (SPKI PEM).
     Keygen {
         /// Where to write the secret key.
         #[arg(long, default_value = "issuer.key")]
@@ -54,49 +61,30 @@ enum Command {
         /// Validity in hours when the claims give no `expires_at` (1 or more).
         #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..))]
         valid_hours: i64,
-        /// Also write the QR code as PNG.
-        #[arg(long)]
-        png: Option<PathBuf>,
-        /// Also write the QR code as SVG.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-        /// Also print the QR code to the terminal.
-        #[arg(long)]
-        terminal: bool,
+        #[command(flatten)]
+        output: native::IssueOutput,
         #[command(flatten)]
         log: log::IssueLogArgs,
     },
-    /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED).
+    /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED): HP1:, HC1:,
+    /// NZCP:/1/ or shc:/, by prefix.
     Decode {
         /// The code text, or `-` for standard input.
         code: String,
     },
-    /// Verify a code's signature, key and validity; exit 0 if valid, 1 if refused.
-    Verify {
-        /// The code text, or `-` for standard input (omit with --image).
-        #[arg(required_unless_present = "image")]
-        code: Option<String>,
-        /// Verify every code in this image instead.
-        #[arg(long, conflicts_with = "code")]
-        image: Option<PathBuf>,
-        #[command(flatten)]
-        trust: TrustArgs,
-        /// Allowed clock skew in seconds.
-        #[arg(long, default_value_t = 300)]
-        skew: i64,
-        /// Print the result as JSON.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        checkpoint: trust::CheckpointArgs,
-        #[command(flatten)]
-        dcc: rules::DccArgs,
-    },
-    /// Print the text of every QR code found in each image, one per line.
+    /// Verify codes (HP1:, HC1:, NZCP:/1/, shc:/, by prefix) with keys or a trust list, and a
+    /// policy if given; one verdict each. Exit 0 if all are accepted, 1 if any is refused or an
+    /// image holds no code, 2 for usage or I/O errors.
+    Verify(Box<verify::VerifyArgs>),
+    /// Print the text of every QR code in each image, one a line (`FILE:INDEX: TEXT` when
+    /// several images are given). Exit 1 if an image holds no readable code.
     Scan {
-        /// PNG or JPEG images.
+        /// PNG or JPEG images, or folders of them.
         #[arg(required = true)]
         images: Vec<PathBuf>,
+        /// Print one JSON object a line: `{"source": {"input", "index"}, "text"}` or `"error"`.
+        #[arg(long)]
+        json: bool,
     },
     /// Issue a green code on the demo key, show it, write a PNG, scan it back and verify it.
     Demo {
@@ -108,7 +96,7 @@ enum Command {
     #[command(subcommand)]
     TrustList(trust::TrustListCommand),
     /// Sign a revocation list (revoked credentials and keys).
-    Revoke(trust::RevokeArgs),
+    Revoke(revoke::RevokeArgs),
     /// Run a foreign format's published test vectors (EU DCC, NZ COVID Pass, SMART Health Cards).
     Conformance {
         /// The format and its vectors.
@@ -139,6 +127,14 @@ enum Command {
     /// Scenario commands: explain, card, wallet, school, venue, convert.
     #[command(flatten)]
     Scenario(scenarios::Command),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output, e.g.
+    /// `healthpass completions bash > /etc/bash_completion.d/healthpass`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output, e.g. `healthpass man | man -l -`.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -160,28 +156,27 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Keygen { out, public, force } => native::keygen(&out, public, force),
-        Command::Issue { claims, key, valid_hours, png, svg, terminal, log } => {
-            native::issue(&claims, &key, valid_hours, png.as_deref(), svg.as_deref(), terminal, &log)
+        Command::Issue { claims, key, valid_hours, output, log } => {
+            native::issue(&claims, &key, valid_hours, &output, &log)
         }
         Command::Decode { code } => native::decode(&code),
-        Command::Verify { code: Some(code), dcc, trust, skew, .. } if code.starts_with("HC1:") => {
-            rules::verify_dcc(&code, &dcc, trust.at, skew)
-        }
-        Command::Verify { code, image, checkpoint, trust, skew, json, .. } if checkpoint.is_set() => {
-            trust::verify(&checkpoint, code, image.as_deref(), trust.at, skew, json)
-        }
-        Command::Verify { code, image, trust, skew, json, .. } => {
-            native::verify(code, image.as_deref(), &trust, skew, json)
-        }
-        Command::Scan { images } => native::scan(&images),
+        Command::Verify(args) => verify::run(&args),
+        Command::Scan { images, json } => native::scan(&images, json),
         Command::Demo { png } => native::demo(&png),
         Command::TrustList(command) => trust::trust_list(command),
-        Command::Revoke(args) => trust::revoke(&args),
+        Command::Revoke(args) => revoke::revoke(&args),
         Command::Conformance { suite } => conformance::run(suite),
         Command::Rules(command) => rules::run(command),
         Command::Log(command) => log::run(command),
         Command::History { source, pseudonym_secret } => log::history(&source, &pseudonym_secret),
         Command::Audit { source, args } => log::audit(&source, &args),
         Command::Scenario(command) => scenarios::run(command),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "healthpass", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(|e| Failure::Usage(format!("standard output: {e}"))),
     }
 }

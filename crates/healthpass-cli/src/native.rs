@@ -1,24 +1,43 @@
-//! The native code's commands: keygen, issue, decode, verify (with keys), scan and demo.
+//! The native code's commands: keygen, issue, decode, scan and demo (`verify` is `crate::verify`).
 
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeDelta, Utc};
 use healthpass::fs::{Mode, holds_secret_key, write_atomic};
 use healthpass::{Claims, CredentialId, Error, Issuer, Limits, SigningKey, UnverifiedCode, Verifier};
-use healthpass_qr as qr;
-use healthpass_qr::VerifyImage;
 use serde_json::json;
 
-use crate::common::{Failure, KeyArg, TrustArgs, load_keys, load_signing_key, read_file, read_input, render};
+use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input, render};
+use crate::inputs::{self, Item};
+use crate::report::{self, Report};
+
+/// Where `issue` puts the code besides its text.
+#[derive(clap::Args)]
+pub(crate) struct IssueOutput {
+    /// Also write the QR code as PNG.
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Pixels a QR module in the PNG (1 to 40).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=40))]
+    module_size: u32,
+    /// Also write the QR code as SVG.
+    #[arg(long)]
+    svg: Option<PathBuf>,
+    /// Also draw the QR code on the terminal (on standard error, black on white).
+    #[arg(long)]
+    terminal: bool,
+    /// Print `{"text", "kid", "credential_id", "issued_at", "not_before", "expires_at"}` as
+    /// JSON instead of the bare text.
+    #[arg(long)]
+    json: bool,
+}
 
 /// `issue`: claims JSON (a file, or `-`) to a signed code, printed and optionally rendered.
 pub(crate) fn issue(
     claims: &str,
     key: &KeyArg,
     valid_hours: i64,
-    png: Option<&Path>,
-    svg: Option<&Path>,
-    terminal: bool,
+    output: &IssueOutput,
     log: &crate::log::IssueLogArgs,
 ) -> Result<(), Failure> {
     let json = if claims == "-" {
@@ -31,37 +50,59 @@ pub(crate) fn issue(
         Some(_) => crate::log::issue(&claims, key, log)?,
         None => Issuer::new(load_signing_key(key)?).issue(&claims)?,
     };
-    println!("{text}");
-    render(&text, png, svg, terminal)
+    if output.json {
+        let kid = UnverifiedCode::parse(&text, &Limits::DEFAULT)?.kid().ok().map(|k| k.to_string());
+        let out = json!({
+            "text": text,
+            "kid": kid,
+            "credential_id": claims.credential_id.to_string(),
+            "issued_at": claims.issued_at,
+            "not_before": claims.not_before,
+            "expires_at": claims.expires_at,
+        });
+        println!("{out}");
+    } else {
+        println!("{text}");
+    }
+    crate::common::render_sized(
+        &text,
+        output.png.as_deref(),
+        output.svg.as_deref(),
+        output.terminal,
+        output.module_size,
+    )
 }
 
-/// `decode`: a code's claims as JSON, marked UNVERIFIED.
+/// `decode`: a code's claims as JSON, marked UNVERIFIED; the format picked by prefix: `HP1:`,
+/// `HC1:` (its CWT and `hcert` payload), `NZCP:/1/` (its CWT), `shc:/` (its JWS header and payload).
 pub(crate) fn decode(code: &str) -> Result<(), Failure> {
-    let code = UnverifiedCode::parse(read_input(code)?.trim(), &Limits::DEFAULT)?;
-    let claims = code.claims_unverified(&Limits::DEFAULT)?;
+    let text = read_input(code)?;
+    let text = text.trim();
+    let out = match crate::report::format_of(text) {
+        Some("HC1") => {
+            let dcc = healthpass_interop::dcc::UnverifiedDcc::parse(text, &Limits::DEFAULT)?;
+            let cwt = dcc.cwt_unverified(&Limits::DEFAULT)?;
+            json!({
+                "UNVERIFIED": true,
+                "format": "HC1",
+                "kid": dcc.kid().ok().map(|k| k.to_string()),
+                "issuer": cwt.issuer,
+                "issued_at": cwt.issued_at,
+                "expires_at": cwt.expires_at,
+                "hcert": cwt.hcert_json()?,
+            })
+        }
+        Some("NZCP") => crate::decode_foreign::nzcp(text)?,
+        Some("SHC") => crate::decode_foreign::shc(text)?,
+        _ => {
+            let code = UnverifiedCode::parse(text, &Limits::DEFAULT)?;
+            let claims = code.claims_unverified(&Limits::DEFAULT)?;
+            json!({ "UNVERIFIED": true, "format": "HP1", "kid": code.kid().ok().map(|k| k.to_string()), "claims": claims })
+        }
+    };
     eprintln!("UNVERIFIED: the signature and validity of this code have NOT been checked");
-    let out = json!({ "UNVERIFIED": true, "kid": code.kid().ok().map(|k| k.to_string()), "claims": claims });
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     Ok(())
-}
-
-/// `verify` with trusted keys (no trust list): a code's text or every code in an image.
-pub(crate) fn verify(
-    code: Option<String>,
-    image: Option<&Path>,
-    trust: &TrustArgs,
-    skew: i64,
-    json: bool,
-) -> Result<(), Failure> {
-    let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
-    let verifier = Verifier::new(load_keys(&trust.keys, trust.demo_key)?).with_skew(skew);
-    let now = trust.at.unwrap_or_else(Utc::now);
-    let results = match (image, code) {
-        (Some(path), _) => verifier.verify_image(&read_file(path)?, now)?,
-        (None, Some(code)) => vec![verifier.verify(read_input(&code)?.trim(), now)],
-        (None, None) => return Err(Failure::Usage("give a code or --image".into())),
-    };
-    report(&results, json)
 }
 
 pub(crate) fn keygen(out: &Path, public: Option<PathBuf>, force: bool) -> Result<(), Failure> {
@@ -135,61 +176,43 @@ fn read_claims(json: &str, valid_hours: i64) -> Result<Claims, Failure> {
     serde_json::from_value(value).map_err(|e| Failure::Usage(format!("claims JSON: {e}")))
 }
 
-fn report(results: &[healthpass::Result<healthpass::Verified<Claims>>], json: bool) -> Result<(), Failure> {
-    let refused = results.iter().filter(|r| r.is_err()).count();
-    if json {
-        let out: Vec<_> = results
-            .iter()
-            .map(|r| match r {
-                Ok(v) => json!({ "valid": true, "kid": v.kid().to_string(), "claims": &**v }),
-                Err(e) => json!({ "valid": false, "error": e.code(), "message": e.to_string() }),
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-    } else {
-        for result in results {
-            match result {
-                Ok(v) => println!("{}", describe(v)),
-                Err(e) => println!("REFUSED: {e}"),
-            }
-        }
-    }
-    if refused > 0 { Err(Failure::Refused(format!("{refused} of {} code(s) refused", results.len()))) } else { Ok(()) }
-}
-
-fn describe(claims: &Claims) -> String {
-    let reasons: Vec<_> = claims.reasons.iter().map(|r| r.describe()).collect();
-    format!(
-        "VALID {} code from {}, valid until {}: {}",
-        claims.colour.describe().to_uppercase(),
-        claims.issuer,
-        claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
-        reasons.join("; ")
-    )
-}
-
-pub(crate) fn scan(images: &[PathBuf]) -> Result<(), Failure> {
-    let mut failed = false;
-    for path in images {
-        match qr::scan(&read_file(path)?, &Limits::DEFAULT) {
-            Ok(codes) => {
-                for code in codes {
-                    match code {
-                        Ok(text) => println!("{text}"),
-                        Err(e) => {
-                            failed = true;
-                            eprintln!("{}: {e}", path.display());
-                        }
-                    }
+/// `scan`: the text of every QR code in each image (and each folder's images). With one image
+/// each text is a line alone, ready for a pipe; with several, each line starts
+/// `FILE:INDEX: ` as grep names its files. `--json`: one `{source, text}` (or `{source, error}`)
+/// a line. Exit 1 when an image holds no readable code, 2 when a file cannot be read.
+pub(crate) fn scan(images: &[PathBuf], json: bool) -> Result<(), Failure> {
+    let files = inputs::expand(images)?;
+    let named = files.len() > 1;
+    let mut failed = 0;
+    for path in &files {
+        for item in inputs::scan_file(path)? {
+            let (source, outcome) = match item {
+                Item::Text(source, text) => (source, Ok(text)),
+                Item::Done(report) => {
+                    failed += 1;
+                    let finding = report.refusals.into_iter().next();
+                    (report.source, Err(finding.map(|f| (f.code, f.message)).unwrap_or(("no_code", String::new()))))
                 }
-            }
-            Err(e) => {
-                failed = true;
-                eprintln!("{}: {e}", path.display());
+            };
+            let at = match source.index {
+                Some(i) => format!("{}:{i}", source.input),
+                None => source.input.clone(),
+            };
+            match (json, outcome) {
+                (true, Ok(text)) => println!("{}", json!({ "source": source, "text": text })),
+                (true, Err((code, message))) => {
+                    println!("{}", json!({ "source": source, "error": { "code": code, "message": message } }));
+                }
+                (false, Ok(text)) if named => println!("{at}: {text}"),
+                (false, Ok(text)) => println!("{text}"),
+                (false, Err((code, message))) => eprintln!("{at}: [{code}] {message}"),
             }
         }
     }
-    if failed { Err(Failure::Refused("some images held no readable code".into())) } else { Ok(()) }
+    if failed > 0 {
+        return Err(Failure::Refused(format!("{} without a readable code", report::count(failed, "image or code"))));
+    }
+    Ok(())
 }
 
 pub(crate) fn demo(png: &Path) -> Result<(), Failure> {
@@ -202,6 +225,15 @@ pub(crate) fn demo(png: &Path) -> Result<(), Failure> {
     render(&text, Some(png), None, true)?;
     println!("Wrote {}; scanning it back...", png.display());
     let verifier = Verifier::new([key.public_key()].into_iter().collect());
-    let results = verifier.verify_image(&read_file(png)?, now)?;
-    report(&results, false)
+    let mut reports = Vec::new();
+    for item in inputs::scan_file(png)? {
+        reports.push(match item {
+            Item::Text(source, text) => match verifier.verify(&text, now) {
+                Ok(verified) => Report::from_verified(source, &text, &verified, Vec::new()),
+                Err(e) => Report::error(source, &text, &e),
+            },
+            Item::Done(report) => report,
+        });
+    }
+    report::print(&reports, false)
 }

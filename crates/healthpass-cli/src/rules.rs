@@ -1,5 +1,5 @@
 //! `healthpass rules test DIR`, and EU DCC business rules applied to a verified DCC
-//! (`verify 'HC1:…' --dcc-cert FILE --rules DIR --arrival XX`): the CertLogic engine is the
+//! (`verify 'HC1:…' --dcc-cert FILE --rules DIR --arrival XX`, decided in `crate::verify`): the CertLogic engine is the
 //! `healthpass-certlogic` crate; this module reads the arguments and prints.
 
 use std::path::{Path, PathBuf};
@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use clap::Subcommand;
 use healthpass::Limits;
+use healthpass::decide::Finding;
 use healthpass_certlogic::{CertificateType, External, Overall, RuleQuery, RuleSet, overall, run_rule_tests};
 use healthpass_interop::ForeignKeys;
 use healthpass_interop::dcc::{DccVerifier, UnverifiedDcc};
@@ -70,35 +71,29 @@ pub(crate) fn run(command: RulesCommand) -> Result<(), Failure> {
     }
 }
 
-/// `verify` for an `HC1:` code: the signature, key and validity against the signer
-/// certificates, then (with `--rules`) every business rule that applies. Exit 0 only when the
-/// DCC verifies and every rule passed.
-pub(crate) fn verify_dcc(text: &str, args: &DccArgs, at: Option<DateTime<Utc>>, skew: i64) -> Result<(), Failure> {
-    if args.dcc_cert.is_empty() {
-        return Err(Failure::Usage("an HC1: code needs its signer certificate: --dcc-cert FILE".into()));
-    }
-    let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
+/// The verifier of `HC1:` codes: their signer certificates (`--dcc-cert`, PEM, DER or base64).
+pub(crate) fn dcc_verifier(args: &DccArgs, skew: TimeDelta) -> Result<DccVerifier, Failure> {
     let mut keys = ForeignKeys::new();
     for path in &args.dcc_cert {
-        keys.insert_x509_der(&certificate_der(path)?)?;
+        keys.insert_x509_der(&certificate_der(path)?)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
     }
-    let now = at.unwrap_or_else(Utc::now);
-    let foreign = DccVerifier::new(keys)
-        .with_skew(skew)
-        .verify(text, now)
-        .map_err(|e| Failure::Refused(format!("REFUSED [{}] {e}", e.code())))?;
-    let claims = &foreign.claims;
-    println!(
-        "VALID {} EU DCC from {}, valid until {}",
-        claims.colour.describe().to_uppercase(),
-        claims.issuer,
-        claims.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true)
-    );
-    let (Some(dir), Some(arrival)) = (&args.rules, &args.arrival) else { return Ok(()) };
-    apply_rules(text, dir, arrival, args, now)
+    Ok(DccVerifier::new(keys).with_skew(skew))
 }
 
-fn apply_rules(text: &str, dir: &Path, arrival: &str, args: &DccArgs, now: DateTime<Utc>) -> Result<(), Failure> {
+/// Applies the business rules of `arrival` in `dir` to a DCC whose signature verified. Each
+/// rule's line goes to standard output, or to standard error under `--json` (where standard
+/// output holds only the verdict); the refusal, if any, is returned for the verdict:
+/// `rule_failed` when a rule failed, `rule_open` when one could not be decided.
+pub(crate) fn apply_rules(
+    text: &str,
+    dir: &Path,
+    arrival: &str,
+    args: &DccArgs,
+    now: DateTime<Utc>,
+    json: bool,
+) -> Result<Option<Finding>, Failure> {
+    let say = |line: &str| if json { eprintln!("{line}") } else { println!("{line}") };
     let limits = Limits::DEFAULT;
     let code = UnverifiedDcc::parse(text, &limits)?;
     let cwt = code.cwt_unverified(&limits)?;
@@ -127,8 +122,9 @@ fn apply_rules(text: &str, dir: &Path, arrival: &str, args: &DccArgs, now: DateT
         kid: code.kid().ok().map(|k| base64_of(k.as_bytes())),
         region: args.region.clone(),
     };
-    let certificate_type = CertificateType::of_payload(&payload)
-        .ok_or_else(|| Failure::Refused("REFUSED [rules] the DCC holds no vaccination, test or recovery".into()))?;
+    let Some(certificate_type) = CertificateType::of_payload(&payload) else {
+        return Ok(Some(Finding::new("rules", "the DCC holds no vaccination, test or recovery")));
+    };
     let query = RuleQuery {
         arrival_country: external.country_code.clone(),
         arrival_region: args.region.clone(),
@@ -138,29 +134,28 @@ fn apply_rules(text: &str, dir: &Path, arrival: &str, args: &DccArgs, now: DateT
     };
     let verdicts = set.evaluate(&query, &payload, &external.to_json(), &args.lang);
     if verdicts.is_empty() {
-        println!(
+        say(&format!(
             "no rules of {} apply to a {} certificate at {clock}: nothing was checked beyond the signature",
             external.country_code,
             certificate_type.name()
-        );
-        return Ok(());
+        ));
+        return Ok(None);
     }
     for verdict in &verdicts {
-        println!("{verdict}");
+        say(&verdict.to_string());
     }
-    match overall(&verdicts) {
+    Ok(match overall(&verdicts) {
         Overall::Passed => {
-            println!("rules of {}: all {} passed", external.country_code, verdicts.len());
-            Ok(())
+            say(&format!("rules of {}: all {} passed", external.country_code, verdicts.len()));
+            None
         }
         Overall::Failed => {
-            Err(Failure::Refused(format!("REFUSED [rule_failed] by the rules of {}", external.country_code)))
+            Some(Finding::new("rule_failed", format!("refused by the rules of {}", external.country_code)))
         }
-        Overall::Open => Err(Failure::Refused(format!(
-            "REFUSED [rule_open] a rule of {} could not be decided",
-            external.country_code
-        ))),
-    }
+        Overall::Open => {
+            Some(Finding::new("rule_open", format!("a rule of {} could not be decided", external.country_code)))
+        }
+    })
 }
 
 fn base64_of(bytes: &[u8]) -> String {

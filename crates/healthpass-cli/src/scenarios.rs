@@ -10,14 +10,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::fs::{Mode, write_atomic};
-use healthpass::trust::KindName;
 use healthpass::{Claims, Limits, UnverifiedCode, Verifier};
-use healthpass_qr::Qr;
 use healthpass_scenarios::card::Card;
 use healthpass_scenarios::rules::RuleSet;
 use healthpass_scenarios::wallet::{Wallet, Whose};
 
 use crate::common::{Failure, TrustArgs, load_keys, read_file, read_input};
+use crate::report::{Report, Source, Status};
+use healthpass::decide::Finding;
 
 /// The scenario commands, flattened into the top level.
 #[derive(Subcommand)]
@@ -81,6 +81,9 @@ pub(crate) enum WalletCommand {
         wallet: PathBuf,
         #[command(flatten)]
         trust: TrustArgs,
+        /// Print one verdict document (docs/verdict.schema.json) a code, labelled, and nothing else.
+        #[arg(long)]
+        json: bool,
     },
     /// Print one code's text (to show or render), with whose code it is on standard error.
     Show {
@@ -128,6 +131,34 @@ fn read_code(text: &str, trust: &TrustArgs, now: DateTime<Utc>) -> Result<Read, 
     })
 }
 
+/// One wallet code's verdict (verified with the keys, or read unverified without), and whose it is.
+fn wallet_report(
+    source: Source,
+    text: &str,
+    verifier: Option<&Verifier>,
+    now: DateTime<Utc>,
+) -> (Report, Option<String>) {
+    let code = match UnverifiedCode::parse(text.trim(), &Limits::DEFAULT) {
+        Ok(code) => code,
+        Err(e) => return (Report::error(source, text, &e), None),
+    };
+    let claims = match code.claims_unverified(&Limits::DEFAULT) {
+        Ok(claims) => claims,
+        Err(e) => return (Report::error(source, text, &e), None),
+    };
+    let whose = Some(Whose::of(&claims).to_string());
+    match verifier.map(|v| v.verify_code(&code, now)) {
+        None => (Report::unverified(source, text, &claims), whose),
+        Some(Ok(verified)) => (Report::from_verified(source, text, &verified, Vec::new()), whose),
+        Some(Err(e)) => {
+            let mut report = Report::unverified(source, text, &claims);
+            report.warnings.clear();
+            report.refuse(Finding::from(&e));
+            (report, whose)
+        }
+    }
+}
+
 pub(crate) fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Explain { code, trust, rules } => {
@@ -151,7 +182,10 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             if read.failed {
                 return Err(Failure::Refused("the code did not verify; no card was made".into()));
             }
-            let card = Card::new(text.trim(), &read.claims)?;
+            let mut card = Card::new(text.trim(), &read.claims)?;
+            if trust.keys.is_empty() && !trust.demo_key {
+                card = card.unverified();
+            }
             if let Some(path) = &png {
                 write_atomic(path, &card.to_png()?, Mode::Public)?;
                 println!("wrote {}", path.display());
@@ -175,40 +209,54 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             let mut held = Wallet::read(&wallet)?;
             held.add(&label, &read_input(&code)?, Utc::now())?;
             held.write(&wallet)?;
-            println!("added {label:?} to {} ({} codes)", wallet.display(), held.entries.len());
+            println!("added {label:?} to {} ({})", wallet.display(), crate::report::count(held.entries.len(), "code"));
             Ok(())
         }
-        WalletCommand::List { wallet, trust } => {
+        WalletCommand::List { wallet, trust, json } => {
+            if !wallet.exists() {
+                return Err(Failure::Usage(format!(
+                    "no wallet at {}: add a code with `healthpass wallet add --wallet {} LABEL CODE`",
+                    wallet.display(),
+                    wallet.display()
+                )));
+            }
             let held = Wallet::read(&wallet)?;
+            if held.entries.is_empty() && !json {
+                println!("{} holds no codes", wallet.display());
+            }
             let now = trust.at.unwrap_or_else(Utc::now);
+            let keyed = !trust.keys.is_empty() || trust.demo_key;
+            let verifier = if keyed { Some(Verifier::new(load_keys(&trust.keys, trust.demo_key)?)) } else { None };
             let mut failed = 0;
-            for entry in &held.entries {
-                match read_code(&entry.code, &trust, now) {
-                    Ok(read) => {
-                        failed += usize::from(read.failed);
-                        let mark = if read.failed {
-                            "NOT VERIFIED"
-                        } else if trust.keys.is_empty() && !trust.demo_key {
-                            "unverified"
-                        } else {
-                            "verified"
-                        };
-                        println!(
-                            "{}: {} {}, {}, valid until {} [{mark}]",
-                            entry.label,
-                            read.claims.colour.describe().to_uppercase(),
-                            KindName::of(&read.claims.kind).as_str(),
-                            Whose::of(&read.claims),
-                            read.claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                        );
-                    }
-                    Err(Failure::Usage(why) | Failure::Refused(why)) => {
-                        failed += 1;
-                        println!("{}: unreadable ({why})", entry.label);
-                    }
+            for (i, entry) in held.entries.iter().enumerate() {
+                let source = Source::at(wallet.display().to_string(), Some(i + 1)).labelled(&entry.label);
+                let (report, whose) = wallet_report(source, &entry.code, verifier.as_ref(), now);
+                failed += usize::from(matches!(report.status, Status::Refused | Status::NoCode));
+                if json {
+                    println!("{}", report.to_json_line());
+                    continue;
+                }
+                let mark = match report.status {
+                    Status::Accepted => "verified",
+                    Status::Unverified => "unverified",
+                    Status::Refused | Status::NoCode => "NOT VERIFIED",
+                };
+                match (report.colour, report.kind, report.valid_until, whose) {
+                    (Some(colour), Some(kind), Some(until), Some(whose)) => println!(
+                        "{}: {} {}, {whose}, valid until {} [{mark}]{}",
+                        entry.label,
+                        colour.describe().to_uppercase(),
+                        kind.as_str(),
+                        until.format("%Y-%m-%d %H:%M UTC"),
+                        report.refusals.iter().map(|f| format!("; [{}] {}", f.code, f.message)).collect::<String>(),
+                    ),
+                    _ => println!("{report}"),
                 }
             }
-            if failed > 0 { Err(Failure::Refused(format!("{failed} code(s) did not verify"))) } else { Ok(()) }
+            if failed > 0 {
+                return Err(Failure::Refused(format!("{} did not verify", crate::report::count(failed, "code"))));
+            }
+            Ok(())
         }
         WalletCommand::Show { wallet, label, terminal } => {
             let held = Wallet::read(&wallet)?;
@@ -217,7 +265,7 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             eprintln!("{} (unverified)", Whose::of(&code.claims_unverified(&Limits::DEFAULT)?));
             println!("{}", entry.code);
             if terminal {
-                println!("{}", Qr::encode(&entry.code)?.to_terminal());
+                crate::common::render(&entry.code, None, None, true)?;
             }
             Ok(())
         }

@@ -1,18 +1,17 @@
-//! `trust-list`, `revoke` and the checkpoint options of `verify`: argument handling and
+//! `trust-list` and the checkpoint options of `verify` (`revoke` is `crate::revoke`): argument handling and
 //! printing only; the work is the library's.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, Subcommand};
-use healthpass::decide::{Checkpoint, ClockGuard, Policy, ScannerState, Verdict};
+use healthpass::decide::{Checkpoint, ClockGuard, Policy, ScannerState};
 use healthpass::fs::{Mode, write_atomic};
-use healthpass::keys::{Kid, secret_file_is_exposed};
-use healthpass::trust::{CredentialHash, KindName, RevocationList, Scope, TrustEntry, TrustList};
-use healthpass::{Colour, CredentialId, Limits, PublicKey, SigningKey, UnverifiedCode};
+use healthpass::keys::Kid;
+use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
+use healthpass::{Colour, Limits, SigningKey};
 
-use crate::common::{Failure, read_file, read_input};
-use healthpass_qr::CheckImage;
+use crate::common::{Failure, read_file};
 
 /// Edit, sign and show trust lists.
 #[derive(Subcommand)]
@@ -29,23 +28,35 @@ pub(crate) enum TrustListCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Add a key to a draft.
+    /// Add a key to a draft: an Ed25519 public key (native codes), an ES256 or PS256 public
+    /// key (SPKI PEM, with --kid), or an X.509 signer certificate (PEM, DER or base64; its kid
+    /// is the DCC kid, the first 8 bytes of the certificate's SHA-256) for foreign codes.
     Add {
         /// The draft (JSON).
         draft: PathBuf,
-        /// The key's public key file (SPKI PEM, Ed25519).
+        /// The key file: SPKI PEM (Ed25519, P-256 or RSA) or an X.509 certificate.
         #[arg(long)]
         key: PathBuf,
+        /// The kid (hex) of an ES256/PS256 key or certificate, when it is not derived (an
+        /// Ed25519 kid is always derived; a certificate's defaults to its DCC kid).
+        #[arg(long)]
+        kid: Option<String>,
         /// The issuer id codes signed by the key must carry.
         #[arg(long)]
         issuer: String,
         /// The issuing authority's region.
         #[arg(long)]
         region: String,
-        /// Valid from (RFC 3339; default now).
+        /// The key signs codes issued from this time (RFC 3339). Default: open (1970-01-01), so
+        /// codes the key signed before it was listed stay good. A later time refuses codes
+        /// issued before it (`key_not_valid`): a warning says so.
         #[arg(long)]
         valid_from: Option<DateTime<Utc>>,
-        /// Valid for this many days.
+        /// ... until this time (RFC 3339). Default: --valid-days after --valid-from, or after
+        /// now when --valid-from is open.
+        #[arg(long, conflicts_with = "valid_days")]
+        valid_until: Option<DateTime<Utc>>,
+        /// Valid for this many days (see --valid-until).
         #[arg(long, default_value_t = 365)]
         valid_days: i64,
         /// Credential kinds the key may sign (comma-separated; default any).
@@ -82,7 +93,9 @@ pub(crate) enum TrustListCommand {
         /// Sign as of this time (RFC 3339) instead of now.
         #[arg(long)]
         at: Option<DateTime<Utc>>,
-        /// Days until the next list is due.
+        /// Days until the next list is due. Past it the list is stale: checkpoints refuse every
+        /// code (`stale_list`) unless their policy's `stale_list_grace_hours` (default 0) covers
+        /// the delay. Sign and publish a new list before then.
         #[arg(long, default_value_t = 7)]
         next_update_days: i64,
     },
@@ -99,52 +112,18 @@ pub(crate) enum TrustListCommand {
         #[arg(long, required = true)]
         anchor: Vec<PathBuf>,
     },
-    /// Print a signed list as JSON; verified with --anchor, otherwise marked UNVERIFIED.
+    /// Print a signed list as JSON; verified with --anchor, otherwise marked UNVERIFIED. Says
+    /// on standard error when the list is stale, or will be within a day.
     Show {
         /// The signed list.
         list: PathBuf,
         /// The pinned anchor's public key (SPKI PEM).
         #[arg(long)]
         anchor: Vec<PathBuf>,
+        /// Judge staleness as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
     },
-}
-
-/// Sign a revocation list.
-#[derive(Args)]
-pub(crate) struct RevokeArgs {
-    /// The signer's secret key: the trust anchor, or an issuer whose entry allows revocation.
-    #[arg(long)]
-    key: PathBuf,
-    /// Where to write the signed list.
-    #[arg(long)]
-    out: PathBuf,
-    /// A list this signer signed before: its entries are kept and its sequence moves on by one.
-    #[arg(long)]
-    previous: Option<PathBuf>,
-    /// Revoke a credential by id (32 hex digits; repeatable).
-    #[arg(long)]
-    credential: Vec<String>,
-    /// Revoke the credential of this code text (read without verifying; repeatable).
-    #[arg(long)]
-    code: Vec<String>,
-    /// Revoke a key by kid (hex; repeatable), for codes issued from --revoke-from.
-    #[arg(long)]
-    revoke_kid: Vec<String>,
-    /// When the revoked kids stop being good (RFC 3339; default now).
-    #[arg(long)]
-    revoke_from: Option<DateTime<Utc>>,
-    /// The issuer the list covers (required when an issuer's key signs).
-    #[arg(long)]
-    issuer: Option<String>,
-    /// The sequence number (default: the previous list's plus one, or 1).
-    #[arg(long)]
-    sequence: Option<u64>,
-    /// Sign as of this time (RFC 3339) instead of now.
-    #[arg(long)]
-    at: Option<DateTime<Utc>>,
-    /// Days until the next list is due.
-    #[arg(long, default_value_t = 1)]
-    next_update_days: i64,
 }
 
 /// The checkpoint options of `verify`.
@@ -159,10 +138,14 @@ pub(crate) struct CheckpointArgs {
     /// Signed revocation lists (repeatable).
     #[arg(long, requires = "trust")]
     revocations: Vec<PathBuf>,
-    /// An acceptance policy (JSON). Without one, every authentic, valid, in-scope, unrevoked
-    /// code is accepted whatever its colour.
-    #[arg(long, requires = "trust")]
-    policy: Option<PathBuf>,
+    /// An acceptance policy (JSON, docs/POLICY.md), with a trust list or with --keys. Without
+    /// one, every authentic, valid, in-scope, unrevoked code is accepted whatever its colour,
+    /// and the verdict says the colour.
+    #[arg(long)]
+    pub(crate) policy: Option<PathBuf>,
+    /// Accept green codes only (the policy `{"accept_colours": ["green"]}`).
+    #[arg(long, conflicts_with = "policy")]
+    pub(crate) green_only: bool,
     /// The scanner state file (JSON): the newest signed time seen and the highest sequence of
     /// the trust list and of each revocation-list signer, read before and written atomically
     /// after, so that a clock wound back or an older list is refused across runs
@@ -180,10 +163,24 @@ impl CheckpointArgs {
     pub(crate) fn is_set(&self) -> bool {
         self.trust.is_some()
     }
+
+    /// The policy of `--policy` or `--green-only`, if one was given.
+    pub(crate) fn policy(&self) -> Result<Option<Policy>, Failure> {
+        if self.green_only {
+            let mut policy = Policy::permissive();
+            policy.name = Some("green only".into());
+            policy.accept_colours = vec![Colour::Green];
+            return Ok(Some(policy));
+        }
+        Ok(match &self.policy {
+            Some(path) => Some(Policy::read_file(path)?),
+            None => None,
+        })
+    }
 }
 
 /// `time` plus `days` days, or a usage error when either is out of range.
-fn days_after(time: DateTime<Utc>, days: i64, what: &str) -> Result<DateTime<Utc>, Failure> {
+pub(crate) fn days_after(time: DateTime<Utc>, days: i64, what: &str) -> Result<DateTime<Utc>, Failure> {
     TimeDelta::try_days(days)
         .and_then(|d| time.checked_add_signed(d))
         .ok_or_else(|| Failure::Usage(format!("{what} is out of range")))
@@ -197,7 +194,7 @@ fn parse_colour(text: &str) -> Result<Colour, String> {
     serde_json::from_value(serde_json::Value::String(text.into())).map_err(|e| e.to_string())
 }
 
-fn parse_kid(text: &str) -> Result<Kid, Failure> {
+pub(crate) fn parse_kid(text: &str) -> Result<Kid, Failure> {
     let bytes = hex::decode(text).map_err(|_| Failure::Usage(format!("kid {text}: expected hex digits")))?;
     Kid::new(bytes).ok_or_else(|| Failure::Usage("an empty kid: give its hex digits".into()))
 }
@@ -213,20 +210,11 @@ fn write_draft(path: &Path, draft: &TrustList) -> Result<(), Failure> {
     Ok(write_atomic(path, format!("{json}\n").as_bytes(), Mode::Public)?)
 }
 
-fn load_signing_key_file(path: &Path) -> Result<SigningKey, Failure> {
-    if secret_file_is_exposed(path)? {
-        eprintln!("warning: {} can be read by other users; run chmod 600 on it", path.display());
-    }
-    Ok(SigningKey::read_file(path)?)
+pub(crate) fn load_signing_key_file(path: &Path) -> Result<SigningKey, Failure> {
+    crate::common::read_secret_key(path)
 }
 
-fn read_public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
-    let mut keys = Vec::new();
-    for path in paths {
-        keys.extend(PublicKey::read_file(path)?);
-    }
-    Ok(keys)
-}
+use crate::common::read_public_keys;
 
 pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
     match command {
@@ -242,9 +230,11 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
         TrustListCommand::Add {
             draft,
             key,
+            kid,
             issuer,
             region,
             valid_from,
+            valid_until,
             valid_days,
             kinds,
             colours,
@@ -252,19 +242,38 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             may_revoke,
         } => {
             let mut list = read_draft(&draft)?;
-            let keys = PublicKey::read_file(&key)?;
-            for public in &keys {
-                let from = valid_from.unwrap_or_else(Utc::now);
-                let until = days_after(from, valid_days, "--valid-days")?;
-                let mut entry = TrustEntry::ed25519(public, &issuer, &region, from, until - from);
+            let from = valid_from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+            let until = match valid_until {
+                Some(until) => until,
+                None => days_after(valid_from.unwrap_or_else(Utc::now), valid_days, "--valid-days")?,
+            };
+            for (kid, algorithm, public_key) in crate::trust_keys::entry_keys(&key, kid.as_deref())? {
+                let mut entry = TrustEntry {
+                    kid,
+                    algorithm,
+                    public_key,
+                    issuer: issuer.clone(),
+                    region: region.clone(),
+                    valid_from: from,
+                    valid_until: until,
+                    scope: Scope::default(),
+                };
                 entry.scope = Scope {
                     kinds: (!kinds.is_empty()).then(|| kinds.clone()),
                     colours: (!colours.is_empty()).then(|| colours.clone()),
                     regions: (!regions.is_empty()).then(|| regions.clone()),
                     revocation: may_revoke,
                 };
-                entry.validate(&Limits::DEFAULT)?;
-                println!("added kid {} for {issuer} ({region})", entry.kid);
+                entry.validate(&Limits::DEFAULT).map_err(|e| Failure::Usage(format!("{}: {e}", key.display())))?;
+                println!("added kid {} ({:?}) for {issuer} ({region})", entry.kid, entry.algorithm);
+                if let Some(from) = valid_from {
+                    eprintln!(
+                        "warning: codes kid {} signed before {} will be refused (key_not_valid); leave out \
+                         --valid-from to keep codes issued before the key was listed",
+                        entry.kid,
+                        from.to_rfc3339()
+                    );
+                }
                 list.entries.push(entry);
             }
             write_draft(&draft, &list)
@@ -318,7 +327,7 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             println!("installed trust list sequence {} as {}", new.sequence, held.display());
             Ok(())
         }
-        TrustListCommand::Show { list, anchor } => {
+        TrustListCommand::Show { list, anchor, at } => {
             let bytes = read_file(&list)?;
             let (decoded, verified) = if anchor.is_empty() {
                 eprintln!("UNVERIFIED: no --anchor given, so the signature has NOT been checked");
@@ -326,6 +335,7 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
             } else {
                 (TrustList::decode_signed(&bytes, &read_public_keys(&anchor)?, &Limits::DEFAULT)?, true)
             };
+            warn_if_stale("trust list", decoded.next_update, at.unwrap_or_else(Utc::now));
             let out = serde_json::json!({ "verified": verified, "list": decoded });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             Ok(())
@@ -333,77 +343,38 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
     }
 }
 
+/// Says on standard error when a list is past its next update, or will be within a day.
+pub(crate) fn warn_if_stale(what: &str, next_update: DateTime<Utc>, now: DateTime<Utc>) {
+    let left = next_update.signed_duration_since(now);
+    if left <= TimeDelta::zero() {
+        eprintln!(
+            "warning: STALE {what}: its next update was due {}; checkpoints refuse every code (stale_list) \
+             unless their policy's stale_list_grace_hours covers the delay",
+            next_update.to_rfc3339()
+        );
+    } else if left <= TimeDelta::days(1) {
+        eprintln!(
+            "warning: the {what} goes stale at {} (in {} hours): install a newer one before then",
+            next_update.to_rfc3339(),
+            left.num_hours()
+        );
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "y" } else { "ies" }
 }
 
-pub(crate) fn revoke(args: &RevokeArgs) -> Result<(), Failure> {
-    let key = load_signing_key_file(&args.key)?;
-    let now = args.at.unwrap_or_else(Utc::now);
-    let limits = Limits::DEFAULT;
-    let previous = match &args.previous {
-        Some(path) => {
-            let empty = TrustList::new(0, now, days_after(now, 1, "--at")?);
-            Some(RevocationList::decode_signed(&read_file(path)?, &[key.public_key()], &empty, &limits)?)
-        }
-        None => None,
-    };
-    let sequence = args.sequence.unwrap_or_else(|| previous.as_ref().map_or(1, |p| p.sequence.saturating_add(1)));
-    let mut list = RevocationList::new(sequence, now, days_after(now, args.next_update_days, "--next-update-days")?);
-    list.issuer = args.issuer.clone();
-    if let Some(previous) = &previous {
-        if previous.issuer != list.issuer {
-            return Err(Failure::Usage("--issuer differs from the previous list's issuer".into()));
-        }
-        list.revoke_hashes(previous.credential_hashes());
-        list.keys.clone_from(&previous.keys);
-    }
-    let mut ids = Vec::new();
-    for hex_id in &args.credential {
-        ids.push(
-            CredentialId::try_from(hex_id.clone())
-                .map_err(|e| Failure::Usage(format!("--credential {hex_id}: {e}")))?,
-        );
-    }
-    for code in &args.code {
-        let code = UnverifiedCode::parse(read_input(code)?.trim(), &limits)?;
-        ids.push(code.claims_unverified(&limits)?.credential_id);
-    }
-    list.revoke_hashes(ids.iter().map(CredentialHash::of));
-    for kid in &args.revoke_kid {
-        list.revoke_key(parse_kid(kid)?, args.revoke_from.unwrap_or(now));
-    }
-    let signed = list.sign(&key, &limits)?;
-    write_atomic(&args.out, &signed, Mode::Public)?;
-    println!(
-        "signed revocation list {} (sequence {sequence}, {} credential{}, {} key{}, {} bytes)",
-        args.out.display(),
-        list.credential_count(),
-        if list.credential_count() == 1 { "" } else { "s" },
-        list.keys.len(),
-        if list.keys.len() == 1 { "" } else { "s" },
-        signed.len()
-    );
-    Ok(())
-}
-
-/// `verify --trust ...`: one verdict per code, exit 1 if any is refused.
-pub(crate) fn verify(
+/// The checkpoint of `verify --trust ...`: the signed list under the pinned anchors, the
+/// scanner state restored, the revocation lists and decision-log state added.
+pub(crate) fn open_checkpoint(
     args: &CheckpointArgs,
-    code: Option<String>,
-    image: Option<&Path>,
-    at: Option<DateTime<Utc>>,
-    skew: i64,
-    json: bool,
-) -> Result<(), Failure> {
+    policy: Policy,
+    now: DateTime<Utc>,
+    skew: TimeDelta,
+) -> Result<Checkpoint, Failure> {
     let trust = args.trust.as_deref().ok_or_else(|| Failure::Usage("--trust is required".into()))?;
     let anchors = read_public_keys(&args.anchor)?;
-    let policy = match &args.policy {
-        Some(path) => Policy::read_file(path)?,
-        None => Policy::permissive(),
-    };
-    let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
-    let now = at.unwrap_or_else(Utc::now);
     let state = match args.state.as_deref().filter(|p| p.exists()) {
         Some(path) => {
             Some(ScannerState::read_file(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?)
@@ -423,22 +394,22 @@ pub(crate) fn verify(
         let (hashes, size) = crate::log::read_hashes(path)?;
         checkpoint.set_logged(hashes, size);
     }
-    let verdicts: Vec<Verdict> = match (image, code) {
-        (Some(path), _) => checkpoint.check_image(&read_file(path)?, now),
-        (None, Some(code)) => vec![checkpoint.check(read_input(&code)?.trim(), now)],
-        (None, None) => return Err(Failure::Usage("give a code or --image".into())),
-    };
+    let soon = |next: DateTime<Utc>| next > now && next.signed_duration_since(now) <= TimeDelta::days(1);
+    if soon(checkpoint.trust_list().next_update) {
+        warn_if_stale("trust list", checkpoint.trust_list().next_update, now);
+    }
+    for list in checkpoint.revocation_lists() {
+        if soon(list.next_update) {
+            warn_if_stale("revocation list", list.next_update, now);
+        }
+    }
+    Ok(checkpoint)
+}
+
+/// Writes the scanner state after the checks, when `--state` names a file.
+pub(crate) fn save_state(args: &CheckpointArgs, checkpoint: &Checkpoint) -> Result<(), Failure> {
     if let Some(path) = &args.state {
         checkpoint.state().write_file(path)?;
-    }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&verdicts).unwrap_or_default());
-    } else {
-        verdicts.iter().for_each(|v| println!("{v}"));
-    }
-    let refused = verdicts.iter().filter(|v| !v.accepted()).count();
-    if refused > 0 {
-        return Err(Failure::Refused(format!("{refused} of {} code(s) refused", verdicts.len())));
     }
     Ok(())
 }

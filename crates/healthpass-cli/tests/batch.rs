@@ -196,8 +196,11 @@ fn cli_verdict(text: &str, keys: &std::path::Path) -> (i32, String) {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let first = if json.is_array() { json[0].clone() } else { json };
-    let verdict = if first["valid"] == true { "ok".to_string() } else { first["error"].as_str().unwrap().to_string() };
+    let verdict = if json["status"] == "accepted" {
+        "ok".to_string()
+    } else {
+        json["refusals"][0]["code"].as_str().unwrap().to_string()
+    };
     (out.status.code().unwrap(), verdict)
 }
 

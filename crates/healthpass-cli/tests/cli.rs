@@ -75,11 +75,12 @@ fn keygen_issue_verify_decode_and_scan() {
 
     let out = run(&["verify", &text, "--keys", p(&public)], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("VALID YELLOW"));
+    assert!(stdout(&out).contains("ACCEPTED YELLOW cross_border code"), "{}", stdout(&out));
     let out = run(&["verify", "-", "--keys", p(&public), "--json"], Some(&text));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json[0]["valid"], true);
-    assert_eq!(json[0]["claims"]["kind"]["category"], "truck_driver");
+    assert_eq!(json["status"], "accepted");
+    assert_eq!(json["kind"], "cross_border");
+    assert_eq!(json["name"], "L** W**");
 
     let out = run(&["verify", "--image", p(&png), "--keys", p(&public)], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -107,12 +108,12 @@ fn refusals_exit_1_with_the_reason() {
     assert!(run(&["keygen", "--out", p(&key)], None).status.success());
     let out = run(&["verify", &text, "--keys", &format!("{}.pub", p(&key))], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("REFUSED: key id"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("REFUSED [unknown_kid] key id"), "{}", stdout(&out));
     // Expired: verified a month later.
     let out = run(&["verify", &text, "--demo-key", "--at", "2099-01-01T00:00:00Z", "--json"], None);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json[0]["error"], "expired");
+    assert_eq!(json["refusals"][0]["code"], "expired");
     // Garbage.
     let out = run(&["verify", "HP1:not base45", "--demo-key"], None);
     assert_eq!(out.status.code(), Some(1));
@@ -148,7 +149,7 @@ fn the_demo_runs() {
     let png = dir.join("demo.png");
     let out = run(&["demo", "--png", p(&png)], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("VALID GREEN"));
+    assert!(stdout(&out).contains("ACCEPTED GREEN"), "{}", stdout(&out));
     assert!(png.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -94,6 +94,6 @@ fn cli_verify_refuses_evidence_from_the_future() {
     future.evidence.tests[0].sampled_at = "2099-01-01T00:00:00Z".parse().unwrap();
     let (status, text) = cli_verify(&issue(authority(), &future), &["--keys", keys.to_str().unwrap(), "--json"]);
     assert_eq!(status, Some(1), "{text}");
-    assert!(text.contains(r#""error": "evidence_in_future""#), "{text}");
+    assert!(text.contains(r#""code":"evidence_in_future""#), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -370,6 +370,11 @@ const TEMPLATES: &[Template] = &[
     ("wallet list", |f, v| args!["wallet", "list", "--wallet", f.wallet, "--keys", f.public, "--at", v.t]),
     ("wallet show", |f, v| args!["wallet", "show", "--wallet", f.wallet, v.s, "--terminal"]),
     ("wallet remove", |f, v| args!["wallet", "remove", "--wallet", f.out("w.json"), v.s]),
+    ("completions", |_, v| args!["completions", v.s]),
+    ("completions", |_, _| args!["completions", "bash"]),
+    ("man", |_, _| args!["man"]),
+    ("verify", |f, v| args!["verify", "--image", f.out(""), "--keys", f.public, "--green-only", "--at", v.t, "--json"]),
+    ("scan", |f, v| args!["scan", f.out(""), v.s, "--json"]),
     ("school issue", |f, v| {
         args![
             "school",

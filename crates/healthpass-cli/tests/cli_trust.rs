@@ -141,9 +141,9 @@ fn an_in_scope_code_is_accepted_and_an_out_of_scope_one_refused() {
 
     let out = verify(&dir, &red, &["--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json[0]["accepted"], false);
-    assert_eq!(json[0]["colour"], "red");
-    assert_eq!(json[0]["refusals"][0]["code"], "out_of_scope");
+    assert_eq!(json["status"], "refused");
+    assert_eq!(json["colour"], "red");
+    assert_eq!(json["refusals"][0]["code"], "out_of_scope");
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let file = format!("{}.png", claims.credential_id);
             write_atomic(&out.join(&file), &Qr::encode(&text)?.to_png(6)?, Mode::Public)?;
             Ok(json!({ "line": number + 1, "credential_id": claims.credential_id.to_string(), "file": file,
-                       "colour": claims.colour, "expires_at": claims.expires_at }))
+                       "text": text, "colour": claims.colour, "expires_at": claims.expires_at }))
         }) {
             Ok(entry) => entry,
             Err(err) => json!({ "line": number + 1, "error": err.code(), "message": err.to_string() }),
@@ -60,11 +60,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     progress.finish();
     let failed = index.iter().filter(|e| e.get("error").is_some()).count();
+    // Every line has its entry: a code's text, file and id, or the refused line's reason.
     let index = json!({ "kid": issuer.kid().to_string(), "issued_at": now, "codes": index });
     write_atomic(&out.join("index.json"), serde_json::to_string_pretty(&index)?.as_bytes(), Mode::Public)?;
+    let plural = |n: usize, noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
     println!(
-        "issued {} code(s), {failed} line(s) refused; index at {}",
-        lines.len() - failed,
+        "issued {}, {} refused; index at {}",
+        plural(lines.len() - failed, "code"),
+        plural(failed, "line"),
         out.join("index.json").display()
     );
     Ok(())

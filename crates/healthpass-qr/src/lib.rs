@@ -9,6 +9,17 @@
 //! `finder` counts finder-pattern candidates before a decoder groups them, `scan` runs the
 //! cascade of decoders, `clean` makes its cleaned-up copies and `budget` meters rqrr's work.
 
+/// The code blocks of docs/*.md, compiled and run as this crate's doctests (they use the core
+/// and this crate together; the README's are `ReadmeDoctests`), so that every example a
+/// reader copies builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/SCENARIOS.md")]
+#[doc = include_str!("../../../docs/INTEROP.md")]
+#[doc = include_str!("../../../docs/TRUST.md")]
+#[doc = include_str!("../../../docs/POLICY.md")]
+#[doc = include_str!("../../../docs/CLI.md")]
+struct DocsCompile;
+
 mod budget;
 #[cfg(feature = "rxing")]
 mod clean;
@@ -158,6 +169,30 @@ impl Qr {
         }
         out
     }
+
+    /// The code for a terminal of any theme: the dark modules drawn as black ink on a white
+    /// background, both set with ANSI colour codes (SGR 30 and 107) on every line and reset at
+    /// its end, so that it reads the same on light and dark terminals. For a terminal only: a
+    /// file or pipe would get the escape codes; use [`Qr::to_terminal`] there.
+    pub fn to_terminal_colours(&self) -> String {
+        const MARGIN: usize = 2;
+        let side = self.width() + 2 * MARGIN;
+        let dark = |x: usize, y: usize| self.is_dark(x.wrapping_sub(MARGIN), y.wrapping_sub(MARGIN));
+        let mut out = String::with_capacity((side + 10) * side.div_ceil(2) * 3);
+        for y in (0..side).step_by(2) {
+            out.push_str("\x1b[30;107m");
+            for x in 0..side {
+                out.push(match (dark(x, y), y + 1 < side && dark(x, y + 1)) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                });
+            }
+            out.push_str("\x1b[0m\n");
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +216,24 @@ mod tests {
         let terminal = qr.to_terminal();
         assert_eq!(terminal.lines().count(), (qr.width() + 4).div_ceil(2));
         assert!(terminal.lines().all(|l| l.chars().count() == qr.width() + 4));
+    }
+
+    #[test]
+    fn a_code_shown_light_on_dark_scans_and_the_terminal_art_reads_on_any_theme() {
+        let text = "HP1:INVERTED-TEST";
+        let qr = Qr::encode(text).unwrap();
+        let mut inverted = qr.to_image(4);
+        image::imageops::invert(&mut inverted);
+        assert_eq!(scan_image(&inverted, &Limits::DEFAULT).unwrap(), vec![Ok(text.to_string())]);
+        let blank = GrayImage::from_pixel(64, 64, Luma([0]));
+        assert_eq!(scan_image(&blank, &Limits::DEFAULT).unwrap_err(), Error::NoCode);
+        // Black ink on a white background, set on every line, whatever the terminal's colours.
+        let art = qr.to_terminal_colours();
+        assert_eq!(art.lines().count(), (qr.width() + 4).div_ceil(2));
+        assert!(art.lines().all(|l| l.starts_with("\x1b[30;107m") && l.ends_with("\x1b[0m")));
+        // The dark modules are the ink: the top-left finder's corner is dark, the margin is not.
+        let first_row: Vec<char> = art.lines().nth(1).unwrap().trim_start_matches("\x1b[30;107m").chars().collect();
+        assert_eq!((first_row[0], first_row[2]), (' ', '█'));
     }
 
     #[test]

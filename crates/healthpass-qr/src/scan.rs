@@ -32,7 +32,38 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> Result<Vec<Result<String>>> {
 /// spend minutes on it) or on which rqrr spends more than its work budget (250 pixel reads per
 /// pixel, at least 10 million), [`Error::NoCode`] if no QR code is found, [`Error::Qr`] if the scanner
 /// fails on the image (a panic inside rqrr, contained here).
+///
+/// A code printed light on dark (a phone in dark mode) is read too: when nothing is found, the
+/// image is inverted and scanned again, as zbar and ZXing offer.
 pub fn scan_image(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
+    match scan_once(image, limits) {
+        Err(Error::NoCode) => scan_inverted(image, limits),
+        other => other,
+    }
+}
+
+/// The inverted image through rxing's first pass only: a code shown light on dark is a screen,
+/// clean enough for it, and an image with no code at all costs one pass more, not the cascade.
+#[cfg(feature = "rxing")]
+fn scan_inverted(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
+    let mut inverted = image.clone();
+    image::imageops::invert(&mut inverted);
+    match rxing_texts(&inverted, limits, &mut RxingTried::default()) {
+        Ok(found) if !found.is_empty() => Ok(found.into_iter().map(Ok).collect()),
+        _ => Err(Error::NoCode),
+    }
+}
+
+/// Without rxing: the inverted image through rqrr.
+#[cfg(not(feature = "rxing"))]
+fn scan_inverted(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
+    let mut inverted = image.clone();
+    image::imageops::invert(&mut inverted);
+    scan_once(&inverted, limits)
+}
+
+/// One pass of the cascade over the image as given.
+fn scan_once(image: &GrayImage, limits: &Limits) -> Result<Vec<Result<String>>> {
     // rqrr indexes out of bounds (a panic) on an image with zero width or height.
     if image.width() == 0 || image.height() == 0 {
         return Err(empty_image());

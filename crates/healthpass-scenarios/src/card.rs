@@ -75,6 +75,9 @@ fn hex(rgb: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
+/// The first line of a card made without checking the code's signature ([`Card::unverified`]).
+pub const UNVERIFIED_LINE: &str = "UNVERIFIED: signature NOT checked";
+
 /// A card's content, ready to draw: the QR code and the lines of text.
 #[derive(Debug, Clone)]
 pub struct Card {
@@ -111,6 +114,14 @@ impl Card {
         lines.push(format!("Valid until {}", claims.expires_at.format("%Y-%m-%d %H:%M UTC")));
         let reasons = claims.reasons.iter().map(|r| format!("- {}", r.describe())).collect();
         Ok(Card { qr, colour: claims.colour, lines, reasons })
+    }
+
+    /// Marks the card as made from a code whose signature was NOT checked: its first line says
+    /// `UNVERIFIED`, so it cannot pass for the card of a verified code.
+    #[must_use]
+    pub fn unverified(mut self) -> Self {
+        self.lines.insert(0, UNVERIFIED_LINE.to_owned());
+        self
     }
 
     /// The colour word printed on the band.

@@ -115,16 +115,21 @@ impl SigningKey {
     }
 
     #[cfg(feature = "pem")]
-    /// The key as a PKCS#8 PEM document, in memory that is wiped when dropped.
+    /// The key as a PKCS#8 PEM document, in memory that is wiped when dropped: version 1 of
+    /// RFC 8410 (the secret key alone), the form `openssl genpkey -algorithm ed25519` writes.
+    /// OpenSSL 3.0 refuses version 2, which adds the public key. [`SigningKey::from_pem`]
+    /// reads both.
     ///
     /// # Errors
     /// [`Error::Key`] if encoding fails.
     pub fn to_pem(&self) -> Result<Zeroizing<String>> {
-        self.0.to_pkcs8_pem(LineEnding::LF).map_err(|e| Error::Key(format!("encode PKCS#8: {e}")))
+        let bytes = ed25519_dalek::pkcs8::KeypairBytes { secret_key: self.0.to_bytes(), public_key: None };
+        bytes.to_pkcs8_pem(LineEnding::LF).map_err(|e| Error::Key(format!("encode PKCS#8: {e}")))
     }
 
     #[cfg(feature = "pem")]
-    /// Reads a key from a PKCS#8 PEM document.
+    /// Reads a key from a PKCS#8 PEM document, version 1 or 2 (RFC 8410); a version 2 document's
+    /// public key must match the secret key.
     ///
     /// # Errors
     /// [`Error::Key`] if the document is not an Ed25519 PKCS#8 private key.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{DeclarationCategory, SourceHash};
-use healthpass::decide::{Checkpoint, Policy};
+use healthpass::decide::{Checkpoint, Finding, Policy};
 use healthpass::{Claims, CredentialId, Issuer, KeySet, Verified, Verifier};
 use healthpass_interop::ForeignKeys;
 use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};
@@ -14,6 +14,7 @@ use healthpass_scenarios::border::Converter;
 
 use crate::common::read_public_keys;
 use crate::common::{Failure, KeyArg, certificate_der, load_signing_key, read_file, read_input};
+use crate::report::{Report, Source};
 
 /// The policy a source must meet when no `--policy` is given.
 const DEFAULT_POLICY: &str =
@@ -63,22 +64,26 @@ pub(crate) struct ConvertArgs {
     /// Also write the converted code's QR code as PNG.
     #[arg(long)]
     png: Option<PathBuf>,
+    /// Print the verdict document about the source (docs/verdict.schema.json), with the
+    /// converted code's text as `issued`, alone on standard output.
+    #[arg(long)]
+    json: bool,
 }
 
 fn parse_category(text: &str) -> Result<DeclarationCategory, String> {
     serde_json::from_value(serde_json::Value::String(text.into())).map_err(|e| e.to_string())
 }
 
-fn refused(what: &str) -> impl FnOnce(healthpass::Error) -> Failure + '_ {
-    move |err| Failure::Refused(format!("REFUSED: {what}: {err}"))
+/// Why the source was refused: one finding, its code the error's and its message naming what.
+fn refused(what: &str, err: &healthpass::Error) -> Vec<Finding> {
+    vec![Finding::new(err.code(), format!("{what}: {err}"))]
 }
 
+/// The source was verified (its format and claims), or refused with these findings.
+type Outcome = Result<(&'static str, Verified<Claims>), Vec<Finding>>;
+
 /// Verifies the source: the format's name as FORMAT.md §6.4 records it, and the claims.
-fn verify_source(
-    args: &ConvertArgs,
-    text: &str,
-    now: DateTime<Utc>,
-) -> Result<(&'static str, Verified<Claims>), Failure> {
+fn verify_source(args: &ConvertArgs, text: &str, now: DateTime<Utc>) -> Result<Outcome, Failure> {
     let skew = TimeDelta::try_seconds(args.skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
     let native_trust = !args.source_keys.is_empty() || args.source_trust.is_some();
     if text.starts_with(DCC_PREFIX) {
@@ -92,8 +97,10 @@ fn verify_source(
         for path in &args.dcc_cert {
             keys.insert_x509_der(&certificate_der(path)?)?;
         }
-        let foreign = DccVerifier::new(keys).with_skew(skew).verify(text, now).map_err(refused("the DCC"))?;
-        return Ok(("HC1", foreign.claims));
+        return Ok(match DccVerifier::new(keys).with_skew(skew).verify(text, now) {
+            Ok(foreign) => Ok(("HC1", foreign.claims)),
+            Err(err) => Err(refused("the DCC", &err)),
+        });
     }
     if !text.starts_with("HP1:") {
         return Err(Failure::Usage("the source must be an HC1: (EU DCC) or HP1: code".into()));
@@ -107,7 +114,11 @@ fn verify_source(
             let mut checkpoint = Checkpoint::new(anchors, &read_file(list)?, Policy::permissive())?;
             let verdict = checkpoint.check(text, now);
             if !verdict.accepted() {
-                return Err(Failure::Refused(format!("REFUSED: the source code: {verdict}")));
+                let mut findings = verdict.refusals;
+                for finding in &mut findings {
+                    finding.message = format!("the source code: {}", finding.message);
+                }
+                return Ok(Err(findings));
             }
             checkpoint.trust_list().to_key_set(now)
         }
@@ -125,8 +136,23 @@ fn verify_source(
             ));
         }
     };
-    let verified = Verifier::new(keys).with_skew(skew).verify(text, now).map_err(refused("the source code"))?;
-    Ok(("HP1", verified))
+    Ok(match Verifier::new(keys).with_skew(skew).verify(text, now) {
+        Ok(verified) => Ok(("HP1", verified)),
+        Err(err) => Err(refused("the source code", &err)),
+    })
+}
+
+/// Ends a refused conversion: the verdict document under `--json`, and exit 1 with every reason.
+fn refuse(args: &ConvertArgs, source: &str, findings: Vec<Finding>) -> Result<(), Failure> {
+    let why: Vec<String> = findings.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
+    if args.json {
+        println!("{}", Report::refused(input_source(args), source, findings).to_json_line());
+    }
+    Err(Failure::Refused(format!("REFUSED: {}", why.join("; "))))
+}
+
+fn input_source(args: &ConvertArgs) -> Source {
+    if args.code == "-" { Source::at("-", None) } else { Source::argument() }
 }
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
@@ -138,12 +164,19 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let source = read_input(&args.code)?;
     let source = source.trim();
     let now = args.at.unwrap_or_else(Utc::now);
-    let (format, verified) = verify_source(args, source, now)?;
+    let (format, verified) = match verify_source(args, source, now)? {
+        Ok(verified) => verified,
+        Err(findings) => return refuse(args, source, findings),
+    };
     let converter =
         Converter { issuer: args.issuer.clone(), policy, category: args.category, valid_hours: args.valid_hours };
-    let claims = converter.convert(source, format, &verified, CredentialId::random()?, now).map_err(|err| {
-        if err.code() == "scenario" { Failure::Refused(format!("REFUSED: {err}")) } else { Failure::from(err) }
-    })?;
+    let claims = match converter.convert(source, format, &verified, CredentialId::random()?, now) {
+        Ok(claims) => claims,
+        Err(err) if err.code() == "scenario" => {
+            return refuse(args, source, vec![Finding::new("policy_not_met", err.to_string())]);
+        }
+        Err(err) => return Err(Failure::from(err)),
+    };
     let code = Issuer::new(signing).issue(&claims)?;
     eprintln!(
         "converted a {format} code from {} (sha256 {}) into a {} cross-border code from {}, valid until {}",
@@ -153,6 +186,12 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         claims.issuer,
         claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
-    println!("{code}");
+    if args.json {
+        let mut report = Report::from_verified(input_source(args), source, &verified, Vec::new());
+        report.issued = Some(code.clone());
+        println!("{}", report.to_json_line());
+    } else {
+        println!("{code}");
+    }
     crate::common::render(&code, args.png.as_deref(), None, false)
 }

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::Subcommand;
 use healthpass::decide::{Checkpoint, Policy};
-use healthpass::{Claims, CredentialId, Issuer, Limits, Subject, SubjectId, Verifier};
-use healthpass_qr as qr;
+use healthpass::{Claims, CredentialId, Issuer, Subject, SubjectId, Verifier};
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};
 
 use crate::common::read_public_keys;
-use crate::common::{Failure, KeyArg, load_keys, load_signing_key, read_file, read_input};
+use crate::common::{Failure, KeyArg, load_keys, load_signing_key, read_file};
+use crate::inputs::{self, Item};
+use crate::report::{Report, Source};
 
 /// School commands.
 #[derive(Subcommand)]
@@ -103,20 +104,53 @@ enum Gate {
 }
 
 impl Gate {
-    /// The claims of one code text, or why it was refused.
-    fn verify(&mut self, text: &str, now: DateTime<Utc>) -> Result<Claims, String> {
+    /// The verdict on one code text, and its claims when it was accepted.
+    fn verify(&mut self, source: Source, text: &str, now: DateTime<Utc>) -> (Report, Option<Claims>) {
         match self {
             Gate::Checkpoint(checkpoint) => {
                 let verdict = checkpoint.check(text, now);
+                let report = Report::from_verdict(source, text, &verdict);
                 if !verdict.accepted() {
-                    return Err(verdict.to_string());
+                    return (report, None);
                 }
                 let keys = checkpoint.trust_list().to_key_set(now);
-                Verifier::new(keys).verify(text, now).map(|v| v.into_inner()).map_err(|e| e.to_string())
+                match Verifier::new(keys).verify(text, now) {
+                    Ok(verified) => (report, Some(verified.into_inner())),
+                    Err(e) => (Report::error(report.source, text, &e), None),
+                }
             }
-            Gate::Keys(verifier) => verifier.verify(text, now).map(|v| v.into_inner()).map_err(|e| e.to_string()),
+            Gate::Keys(verifier) => match verifier.verify(text, now) {
+                Ok(verified) => {
+                    (Report::from_verified(source, text, &verified, Vec::new()), Some(verified.into_inner()))
+                }
+                Err(e) => (Report::error(source, text, &e), None),
+            },
         }
     }
+}
+
+/// The class summary as the last JSON line of `school summary --json`: names, and for codes
+/// that are not green an object each (docs/verdict.schema.json, `class_summary`).
+fn summary_json(summary: &ClassSummary, school: &str, class: &str, day: NaiveDate, refused: usize) -> String {
+    let not_green: Vec<_> = summary
+        .not_green
+        .iter()
+        .map(|(name, colour, reasons)| serde_json::json!({ "name": name, "colour": colour, "reasons": reasons }))
+        .collect();
+    let out = serde_json::json!({
+        "version": crate::report::VERSION,
+        "class_summary": {
+            "school": school,
+            "class": class,
+            "day": day,
+            "green": summary.green,
+            "not_green": not_green,
+            "missing": summary.missing,
+            "not_in_class": summary.not_in_class,
+            "refused": refused,
+        }
+    });
+    out.to_string()
 }
 
 pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
@@ -164,56 +198,52 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
                 )?)),
                 None => Gate::Keys(Verifier::new(load_keys(&keys, demo_key)?).with_skew(TimeDelta::minutes(5))),
             };
-            let mut texts = Vec::new();
-            for code in &codes {
+            let mut items = Vec::new();
+            for (i, code) in codes.iter().enumerate() {
                 if code == "-" {
-                    texts.extend(read_input("-")?.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from));
+                    items.extend(inputs::code_argument(code)?);
                 } else {
-                    texts.push(code.trim().to_string());
+                    items.push(Item::Text(Source::at("argument", Some(i + 1)), code.trim().to_owned()));
                 }
             }
-            let mut refused = Vec::new();
-            for path in &image {
-                match qr::scan(&read_file(path)?, &Limits::DEFAULT) {
-                    Ok(found) => {
-                        for text in found {
-                            match text {
-                                Ok(text) => texts.push(text),
-                                Err(e) => refused.push(format!("{}: {e}", path.display())),
-                            }
-                        }
-                    }
-                    Err(e) => refused.push(format!("{}: {e}", path.display())),
-                }
-            }
-            if texts.is_empty() && refused.is_empty() {
+            items.extend(inputs::scan_all(&image)?);
+            if items.is_empty() {
                 return Err(Failure::Usage("give the day's codes, or --image FILE".into()));
             }
+            let mut reports = Vec::new();
             let mut verified = Vec::new();
-            for (i, text) in texts.iter().enumerate() {
-                match gate.verify(text, now) {
-                    Ok(claims) => verified.push(claims),
-                    Err(why) => refused.push(format!("code {}: {why}", i + 1)),
+            for item in items {
+                match item {
+                    Item::Text(source, text) => {
+                        let (report, claims) = gate.verify(source, &text, now);
+                        reports.push(report);
+                        verified.extend(claims);
+                    }
+                    Item::Done(report) => reports.push(report),
                 }
             }
-            let summary = ClassSummary::of(&school, &class, &roster, &verified, day.unwrap_or(now.date_naive()));
+            let refused: Vec<&Report> = reports.iter().filter(|r| !r.accepted()).collect();
+            let day = day.unwrap_or(now.date_naive());
+            let summary = ClassSummary::of(&school, &class, &roster, &verified, day);
             if json {
-                let out = serde_json::json!({ "summary": &summary, "refused": &refused });
-                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                for report in &reports {
+                    println!("{}", report.to_json_line());
+                }
+                println!("{}", summary_json(&summary, &school, &class, day, refused.len()));
             } else {
-                println!("{school}, class {class}, {}:", day.unwrap_or(now.date_naive()));
+                println!("{school}, class {class}, {day}:");
                 print!("{summary}");
-                for why in &refused {
-                    println!("REFUSED {why}");
+                for report in &refused {
+                    println!("{report}");
                 }
             }
             let problems = summary.missing.len() + summary.not_green.len() + refused.len();
             if problems > 0 {
                 return Err(Failure::Refused(format!(
-                    "{} missing, {} not green, {} code(s) refused",
+                    "{} missing, {} not green, {} refused",
                     summary.missing.len(),
                     summary.not_green.len(),
-                    refused.len()
+                    crate::report::count(refused.len(), "code")
                 )));
             }
             Ok(())

@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::CredentialId;
 use healthpass::Issuer;
-use healthpass::decide::Policy;
+use healthpass::decide::{Finding, Policy};
 use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
 
 use crate::common::read_public_keys;
 use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input};
+use crate::report::{Report, Source};
 
 /// Venue commands.
 #[derive(Subcommand)]
@@ -76,7 +77,7 @@ pub(crate) enum VenueCommand {
         /// Forget check-ins older than this many days when recording.
         #[arg(long, default_value_t = 28)]
         keep_days: u32,
-        /// Print the person's verdict as JSON.
+        /// Print the verdict document (docs/verdict.schema.json) alone on standard output.
         #[arg(long)]
         json: bool,
     },
@@ -100,35 +101,41 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
         }
         VenueCommand::Check { venue_code, person_code, trust, anchor, at, checkins, keep_days, json } => {
             let now = at.unwrap_or_else(Utc::now);
+            // Under --json standard output holds only the verdict; the human lines go to stderr.
+            let say = |line: String| if json { eprintln!("{line}") } else { println!("{line}") };
             let mut scanner = VenueScanner::new(read_public_keys(&anchor)?, &read_file(&trust)?)?;
-            let venue = scanner.enter_venue(venue_code.trim(), now).map_err(|e| {
-                if e.code() == "scenario" { Failure::Refused(format!("REFUSED: {e}")) } else { Failure::from(e) }
-            })?;
+            let venue_text = venue_code.trim();
+            let venue = match scanner.enter_venue(venue_text, now) {
+                Ok(venue) => venue,
+                Err(e) if e.code() == "scenario" => {
+                    let source = Source::argument().labelled("venue");
+                    let report =
+                        Report::refused(source, venue_text, vec![Finding::new("venue_refused", e.to_string())]);
+                    return crate::report::print(&[report], json);
+                }
+                Err(e) => return Err(Failure::from(e)),
+            };
             let policy = venue.policy.name.as_deref().map(|n| format!(", policy {n:?}")).unwrap_or_default();
-            println!(
+            say(format!(
                 "VENUE VERIFIED: {} ({}{}){policy}",
                 venue.name.as_deref().unwrap_or("(no name)"),
                 venue.venue_id,
                 venue.region.as_deref().map(|r| format!(", {r}")).unwrap_or_default(),
-            );
-            let verdict = scanner.check_visitor(&venue, read_input(&person_code)?.trim(), now);
-            if json {
-                println!("{}", serde_json::to_string_pretty(&verdict).unwrap_or_default());
-            } else {
-                println!("{verdict}");
-            }
-            if !verdict.accepted() {
-                return Err(Failure::Refused("the person's code does not meet this venue's policy".into()));
-            }
+            ));
+            let source = if person_code == "-" { Source::at("-", None) } else { Source::argument() };
+            let person = read_input(&person_code)?;
+            let verdict = scanner.check_visitor(&venue, person.trim(), now);
+            let report = Report::from_verdict(source.labelled("person"), person.trim(), &verdict);
+            crate::report::print(&[report], json)?;
             if let Some(path) = &checkins {
                 let mut record = CheckIns::read(path)?;
                 record.record(&venue, now, keep_days);
                 record.write(path)?;
-                println!(
+                say(format!(
                     "check-in recorded in {} ({} kept, on this device only)",
                     path.display(),
                     record.entries.len()
-                );
+                ));
             }
             Ok(())
         }
