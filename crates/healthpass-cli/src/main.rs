@@ -6,6 +6,7 @@
 
 mod common;
 mod conformance;
+mod locale;
 mod log;
 mod native;
 mod rules;
@@ -26,6 +27,8 @@ use common::{Failure, KeyArg, TrustArgs};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    reader: locale::ReaderArgs,
 }
 
 #[derive(Subcommand)]
@@ -142,7 +145,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let outcome = run(Cli::parse().command);
+    let cli = Cli::parse();
+    let outcome = locale::set(&cli.reader).and_then(|()| run(cli.command));
     usage::report_if_asked();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

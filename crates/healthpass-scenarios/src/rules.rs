@@ -16,6 +16,12 @@
 //! 5. Otherwise green, because of a negative test at most `green_test_max_age_hours` old, or else
 //!    a vaccination; with neither, no colour is issued (an error says so).
 //!
+//! Days are local days in the rule set's IANA `time_zone` (default `UTC`): a quarantine of
+//! `quarantine_days` ends at local midnight that many days after the day of the positive
+//! sample; a risk-area period at local midnight `risk_area_days` after the last day there; a
+//! vaccination counts from its (local) date. Hours (test ages, gaps, a contact period counted
+//! from its instant, the longest validity) are hours, whatever the zone.
+//!
 //! The worst colour wins and every reason that applies is recorded. A code never outlives its
 //! colour: its validity ends when the colour could next change (the end of a contact period,
 //! for example), or after `code_valid_hours`, whichever is first. Time is a parameter.
@@ -42,13 +48,14 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::{TestOutcome, TestResult};
 use healthpass::decide::policy::region_contains;
 use healthpass::time::saturating_after;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject};
+use healthpass_i18n::zone::Zone;
 
 /// The largest number of days any period of a rule set may last.
 const MAX_DAYS: u32 = 366;
@@ -80,6 +87,8 @@ pub struct RuleSet {
     pub green_test_max_age_hours: u32,
     /// The longest validity of an issued code, in hours (default 24).
     pub code_valid_hours: u32,
+    /// The issuer's IANA time zone (`Asia/Hong_Kong`), in which days are counted (default `UTC`).
+    pub time_zone: String,
 }
 
 impl Default for RuleSet {
@@ -96,6 +105,7 @@ impl Default for RuleSet {
             release_test_gap_hours: 24,
             green_test_max_age_hours: 168,
             code_valid_hours: 24,
+            time_zone: "UTC".into(),
         }
     }
 }
@@ -130,7 +140,7 @@ fn rules_error(detail: impl Into<String>) -> Error {
 }
 
 fn day_text(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    Zone::utc().format(at)
 }
 
 fn days(n: u32) -> TimeDelta {
@@ -141,10 +151,9 @@ fn hours(n: u32) -> TimeDelta {
     TimeDelta::hours(i64::from(n))
 }
 
-/// The start of the day after `day`.
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day);
-    next.and_time(NaiveTime::MIN).and_utc()
+/// `day` plus `n` days, saturating at the last date.
+fn plus_days(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(n))).unwrap_or(NaiveDate::MAX)
 }
 
 impl RuleSet {
@@ -206,7 +215,15 @@ impl RuleSet {
         if self.risk_areas.iter().any(String::is_empty) {
             return Err(rules_error("a risk area must not be empty"));
         }
+        Zone::parse(&self.time_zone).map_err(|_| {
+            rules_error(format!("time_zone {:?} is not an IANA time zone (such as Asia/Hong_Kong)", self.time_zone))
+        })?;
         Ok(())
+    }
+
+    /// The zone days are counted in (UTC for a name that fails [`RuleSet::validate`]).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.time_zone).unwrap_or_default()
     }
 
     /// Applies the rules to `facts` at `now` (only what happened at or before `now` counts).
@@ -242,7 +259,7 @@ impl RuleSet {
             if let Some(test) = recent {
                 out.reasons.push(Reason::NegativeTest);
                 out.valid_until = out.valid_until.min(saturating_after(test.sampled_at, max_age));
-            } else if facts.evidence.vaccinations.iter().any(|v| v.date <= now.date_naive()) {
+            } else if facts.evidence.vaccinations.iter().any(|v| v.date <= self.zone().date_of(now)) {
                 out.reasons.push(Reason::Vaccinated);
             } else {
                 return Err(rules_error(format!(
@@ -262,7 +279,8 @@ impl RuleSet {
         now: DateTime<Utc>,
         out: &mut Assessment,
     ) -> bool {
-        let quarantine_end = saturating_after(positive, days(self.quarantine_days));
+        let zone = self.zone();
+        let quarantine_end = zone.start_of(plus_days(zone.date_of(positive), self.quarantine_days));
         let negatives = self.release_streak(tests.iter().copied().filter(|t| t.sampled_at > positive));
         let needed = usize::from(self.release_negative_tests);
         if now >= quarantine_end && negatives >= needed {
@@ -274,7 +292,7 @@ impl RuleSet {
         if now < quarantine_end {
             out.reasons.push(Reason::InQuarantine);
             out.valid_until = out.valid_until.min(quarantine_end);
-            out.to_green.push(format!("wait until the quarantine period ends on {}", day_text(quarantine_end)));
+            out.to_green.push(format!("wait until the quarantine period ends on {}", zone.format(quarantine_end)));
         }
         if negatives < needed {
             out.to_green.push(format!(
@@ -317,14 +335,15 @@ impl RuleSet {
             out.valid_until = out.valid_until.min(end);
             out.to_green.push(format!(
                 "wait until {} ({} days after the close contact); then a new code can be issued",
-                day_text(end),
+                self.zone().format(end),
                 self.contact_days
             ));
         }
     }
 
     fn risk_areas(&self, evidence: &Evidence, now: DateTime<Utc>, out: &mut Assessment) {
-        let today = now.date_naive();
+        let zone = self.zone();
+        let today = zone.date_of(now);
         let last_day = evidence
             .travel
             .iter()
@@ -332,14 +351,14 @@ impl RuleSet {
             .map(|t| t.until.unwrap_or(today).min(today))
             .max();
         let Some(last_day) = last_day else { return };
-        let end = saturating_after(end_of(last_day), days(self.risk_area_days));
+        let end = zone.end_of(plus_days(last_day, self.risk_area_days));
         if now < end {
             out.colour = out.colour.max(self.risk_area_colour);
             out.reasons.push(Reason::RiskAreaVisit);
             out.valid_until = out.valid_until.min(end);
             out.to_green.push(format!(
                 "wait until {} ({} days after the last day in a risk area); then a new code can be issued",
-                day_text(end),
+                zone.format(end),
                 self.risk_area_days
             ));
         }
@@ -353,7 +372,7 @@ impl RuleSet {
             out.colour = out.colour.max(Colour::Yellow);
             out.reasons.push(Reason::FeverAtCheck);
             out.to_green
-                .push(format!("have a negative test sampled after the fever reading of {}", day_text(reading.at)));
+                .push(format!("have a negative test sampled after the fever reading of {}", self.zone().format(reading.at)));
         }
     }
 

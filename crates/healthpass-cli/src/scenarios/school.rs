@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::Subcommand;
 use healthpass::decide::{Checkpoint, Policy};
 use healthpass::{Claims, CredentialId, Issuer, Limits, Subject, SubjectId, Verifier};
+use healthpass_i18n::Zone;
 use healthpass_qr as qr;
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};
 
@@ -32,6 +33,10 @@ pub(crate) enum SchoolCommand {
         /// The first day of term (YYYY-MM-DD); reports are due from 14 days before.
         #[arg(long)]
         term_starts: NaiveDate,
+        /// The school's IANA time zone (Asia/Hong_Kong): report days and the code's end are
+        /// local days there. Default UTC.
+        #[arg(long)]
+        time_zone: Option<String>,
         /// The student's class.
         #[arg(long)]
         class: String,
@@ -71,6 +76,9 @@ pub(crate) enum SchoolCommand {
         /// The day summarised (YYYY-MM-DD); default: the day of --at.
         #[arg(long)]
         day: Option<NaiveDate>,
+        /// The school's IANA time zone (Asia/Hong_Kong), in which codes' days are read. Default UTC.
+        #[arg(long)]
+        time_zone: Option<String>,
         /// PEM files of trusted public keys (repeatable).
         #[arg(long, conflicts_with = "trust")]
         keys: Vec<PathBuf>,
@@ -121,10 +129,11 @@ impl Gate {
 
 pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
     match command {
-        SchoolCommand::Issue { reports, issuer, school, term_starts, class, student_id, name, key, at, png } => {
+        SchoolCommand::Issue { reports, issuer, school, term_starts, time_zone, class, student_id, name, key, at, png } => {
             let signing = load_signing_key(&key)?;
             let reports = reports_from_json(&read_file(&reports)?)?;
-            let term = Term { issuer, school, starts: term_starts };
+            let term = Term { issuer, school, starts: term_starts, time_zone };
+            let zone = term.zone()?;
             let subject = Subject { id: student_id, name, birth_date: None, document: None };
             let now = at.unwrap_or_else(Utc::now);
             let claims = term.student_claims(&class, CredentialId::random()?, subject, &reports, now)?;
@@ -133,8 +142,8 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
             eprintln!(
                 "{} student code for {}, class {class}, valid until {}: {}",
                 claims.colour.describe().to_uppercase(),
-                now.format("%Y-%m-%d"),
-                claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                zone.date_of(now),
+                crate::locale::zone_or(&zone).format(claims.expires_at),
                 why.join("; ")
             );
             println!("{code}");
@@ -147,6 +156,7 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
             school,
             class,
             day,
+            time_zone,
             keys,
             demo_key,
             trust,
@@ -156,6 +166,8 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
         } => {
             let roster = roster_from_json(&read_file(&roster)?)?;
             let now = at.unwrap_or_else(Utc::now);
+            let zone = time_zone.as_deref().map_or_else(|| Ok(Zone::utc()), Zone::parse)?;
+            let day = day.unwrap_or_else(|| zone.date_of(now));
             let mut gate = match &trust {
                 Some(list) => Gate::Checkpoint(Box::new(Checkpoint::new(
                     read_public_keys(&anchor)?,
@@ -196,12 +208,12 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
                     Err(why) => refused.push(format!("code {}: {why}", i + 1)),
                 }
             }
-            let summary = ClassSummary::of(&school, &class, &roster, &verified, day.unwrap_or(now.date_naive()));
+            let summary = ClassSummary::of_in(&school, &class, &roster, &verified, day, &zone);
             if json {
                 let out = serde_json::json!({ "summary": &summary, "refused": &refused });
                 println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             } else {
-                println!("{school}, class {class}, {}:", day.unwrap_or(now.date_naive()));
+                println!("{school}, class {class}, {day}:");
                 print!("{summary}");
                 for why in &refused {
                     println!("REFUSED {why}");
