@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeDelta, Utc};
 use healthpass::fs::{Mode, holds_secret_key, write_atomic};
 use healthpass::{Claims, CredentialId, Error, Issuer, Limits, SigningKey, UnverifiedCode, Verifier};
+use healthpass_i18n::{Arg, words};
 use healthpass_qr as qr;
 use healthpass_qr::VerifyImage;
 use serde_json::json;
@@ -150,22 +151,26 @@ fn report(results: &[healthpass::Result<healthpass::Verified<Claims>>], json: bo
         for result in results {
             match result {
                 Ok(v) => println!("{}", describe(v)),
-                Err(e) => println!("REFUSED: {e}"),
+                Err(e) => {
+                    let why = Arg::from(crate::locale::refusal(e));
+                    println!("{}", healthpass_i18n::text(crate::locale::lang(), "verify-refused", &[("why", why)]));
+                }
             }
         }
     }
     if refused > 0 { Err(Failure::Refused(format!("{refused} of {} code(s) refused", results.len()))) } else { Ok(()) }
 }
 
+/// The line of a valid code, in the reader's language and zone.
 fn describe(claims: &Claims) -> String {
-    let reasons: Vec<_> = claims.reasons.iter().map(|r| r.describe()).collect();
-    format!(
-        "VALID {} code from {}, valid until {}: {}",
-        claims.colour.describe().to_uppercase(),
-        claims.issuer,
-        claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
-        reasons.join("; ")
-    )
+    let lang = crate::locale::lang();
+    let args = [
+        ("colour", Arg::from(words::colour_loud(lang, claims.colour))),
+        ("issuer", Arg::from(claims.issuer.as_str())),
+        ("until", Arg::from(crate::locale::time(claims.expires_at))),
+        ("reasons", Arg::from(words::reasons(lang, &claims.reasons))),
+    ];
+    healthpass_i18n::text(lang, "verify-valid", &args)
 }
 
 pub(crate) fn scan(images: &[PathBuf]) -> Result<(), Failure> {

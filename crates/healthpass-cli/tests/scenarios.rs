@@ -379,13 +379,12 @@ mod school_day;
 fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
     use chrono::NaiveDate;
     use healthpass_scenarios::school::{DailyReport, Term};
-    let term =
-        Term {
-            issuer: "S".into(),
-            school: "Pui Ching".into(),
-            starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
-            time_zone: None,
-        };
+    let term = Term {
+        issuer: "S".into(),
+        school: "Pui Ching".into(),
+        starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        time_zone: None,
+    };
     let (first, last) = term.window();
     assert_eq!(
         (first, last),

@@ -185,7 +185,9 @@ pub fn audit_sources(sources: &[(Lang, &str)]) -> Vec<Problem> {
     for (lang, source) in sources {
         match catalogue(source) {
             Ok(c) => catalogues.push((*lang, c)),
-            Err(errors) => problems.push(Problem { lang: *lang, detail: format!("not valid Fluent: {}", errors.join("; ")) }),
+            Err(errors) => {
+                problems.push(Problem { lang: *lang, detail: format!("not valid Fluent: {}", errors.join("; ")) })
+            }
         }
     }
     let Some((_, reference)) = catalogues.iter().find(|(l, _)| *l == Lang::En) else {

@@ -86,7 +86,11 @@ impl Zone {
         self.zoned(at)
             .and_then(|z| {
                 let d = z.date();
-                NaiveDate::from_ymd_opt(i32::from(d.year()), u32::from(d.month().unsigned_abs()), u32::from(d.day().unsigned_abs()))
+                NaiveDate::from_ymd_opt(
+                    i32::from(d.year()),
+                    u32::from(d.month().unsigned_abs()),
+                    u32::from(d.day().unsigned_abs()),
+                )
             })
             .unwrap_or_else(|| at.date_naive())
     }

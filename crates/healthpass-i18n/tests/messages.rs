@@ -74,7 +74,10 @@ fn translations_are_not_english() {
             let t = text(lang, id, &[]);
             let en = text(Lang::En, id, &[]);
             let han = t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-            assert!(han || t == en && id == "list-separator" || !en.chars().any(char::is_alphabetic), "{lang} {id}: {t}");
+            assert!(
+                han || t == en && id == "list-separator" || !en.chars().any(char::is_alphabetic),
+                "{lang} {id}: {t}"
+            );
         }
     }
     let same: Vec<_> = ids.iter().filter(|id| text(Lang::Pt, id, &[]) == text(Lang::En, id, &[])).collect();

@@ -31,18 +31,38 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The colour band alone, as dark text on a light ground (the word may be white on green):
+/// a PNG for [`ocr`].
+fn band(png: &[u8]) -> Vec<u8> {
+    let image = image::load_from_memory(png).unwrap().to_luma8();
+    let mut band = image::imageops::crop_imm(&image, 0, 0, CARD_WIDTH, 230).to_image();
+    let mean = band.pixels().map(|p| u64::from(p.0[0])).sum::<u64>() / u64::from(band.width() * band.height());
+    if mean < 128 {
+        image::imageops::invert(&mut band);
+    }
+    // Black on white, at the size of body text (tesseract reads 30-60 px glyphs best).
+    for p in band.pixels_mut() {
+        p.0[0] = if p.0[0] < 100 { 0 } else { 255 };
+    }
+    let band = image::imageops::resize(&band, CARD_WIDTH / 3, 230 / 3, image::imageops::FilterType::Triangle);
+    let mut out = std::io::Cursor::new(Vec::new());
+    band.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
 /// The text tesseract reads in `png` with `langs`, without the spaces it puts between Chinese
 /// characters.
 fn ocr(png: &[u8], langs: &str) -> String {
-    let dir = temp_dir(&langs.replace('+', "-"));
+    ocr_as(png, langs, "4")
+}
+
+fn ocr_as(png: &[u8], langs: &str, psm: &str) -> String {
+    let dir = temp_dir(&format!("{}-{psm}", langs.replace('+', "-")));
     let path = dir.join("card.png");
     std::fs::write(&path, png).unwrap();
-    let output = Command::new("tesseract")
-        .arg(&path)
-        .arg("stdout")
-        .args(["-l", langs, "--psm", "4"])
-        .output()
-        .expect("tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra");
+    let output = Command::new("tesseract").arg(&path).arg("stdout").args(["-l", langs, "--psm", "4"]).output().expect(
+        "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra",
+    );
     assert!(output.status.success(), "tesseract failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -52,20 +72,25 @@ fn the_simplified_chinese_card_reads_back_through_ocr() {
     let (_, card) = card(Lang::ZhHans);
     assert_eq!(card.word(), "绿码");
     assert_eq!(card.lines[0], "姓名：陈*明");
-    let text = ocr(&card.to_png().unwrap(), "chi_sim");
-    for drawn in ["绿码", "姓名", "签发机构", "有效至", "陈", "明"] {
+    let png = card.to_png().unwrap();
+    let text = ocr(&png, "chi_sim");
+    for drawn in ["姓名", "签发机构", "有效至", "近期检测结果为阴性", "陈*明"] {
         assert!(text.contains(drawn), "OCR did not read {drawn:?} in {text:?}");
     }
+    let word = ocr_as(&band(&png), "chi_sim", "7");
+    assert_eq!(word, "绿码", "the colour word on the band");
 }
 
 #[test]
 fn the_traditional_chinese_card_reads_back_through_ocr() {
     let (_, card) = card(Lang::ZhHant);
     assert_eq!(card.word(), "綠碼");
-    let text = ocr(&card.to_png().unwrap(), "chi_tra");
-    for drawn in ["綠碼", "姓名", "簽發機構"] {
+    let png = card.to_png().unwrap();
+    let text = ocr(&png, "chi_tra");
+    for drawn in ["姓名", "簽發機構", "有效至", "近期檢測結果為陰性"] {
         assert!(text.contains(drawn), "OCR did not read {drawn:?} in {text:?}");
     }
+    assert_eq!(ocr_as(&band(&png), "chi_tra", "7"), "綠碼", "the colour word on the band");
 }
 
 #[test]
@@ -97,7 +122,10 @@ fn every_character_of_the_four_languages_is_drawn_not_replaced() {
             assert_eq!(printable(&text), text, "{lang} {id}");
         }
     }
-    assert_eq!(printable("Émile Łukasz Şule Жанна Ωμέγα 陳大文 陈小明 João"), "Émile Łukasz Şule Жанна Ωμέγα 陳大文 陈小明 João");
+    assert_eq!(
+        printable("Émile Łukasz Şule Жанна Ωμέγα 陳大文 陈小明 João"),
+        "Émile Łukasz Şule Жанна Ωμέγα 陳大文 陈小明 João"
+    );
     assert_eq!(printable("a\u{7}b\u{e000}"), "a?b?", "control and private-use characters");
     // A Chinese name changes the pixels: it is drawn, not dropped or replaced by `?`.
     let (_, card) = card(Lang::ZhHans);

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::Subcommand;
 use healthpass::decide::{Checkpoint, Policy};
 use healthpass::{Claims, CredentialId, Issuer, Limits, Subject, SubjectId, Verifier};
-use healthpass_i18n::Zone;
+use healthpass_i18n::{Arg, Zone, words};
 use healthpass_qr as qr;
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};
 
@@ -129,7 +129,19 @@ impl Gate {
 
 pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
     match command {
-        SchoolCommand::Issue { reports, issuer, school, term_starts, time_zone, class, student_id, name, key, at, png } => {
+        SchoolCommand::Issue {
+            reports,
+            issuer,
+            school,
+            term_starts,
+            time_zone,
+            class,
+            student_id,
+            name,
+            key,
+            at,
+            png,
+        } => {
             let signing = load_signing_key(&key)?;
             let reports = reports_from_json(&read_file(&reports)?)?;
             let term = Term { issuer, school, starts: term_starts, time_zone };
@@ -138,14 +150,15 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
             let now = at.unwrap_or_else(Utc::now);
             let claims = term.student_claims(&class, CredentialId::random()?, subject, &reports, now)?;
             let code = Issuer::new(signing).issue(&claims)?;
-            let why: Vec<_> = claims.reasons.iter().map(|r| r.describe()).collect();
-            eprintln!(
-                "{} student code for {}, class {class}, valid until {}: {}",
-                claims.colour.describe().to_uppercase(),
-                zone.date_of(now),
-                crate::locale::zone_or(&zone).format(claims.expires_at),
-                why.join("; ")
-            );
+            let lang = crate::locale::lang();
+            let args = [
+                ("colour", Arg::from(words::colour_loud(lang, claims.colour))),
+                ("day", Arg::from(zone.date_of(now).to_string())),
+                ("class", Arg::from(class.as_str())),
+                ("until", Arg::from(crate::locale::zone_or(&zone).format(claims.expires_at))),
+                ("reasons", Arg::from(words::reasons(lang, &claims.reasons))),
+            ];
+            eprintln!("{}", healthpass_i18n::text(lang, "school-issued", &args));
             println!("{code}");
             crate::common::render(&code, png.as_deref(), None, false)
         }
