@@ -434,7 +434,8 @@ pub(crate) fn verify(
     if json {
         println!("{}", serde_json::to_string_pretty(&verdicts).unwrap_or_default());
     } else {
-        verdicts.iter().for_each(|v| println!("{v}"));
+        let (lang, zone) = (crate::locale::lang(), crate::locale::zone());
+        verdicts.iter().for_each(|v| println!("{}", healthpass_i18n::verdict::line(v, lang, &zone)));
     }
     let refused = verdicts.iter().filter(|v| !v.accepted()).count();
     if refused > 0 {

@@ -4,6 +4,15 @@
 //!   instant, where a local day starts and ends, times shown with their offset. Every rule that
 //!   speaks of days (school report days, quarantine and risk-area days, "valid until the end of
 //!   the day") reads UTC instants through the issuer's zone; the wire stays UTC seconds.
+//! - [`lang`]: English, Simplified Chinese, Traditional Chinese, Portuguese, and how a tag or a
+//!   POSIX locale picks one.
+//! - [`messages`]: every text a person reads, from Fluent files a translator edits
+//!   (`locales/*/healthpass.ftl`, docs/I18N.md), with an [`messages::audit`] of their
+//!   completeness; [`words`] and [`verdict`] word the core's coded values and verdicts.
+//! - [`mask`]: names masked by their script (`陈小明` → `陈*明`).
+//!
+//! Hand-written here is only the glue: which message words which code. Zones are jiff's,
+//! messages Fluent's.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -25,6 +34,7 @@ pub use lang::Lang;
 pub use zone::Zone;
 pub mod mask;
 pub mod messages;
+pub mod verdict;
 
 pub use messages::{Arg, text};
 pub mod words;

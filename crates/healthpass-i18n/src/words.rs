@@ -2,6 +2,7 @@
 //! refusals, each looked up in the message files by its stable code.
 
 use healthpass::claims::{Relation, TestKind, TestOutcome};
+use healthpass::trust::KindName;
 use healthpass::{Colour, Reason};
 
 use crate::{Lang, text};
@@ -76,5 +77,7 @@ pub fn coded_ids() -> Vec<String> {
     ids.extend(TestKind::ALL.iter().map(|k| format!("test-{}", snake(&format!("{k:?}")))));
     ids.extend(TestOutcome::ALL.iter().map(|o| format!("outcome-{}", snake(&format!("{o:?}")))));
     ids.extend(Relation::ALL.iter().map(|r| format!("relation-{}", snake(&format!("{r:?}")))));
+    let kinds = [KindName::Personal, KindName::Student, KindName::CrossBorder, KindName::Venue];
+    ids.extend(kinds.iter().map(|k| format!("kind-{}", k.as_str())));
     ids
 }

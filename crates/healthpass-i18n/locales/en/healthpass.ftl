@@ -100,6 +100,18 @@ status-not-verified = NOT VERIFIED: { $why }
 school-issued = { $colour } student code for { $day }, class { $class }, valid until { $until }: { $reasons }
 list-separator = { "; " }
 
+## Checkpoint verdicts
+
+verdict-accepted = ACCEPTED
+verdict-refused = REFUSED
+verdict-summary = { $colour } { $kind } code from { $issuer }, valid until { $until }
+verdict-finding = [{ $code }] { $message }
+verdict-warning = warning [{ $code }] { $message }
+kind-personal = personal
+kind-student = student
+kind-cross_border = cross-border
+kind-venue = venue
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = the text is not a health code of this kind (wrong prefix)

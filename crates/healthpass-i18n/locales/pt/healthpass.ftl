@@ -100,6 +100,18 @@ status-not-verified = VERIFICAÇÃO FALHOU: { $why }
 school-issued = código de aluno { $colour } para { $day }, turma { $class }, válido até { $until }: { $reasons }
 list-separator = { "; " }
 
+## Checkpoint verdicts
+
+verdict-accepted = ACEITE
+verdict-refused = RECUSADO
+verdict-summary = código { $kind } { $colour } de { $issuer }, válido até { $until }
+verdict-finding = [{ $code }] { $message }
+verdict-warning = aviso [{ $code }] { $message }
+kind-personal = pessoal
+kind-student = de aluno
+kind-cross_border = transfronteiriço
+kind-venue = de local
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = o texto não é um código de saúde deste tipo (prefixo errado)

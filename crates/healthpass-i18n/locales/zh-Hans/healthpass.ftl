@@ -100,6 +100,18 @@ status-not-verified = 核验失败：{ $why }
 school-issued = { $colour }：{ $day } 学生码，班级 { $class }，有效至 { $until }：{ $reasons }
 list-separator = ；
 
+## Checkpoint verdicts
+
+verdict-accepted = 通过
+verdict-refused = 拒绝
+verdict-summary = { $colour }，{ $kind }码，签发机构 { $issuer }，有效至 { $until }
+verdict-finding = [{ $code }] { $message }
+verdict-warning = 提示 [{ $code }] { $message }
+kind-personal = 个人
+kind-student = 学生
+kind-cross_border = 跨境
+kind-venue = 场所
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = 文本不是此类健康码（前缀不符）

@@ -100,6 +100,18 @@ status-not-verified = 核實失敗：{ $why }
 school-issued = { $colour }：{ $day } 學生碼，班別 { $class }，有效至 { $until }：{ $reasons }
 list-separator = ；
 
+## Checkpoint verdicts
+
+verdict-accepted = 通過
+verdict-refused = 拒絕
+verdict-summary = { $colour }，{ $kind }碼，簽發機構 { $issuer }，有效至 { $until }
+verdict-finding = [{ $code }] { $message }
+verdict-warning = 提示 [{ $code }] { $message }
+kind-personal = 個人
+kind-student = 學生
+kind-cross_border = 跨境
+kind-venue = 場所
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = 文字不是此類健康碼（前綴不符）
