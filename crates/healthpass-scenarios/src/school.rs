@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use healthpass::claims::TemperatureCheck;
 use healthpass::time::saturating_after;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject, SubjectId};
+use healthpass_i18n::messages::Arg;
 use healthpass_i18n::zone::Zone;
+use healthpass_i18n::{Lang, text, words};
 
 /// Days of self-reports before and after the start of term.
 pub const WINDOW_DAYS: i64 = 14;
@@ -248,19 +250,35 @@ impl ClassSummary {
     }
 }
 
-impl std::fmt::Display for ClassSummary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "green: {}", self.green.len())?;
+impl ClassSummary {
+    /// The summary in `lang`, one line per student who is not green or is missing.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let mut line = |s: String| {
+            out.push_str(&s);
+            out.push('\n');
+        };
+        line(text(lang, "summary-green", &[("count", Arg::from(self.green.len()))]));
         for (name, colour, reasons) in &self.not_green {
-            let why: Vec<_> = reasons.iter().map(|r| r.describe()).collect();
-            writeln!(f, "NOT GREEN: {name} ({}: {})", colour.describe(), why.join("; "))?;
+            let args = [
+                ("name", Arg::from(name.as_str())),
+                ("colour", Arg::from(words::colour(lang, *colour))),
+                ("reasons", Arg::from(words::reasons(lang, reasons))),
+            ];
+            line(text(lang, "summary-not-green", &args));
         }
         for name in &self.missing {
-            writeln!(f, "MISSING: {name} (no code for today)")?;
+            line(text(lang, "summary-missing", &[("name", Arg::from(name.as_str()))]));
         }
         if self.not_in_class > 0 {
-            writeln!(f, "codes of others (not on this class list): {}", self.not_in_class)?;
+            line(text(lang, "summary-others", &[("count", Arg::from(self.not_in_class))]));
         }
-        Ok(())
+        out
+    }
+}
+
+impl std::fmt::Display for ClassSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }

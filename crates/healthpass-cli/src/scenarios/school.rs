@@ -226,8 +226,14 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
                 let out = serde_json::json!({ "summary": &summary, "refused": &refused });
                 println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             } else {
-                println!("{school}, class {class}, {day}:");
-                print!("{summary}");
+                let lang = crate::locale::lang();
+                let args = [
+                    ("school", Arg::from(school.as_str())),
+                    ("class", Arg::from(class.as_str())),
+                    ("day", Arg::from(day.to_string())),
+                ];
+                println!("{}", healthpass_i18n::text(lang, "summary-heading", &args));
+                print!("{}", summary.render(lang));
                 for why in &refused {
                     println!("REFUSED {why}");
                 }

@@ -112,6 +112,14 @@ kind-student = student
 kind-cross_border = cross-border
 kind-venue = venue
 
+## A teacher's class summary
+
+summary-heading = { $school }, class { $class }, { $day }:
+summary-green = green: { $count }
+summary-not-green = NOT GREEN: { $name } ({ $colour }: { $reasons })
+summary-missing = MISSING: { $name } (no code for today)
+summary-others = codes of others (not on this class list): { $count }
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = the text is not a health code of this kind (wrong prefix)

@@ -112,6 +112,14 @@ kind-student = de aluno
 kind-cross_border = transfronteiriço
 kind-venue = de local
 
+## A teacher's class summary
+
+summary-heading = { $school }, turma { $class }, { $day }:
+summary-green = verdes: { $count }
+summary-not-green = NÃO VERDE: { $name } ({ $colour }: { $reasons })
+summary-missing = EM FALTA: { $name } (sem código para hoje)
+summary-others = códigos de outros (fora desta turma): { $count }
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = o texto não é um código de saúde deste tipo (prefixo errado)

@@ -112,6 +112,14 @@ kind-student = 学生
 kind-cross_border = 跨境
 kind-venue = 场所
 
+## A teacher's class summary
+
+summary-heading = { $school }，{ $class } 班，{ $day }：
+summary-green = 绿码：{ $count } 人
+summary-not-green = 非绿码：{ $name }（{ $colour }：{ $reasons }）
+summary-missing = 缺码：{ $name }（今天没有健康码）
+summary-others = 不在本班名单上的码：{ $count } 个
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = 文本不是此类健康码（前缀不符）

@@ -112,6 +112,14 @@ kind-student = 學生
 kind-cross_border = 跨境
 kind-venue = 場所
 
+## A teacher's class summary
+
+summary-heading = { $school }，{ $class } 班，{ $day }：
+summary-green = 綠碼：{ $count } 人
+summary-not-green = 非綠碼：{ $name }（{ $colour }：{ $reasons }）
+summary-missing = 欠碼：{ $name }（今天沒有健康碼）
+summary-others = 不在本班名單上的碼：{ $count } 個
+
 ## Refusals, by stable code (the code itself never changes with the language)
 
 refusal-prefix = 文字不是此類健康碼（前綴不符）
