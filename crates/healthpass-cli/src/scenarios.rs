@@ -219,10 +219,10 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                         println!(
                             "{}: {} {}, {}, valid until {} [{mark}]",
                             entry.label,
-                            read.claims.colour.describe().to_uppercase(),
+                            i18n::words::colour_loud(locale::lang(), read.claims.colour),
                             KindName::of(&read.claims.kind).as_str(),
                             Whose::of(&read.claims),
-                            read.claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                            locale::time(read.claims.expires_at),
                         );
                     }
                     Err(Failure::Usage(why) | Failure::Refused(why)) => {
