@@ -8,6 +8,7 @@ mod common;
 mod conformance;
 mod decode_foreign;
 mod inputs;
+mod locale;
 mod log;
 mod native;
 mod report;
@@ -32,6 +33,8 @@ use common::{Failure, KeyArg};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    reader: locale::ReaderArgs,
 }
 
 #[derive(Subcommand)]
@@ -138,7 +141,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let outcome = run(Cli::parse().command);
+    let cli = Cli::parse();
+    let outcome = locale::set(&cli.reader).and_then(|()| run(cli.command));
     usage::report_if_asked();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,9 +9,10 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use healthpass::decide::{Finding, Summary, Verdict, mask_name};
+use healthpass::decide::{Finding, Summary, Verdict};
 use healthpass::trust::KindName;
 use healthpass::{Claims, Colour, Error, Verified};
+use healthpass_i18n::Lang;
 use serde::Serialize;
 
 /// The version of the verdict document; it changes only when a field changes meaning or goes.
@@ -203,7 +204,7 @@ impl Report {
         report.issuer = Some(claims.issuer.clone());
         report.valid_from = Some(claims.not_before);
         report.valid_until = Some(claims.expires_at);
-        report.name = claims.subject.name.as_deref().map(mask_name);
+        report.name = claims.subject.name.as_deref().map(healthpass_i18n::mask::mask_name);
         report.warnings.push(Finding::new("unverified", "no keys given: the signature was NOT checked"));
         report
     }
@@ -225,25 +226,44 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The status in the reader's language (`ACCEPTED`, `已接受`…).
+    fn status_word(&self, lang: Lang) -> String {
+        match self.status {
+            Status::Accepted => healthpass_i18n::text(lang, "verdict-accepted", &[]),
+            Status::Refused => healthpass_i18n::text(lang, "verdict-refused", &[]),
+            Status::NoCode | Status::Unverified => self.status.word().to_string(),
+        }
+    }
+}
+
+/// A finding's sentence as the reader reads it: the core's own in English, the sentence for its
+/// stable code in another language (the code itself is printed as it is).
+fn sentence(lang: Lang, finding: &Finding) -> String {
+    if lang == Lang::En { finding.message.clone() } else { healthpass_i18n::words::refusal(lang, finding.code) }
+}
+
 impl fmt::Display for Report {
-    /// `SOURCE: STATUS COLOUR kind code from ISSUER, valid until T, NAME; [code] reason; warning [code] ...`
+    /// `SOURCE: STATUS COLOUR kind code from ISSUER, valid until T, NAME; [code] reason; warning [code] ...`,
+    /// in the reader's language (`--lang`) with times in the reader's zone (`--tz`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = crate::locale::lang();
         if self.source.input != "argument" || self.source.label.is_some() {
             write!(f, "{}: ", self.source)?;
         }
-        f.write_str(self.status.word())?;
+        f.write_str(&self.status_word(lang))?;
         if let Some(colour) = self.colour {
-            write!(f, " {}", colour.describe().to_uppercase())?;
+            write!(f, " {}", healthpass_i18n::words::colour_loud(lang, colour))?;
         }
         if let (Some(kind), Some(issuer)) = (self.kind, &self.issuer) {
-            write!(f, " {} code", kind.as_str())?;
+            write!(f, " {} code", healthpass_i18n::verdict::kind(lang, kind))?;
             if let Some(format) = self.format.filter(|f| *f != "HP1") {
                 write!(f, " ({format})")?;
             }
             write!(f, " from {issuer}")?;
         }
         if let Some(until) = self.valid_until {
-            write!(f, ", valid until {}", until.format("%Y-%m-%d %H:%M UTC"))?;
+            write!(f, ", valid until {}", crate::locale::time(until))?;
         }
         if let Some(name) = &self.name {
             write!(f, ", {name}")?;
@@ -251,11 +271,11 @@ impl fmt::Display for Report {
         // After the bare status word the first reason follows with a space, otherwise with "; ".
         let mut separator = if self.colour.is_none() && self.issuer.is_none() { " " } else { "; " };
         for finding in &self.refusals {
-            write!(f, "{separator}[{}] {}", finding.code, finding.message)?;
+            write!(f, "{separator}[{}] {}", finding.code, sentence(lang, finding))?;
             separator = "; ";
         }
         for finding in &self.warnings {
-            write!(f, "{separator}warning [{}] {}", finding.code, finding.message)?;
+            write!(f, "{separator}warning [{}] {}", finding.code, sentence(lang, finding))?;
             separator = "; ";
         }
         Ok(())

@@ -45,9 +45,6 @@ pub(crate) struct DccArgs {
     /// The region of arrival within the country, if its rules differ by region.
     #[arg(long)]
     pub(crate) region: Option<String>,
-    /// The language of the rules' descriptions (falls back to English).
-    #[arg(long, default_value = "en")]
-    pub(crate) lang: String,
     /// The value sets rules read (the gateway's valueSets JSON); default DIR/valuesets/valueSets.json.
     #[arg(long)]
     pub(crate) value_sets: Option<PathBuf>,
@@ -132,7 +129,7 @@ pub(crate) fn apply_rules(
         certificate_type,
         validation_clock_ms: now.timestamp_millis(),
     };
-    let verdicts = set.evaluate(&query, &payload, &external.to_json(), &args.lang);
+    let verdicts = set.evaluate(&query, &payload, &external.to_json(), &crate::locale::requested_lang());
     if verdicts.is_empty() {
         say(&format!(
             "no rules of {} apply to a {} certificate at {clock}: nothing was checked beyond the signature",

@@ -11,22 +11,29 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::{Claims, Limits, UnverifiedCode, Verifier};
+use healthpass_i18n::{self as i18n, Arg};
+use healthpass_qr::Qr;
 use healthpass_scenarios::card::Card;
+use healthpass_scenarios::explain::changes;
 use healthpass_scenarios::rules::RuleSet;
 use healthpass_scenarios::wallet::{Wallet, Whose};
 
 use crate::common::{Failure, TrustArgs, load_keys, read_file, read_input};
 use crate::report::{Report, Source, Status};
 use healthpass::decide::Finding;
+use crate::locale;
 
 /// The scenario commands, flattened into the top level.
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Explain in plain words why a code has its colour and what would turn it green. Decodes
     /// without keys; with --keys or --demo-key it also says whether the signature verified.
+    /// Given several codes of one person (yesterday's and today's), says what changed between
+    /// them. In the reader's language (--lang) and zone (--tz).
     Explain {
-        /// The code text, or `-` for standard input.
-        code: String,
+        /// The code texts (one or more of the same person), or `-` for standard input.
+        #[arg(required = true)]
+        code: Vec<String>,
         #[command(flatten)]
         trust: TrustArgs,
         /// A colour rule set (JSON, docs/SCENARIOS.md); default: the built-in rules.
@@ -111,23 +118,29 @@ struct Read {
     claims: Claims,
     status: String,
     failed: bool,
+    /// The stable code of the verification failure, if any.
+    error: Option<&'static str>,
 }
 
 fn read_code(text: &str, trust: &TrustArgs, now: DateTime<Utc>) -> Result<Read, Failure> {
+    let lang = locale::lang();
     let code = UnverifiedCode::parse(text.trim(), &Limits::DEFAULT)?;
     let claims = code.claims_unverified(&Limits::DEFAULT)?;
     if trust.keys.is_empty() && !trust.demo_key {
-        let status = "UNVERIFIED: no keys given (--keys or --demo-key), so the signature was NOT checked".into();
-        return Ok(Read { claims, status, failed: false });
+        let status = i18n::text(lang, "status-unverified", &[]);
+        return Ok(Read { claims, status, failed: false, error: None });
     }
     let verifier = Verifier::new(load_keys(&trust.keys, trust.demo_key)?);
     Ok(match verifier.verify_code(&code, now) {
-        Ok(verified) => Read {
-            claims: verified.into_inner(),
-            status: "VERIFIED: signature, key and validity checked".into(),
-            failed: false,
-        },
-        Err(err) => Read { claims, status: format!("NOT VERIFIED: {err}"), failed: true },
+        Ok(verified) => {
+            let status = i18n::text(lang, "status-verified", &[]);
+            Read { claims: verified.into_inner(), status, failed: false, error: None }
+        }
+        Err(err) => {
+            let why = Arg::from(locale::refusal(&err));
+            let status = i18n::text(lang, "status-not-verified", &[("why", why)]);
+            Read { claims, status, failed: true, error: Some(err.code()) }
+        }
     })
 }
 
@@ -167,10 +180,21 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
                 None => RuleSet::default(),
             };
             let now = trust.at.unwrap_or_else(Utc::now);
-            let read = read_code(&read_input(&code)?, &trust, now)?;
-            println!("{}", read.status);
-            print!("{}", rules.explain(&read.claims, now));
-            if read.failed { Err(Failure::Refused("the code did not verify".into())) } else { Ok(()) }
+            let (lang, zone) = (locale::lang(), locale::zone());
+            let mut claims = Vec::new();
+            let mut failed = false;
+            for text in &code {
+                let read = read_code(&read_input(text)?, &trust, now)?;
+                println!("{}", read.status);
+                // Compared with today's, yesterday's code has expired, as it should: that is no failure.
+                failed |= read.failed && !(code.len() > 1 && read.error == Some("expired"));
+                claims.push(read.claims);
+            }
+            match claims.as_slice() {
+                [one] => print!("{}", rules.explain(one, now).render(lang, &zone)),
+                many => print!("{}", changes(&rules, many, now, lang, &zone)?),
+            }
+            if failed { Err(Failure::Refused("the code did not verify".into())) } else { Ok(()) }
         }
         Command::Card { code, png, svg, trust } => {
             if png.is_none() && svg.is_none() {
@@ -182,7 +206,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             if read.failed {
                 return Err(Failure::Refused("the code did not verify; no card was made".into()));
             }
-            let mut card = Card::new(text.trim(), &read.claims)?;
+            let mut card = Card::new_in(text.trim(), &read.claims, locale::lang(), &locale::zone())?;
             if trust.keys.is_empty() && !trust.demo_key {
                 card = card.unverified();
             }
@@ -245,9 +269,9 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                     (Some(colour), Some(kind), Some(until), Some(whose)) => println!(
                         "{}: {} {}, {whose}, valid until {} [{mark}]{}",
                         entry.label,
-                        colour.describe().to_uppercase(),
+                        i18n::words::colour_loud(locale::lang(), colour),
                         kind.as_str(),
-                        until.format("%Y-%m-%d %H:%M UTC"),
+                        locale::time(until),
                         report.refusals.iter().map(|f| format!("; [{}] {}", f.code, f.message)).collect::<String>(),
                     ),
                     _ => println!("{report}"),

@@ -379,8 +379,12 @@ mod school_day;
 fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
     use chrono::NaiveDate;
     use healthpass_scenarios::school::{DailyReport, Term};
-    let term =
-        Term { issuer: "S".into(), school: "Pui Ching".into(), starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() };
+    let term = Term {
+        issuer: "S".into(),
+        school: "Pui Ching".into(),
+        starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        time_zone: None,
+    };
     let (first, last) = term.window();
     assert_eq!(
         (first, last),
@@ -414,7 +418,7 @@ fn a_complete_normal_streak_is_green_and_anything_else_is_not() {
     let now = Utc.with_ymd_and_hms(2026, 9, 2, 6, 0, 0).unwrap();
     let claims = term.student_claims("3B", CredentialId([1; 16]), subject(), &all, now).unwrap();
     assert_eq!(claims.kind, healthpass::CredentialKind::Student { school: "Pui Ching".into(), class: "3B".into() });
-    assert_eq!(claims.expires_at, Utc.with_ymd_and_hms(2026, 9, 3, 0, 0, 0).unwrap());
+    assert_eq!(claims.expires_at, Utc.with_ymd_and_hms(2026, 9, 2, 23, 59, 59).unwrap(), "the last second of the day");
     assert_eq!(claims.evidence.temperatures.len(), 1);
     Issuer::new(SigningKey::demo()).issue(&claims).unwrap();
 }
@@ -642,10 +646,11 @@ fn the_converted_code_vector_names_a_source_among_the_vectors() {
 }
 
 #[test]
-fn the_png_card_prints_latin_cyrillic_and_greek_letters_and_question_marks_for_the_rest() {
+fn the_png_card_draws_latin_cyrillic_greek_and_chinese_letters_and_question_marks_for_the_rest() {
     use healthpass_scenarios::card::{Card, printable};
-    assert_eq!(printable("Émile Müller Łukasz Şule Жанна Ωμέγα 陳大文"), "Émile Müller Łukasz Şule Жанна Ωμέγα ???");
-    assert_eq!(printable("a\u{7}b"), "a?b", "control characters");
+    let all = "Émile Müller Łukasz Şule Жанна Ωμέγα 陳大文 陈小明";
+    assert_eq!(printable(all), all, "the embedded fonts hold every one of these");
+    assert_eq!(printable("a\u{7}b\u{e000}"), "a?b?", "control and private-use characters");
     let now = t0();
     let mut claims = healthpass::Claims::example(now);
     claims.subject.name = Some("Élodie Łaska 陳大文".into());
@@ -658,12 +663,12 @@ fn the_png_card_prints_latin_cyrillic_and_greek_letters_and_question_marks_for_t
         card.to_image()
     };
     let drawn = with_name("É** Ł** 陳**");
-    // É and Ł are drawn as themselves: not as E and L, nor as `?`.
+    // É, Ł and 陳 are drawn as themselves: not as E and L, nor as `?`.
     assert_ne!(drawn, with_name("E** L** 陳**"));
     assert_ne!(drawn, with_name("?** ?** 陳**"));
-    assert_ne!(with_name("É** Ł** 陳**"), with_name("É** L** 陳**"));
-    // 陳 is in none of the fonts: it prints exactly as `?`.
-    assert_eq!(drawn, with_name("É** Ł** ?**"));
-    // The SVG keeps the real characters.
+    assert_ne!(drawn, with_name("É** Ł** ?**"));
+    assert_ne!(drawn, with_name("É** Ł** 陈**"), "Traditional and Simplified differ on paper");
+    // A character no font holds prints exactly as `?`.
+    assert_eq!(with_name("É** \u{e000}"), with_name("É** ?"));
     assert!(card.to_svg().contains("É** Ł** 陳**"));
 }

@@ -55,10 +55,12 @@ pub fn run(now: DateTime<Utc>) -> healthpass::Result<Day> {
     let term = Term {
         issuer: "HK-PUI-CHING".into(),
         school: "Pui Ching".into(),
+        time_zone: Some("Asia/Hong_Kong".into()),
         starts: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
     };
     let (first, _) = term.window();
-    let today = now.date_naive();
+    let zone = term.zone()?;
+    let today = zone.date_of(now);
     let roster = vec![
         Pupil { name: "Chan Siu Ming".into(), id: SubjectId([11; 16]) },
         Pupil { name: "Lee Ka Ling".into(), id: SubjectId([12; 16]) },
@@ -85,7 +87,7 @@ pub fn run(now: DateTime<Utc>) -> healthpass::Result<Day> {
             scanned.push(verifier.verify(&code, now + TimeDelta::minutes(5))?.into_inner());
         }
     }
-    let summary = ClassSummary::of("Pui Ching", "3B", &roster, &scanned, today);
+    let summary = ClassSummary::of_in("Pui Ching", "3B", &roster, &scanned, today, &zone);
 
     // The school's key cannot sign a personal health code: the gate refuses it as out of scope.
     let mut personal = Claims::example(now);

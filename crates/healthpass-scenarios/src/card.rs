@@ -3,56 +3,70 @@
 //! The card shows the colour as a band **and** a word (never colour alone), the QR code large
 //! enough to scan from print (at least 0.8 mm a module), the subject's masked name, who carries
 //! the code when that is someone else, the issuer, the validity dates and the reasons in plain
-//! language. The PNG draws its text with the 10 × 20 fonts of `embedded-graphics`, scaled up:
-//! each character in the first of the ISO 8859-1 (Western European), -2 (Central European),
-//! -9 (Turkish), -13 (Baltic), -5 (Cyrillic) and -7 (Greek) fonts that holds it, so `É`, `ü`,
-//! `ł`, `ş`, `Ж` and `Ω` print as themselves; any other character (such as `陳`) prints as `?`
-//! ([`printable`]). The SVG carries the text as text.
+//! language, all in the holder's language ([`Lang`]) with times in the holder's zone ([`Zone`]).
+//!
+//! The PNG draws its text with real outline fonts through `ab_glyph`, embedded in the crate:
+//! a subset of Noto Sans CJK SC (SIL OFL 1.1; all of GB 2312, Big5's common characters, Latin)
+//! and, for the European letters Source Han lacks (`Ł`, `Ş`, accented Greek), a subset of
+//! DejaVu Sans. `tools/font-subset.sh` regenerates both; their licences are beside them in
+//! `fonts/`. A character neither font holds prints as `?` ([`printable`]). The PNG carries its
+//! resolution (a `pHYs` chunk of 300 dpi), so it prints at A6 size; the SVG carries the text as
+//! text and names the same fonts.
 //!
 //! Print at 100 % on A6 (105 × 148 mm), or four to an A4 sheet.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use healthpass_scenarios::card::{CARD_HEIGHT, CARD_WIDTH, Card};
+//! use healthpass_i18n::{Lang, Zone};
 //! use healthpass::{Claims, Issuer, SigningKey};
 //!
-//! let claims = Claims::example(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+//! let mut claims = Claims::example(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+//! claims.subject.name = Some("陈小明".into());
 //! let text = Issuer::new(SigningKey::demo()).issue(&claims)?;
-//! let card = Card::new(&text, &claims)?;
-//! assert!(card.to_svg().contains("GREEN"));
+//! let card = Card::new_in(&text, &claims, Lang::ZhHans, &Zone::parse("Asia/Shanghai")?)?;
+//! assert_eq!(card.word(), "绿码");
+//! assert!(card.lines.iter().any(|l| l == "姓名：陈*明"));
+//! assert!(card.to_svg().contains("绿码"));
 //! let image = card.to_image();
 //! assert_eq!((image.width(), image.height()), (CARD_WIDTH, CARD_HEIGHT));
 //! # Ok::<(), healthpass::Error>(())
 //! ```
 
-use embedded_graphics::mono_font::{MonoFont, MonoTextStyle, iso_8859_1, iso_8859_2, iso_8859_5, iso_8859_7};
-use embedded_graphics::mono_font::{iso_8859_9, iso_8859_13};
-use embedded_graphics::pixelcolor::Rgb888;
-use embedded_graphics::prelude::{DrawTarget, OriginDimensions, Point, RgbColor, Size};
-use embedded_graphics::text::{Baseline, Text};
-use embedded_graphics::{Drawable, Pixel};
-use image::{ImageFormat, Rgb, RgbImage};
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use image::{Rgb, RgbImage};
 
-use healthpass::decide::mask_name;
 use healthpass::{Claims, Colour, Error, Result};
+use healthpass_i18n::mask::mask_name;
+use healthpass_i18n::messages::Arg;
+use healthpass_i18n::{Lang, Zone, text, words};
 use healthpass_qr::Qr;
 
 /// The card's width in pixels: 105 mm at 300 dpi.
 pub const CARD_WIDTH: u32 = 1240;
 /// The card's height in pixels: 148 mm at 300 dpi.
 pub const CARD_HEIGHT: u32 = 1748;
+/// 300 dots per inch in pixels per metre, as the PNG `pHYs` chunk records it.
+pub const PIXELS_PER_METRE: u32 = 11_811;
+
+/// Noto Sans CJK SC, cut to the card's characters (`tools/font-subset.sh`; SIL OFL 1.1).
+const CJK_FONT: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-card.otf");
+/// DejaVu Sans, cut to Latin, Greek and Cyrillic (`tools/font-subset.sh`; Bitstream Vera licence).
+const LATIN_FONT: &[u8] = include_bytes!("../fonts/DejaVuSans-card.ttf");
+/// The font families the SVG names, in the order the PNG looks a character up.
+const SVG_FONTS: &str = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'DejaVu Sans', sans-serif";
 
 const MARGIN: u32 = 60;
 const BAND: u32 = 230;
 const QR_TOP: u32 = BAND + 40;
 /// The QR code's largest side in pixels (84.7 mm at 300 dpi).
 const QR_MAX: u32 = 1000;
-/// Glyph cell of the font, before scaling.
-const GLYPH: (u32, u32) = (10, 20);
-/// Scale of the body text: 30 × 60 px (2.5 × 5 mm) a character.
-const BODY_SCALE: u32 = 3;
-/// Scale of the reasons: 20 × 40 px a character.
-const SMALL_SCALE: u32 = 2;
+/// Body text: 56 px (4.7 mm) a line of glyphs, 70 px a line.
+const BODY: (f32, u32) = (56.0, 70);
+/// Reasons: 40 px glyphs, 50 px a line.
+const SMALL: (f32, u32) = (40.0, 50);
+/// The colour word on the band.
+const WORD_PX: f32 = 150.0;
 const QUIET_ZONE: u32 = 4;
 
 fn card_error(detail: impl Into<String>) -> Error {
@@ -78,11 +92,36 @@ fn hex(rgb: [u8; 3]) -> String {
 /// The first line of a card made without checking the code's signature ([`Card::unverified`]).
 pub const UNVERIFIED_LINE: &str = "UNVERIFIED: signature NOT checked";
 
+/// The card's fonts, in the order a character is looked up.
+fn fonts() -> Vec<FontRef<'static>> {
+    [CJK_FONT, LATIN_FONT].into_iter().filter_map(|bytes| FontRef::try_from_slice(bytes).ok()).collect()
+}
+
+/// The first font that has a glyph for `c`.
+fn font_for<'a>(fonts: &'a [FontRef<'static>], c: char) -> Option<&'a FontRef<'static>> {
+    fonts.iter().find(|font| font.glyph_id(c).0 != 0)
+}
+
+/// The text as the PNG card prints it: characters neither embedded font holds, and control
+/// characters, become `?`.
+pub fn printable(text: &str) -> String {
+    let fonts = fonts();
+    text.chars().map(|c| if c == ' ' || (!c.is_control() && font_for(&fonts, c).is_some()) { c } else { '?' }).collect()
+}
+
+/// The width of `text` in pixels at `px`.
+fn measure(fonts: &[FontRef<'static>], text: &str, px: f32) -> f32 {
+    text.chars()
+        .map(|c| font_for(fonts, c).map_or(0.0, |font| font.as_scaled(PxScale::from(px)).h_advance(font.glyph_id(c))))
+        .sum()
+}
+
 /// A card's content, ready to draw: the QR code and the lines of text.
 #[derive(Debug, Clone)]
 pub struct Card {
     qr: Qr,
     colour: Colour,
+    lang: Lang,
     /// The lines under the QR code, in order (name, holder, issuer, validity).
     pub lines: Vec<String>,
     /// The reasons, in plain language.
@@ -90,30 +129,42 @@ pub struct Card {
 }
 
 impl Card {
-    /// The card of a code: `text` is the code, `claims` what it says (verify it first, or take
-    /// the claims the issuer just signed). The name is masked ([`mask_name`]).
+    /// The card of a code in English with UTC times ([`Card::new_in`]).
+    ///
+    /// # Errors
+    /// Those of [`Card::new_in`].
+    pub fn new(text: &str, claims: &Claims) -> Result<Self> {
+        Card::new_in(text, claims, Lang::En, &Zone::utc())
+    }
+
+    /// The card of a code in `lang`, times shown in `zone` with their offset: `text` is the
+    /// code, `claims` what it says (verify it first, or take the claims the issuer just
+    /// signed). Names are masked by their script ([`mask_name`]).
     ///
     /// # Errors
     /// [`Error::Qr`] if the text does not fit a QR code; [`Error::Scenario`] (step `card`) if its
     /// QR code would not fit the card at 4 pixels (0.34 mm) a module.
-    pub fn new(text: &str, claims: &Claims) -> Result<Self> {
-        let qr = Qr::encode(text)?;
+    pub fn new_in(code: &str, claims: &Claims, lang: Lang, zone: &Zone) -> Result<Self> {
+        let qr = Qr::encode(code)?;
         let modules = u32::try_from(qr.width()).map_err(|_| card_error("the QR code is too large"))? + 2 * QUIET_ZONE;
         if QR_MAX / modules < 4 {
             return Err(card_error("the QR code has too many modules to print legibly on A6"));
         }
         let mut lines = Vec::new();
         let name = claims.subject.name.as_deref().map(mask_name).filter(|n| !n.is_empty());
-        lines.push(format!("Name: {}", name.as_deref().unwrap_or("(not on the code)")));
+        let name = name.unwrap_or_else(|| text(lang, "card-no-name", &[]));
+        lines.push(text(lang, "card-name", &[("name", Arg::from(name))]));
         if let Some(holder) = &claims.holder {
             let who = holder.name.as_deref().map(mask_name).unwrap_or_default();
-            lines.push(format!("Carried by: {} {}", holder.relation, who).trim_end().to_string());
+            let relation = words::relation(lang, holder.relation);
+            let args = [("relation", Arg::from(relation)), ("name", Arg::from(who))];
+            lines.push(text(lang, "card-carried-by", &args).trim_end().to_string());
         }
-        lines.push(format!("Issuer: {}", claims.issuer));
-        lines.push(format!("Valid from {}", claims.not_before.format("%Y-%m-%d %H:%M UTC")));
-        lines.push(format!("Valid until {}", claims.expires_at.format("%Y-%m-%d %H:%M UTC")));
-        let reasons = claims.reasons.iter().map(|r| format!("- {}", r.describe())).collect();
-        Ok(Card { qr, colour: claims.colour, lines, reasons })
+        lines.push(text(lang, "card-issuer", &[("issuer", Arg::from(claims.issuer.as_str()))]));
+        lines.push(text(lang, "card-valid-from", &[("at", Arg::from(zone.format(claims.not_before)))]));
+        lines.push(text(lang, "card-valid-until", &[("at", Arg::from(zone.format(claims.expires_at)))]));
+        let reasons = claims.reasons.iter().map(|r| format!("- {}", words::reason(lang, *r))).collect();
+        Ok(Card { qr, colour: claims.colour, lang, lines, reasons })
     }
 
     /// Marks the card as made from a code whose signature was NOT checked: its first line says
@@ -124,9 +175,9 @@ impl Card {
         self
     }
 
-    /// The colour word printed on the band.
+    /// The colour word printed on the band (upper case in Latin scripts).
     pub fn word(&self) -> String {
-        self.colour.describe().to_uppercase()
+        words::colour_loud(self.lang, self.colour)
     }
 
     fn module_px(&self) -> u32 {
@@ -141,32 +192,28 @@ impl Card {
         ((CARD_WIDTH.saturating_sub(side)) / 2, side)
     }
 
-    /// The text blocks under the QR code: (y, scale, line).
-    fn text_layout(&self) -> Vec<(u32, u32, String)> {
+    /// The text blocks under the QR code: (top y, glyph size in px, line).
+    fn text_layout(&self, fonts: &[FontRef<'static>]) -> Vec<(u32, f32, String)> {
         let (_, side) = self.qr_box();
         let mut y = QR_TOP + side + 30;
         let mut out = Vec::new();
-        let body_cols = ((CARD_WIDTH - 2 * MARGIN) / (GLYPH.0 * BODY_SCALE)) as usize;
-        let small_cols = ((CARD_WIDTH - 2 * MARGIN) / (GLYPH.0 * SMALL_SCALE)) as usize;
-        for line in &self.lines {
-            for part in wrap(line, body_cols) {
-                out.push((y, BODY_SCALE, part));
-                y += GLYPH.1 * BODY_SCALE + 6;
+        let width = (CARD_WIDTH - 2 * MARGIN) as f32;
+        for (lines, (px, step)) in [(&self.lines, BODY), (&self.reasons, SMALL)] {
+            for line in lines {
+                for part in wrap(fonts, line, width, px) {
+                    out.push((y, px, part));
+                    y += step;
+                }
             }
+            y += 10;
         }
-        y += 10;
-        for line in &self.reasons {
-            for part in wrap(line, small_cols) {
-                out.push((y, SMALL_SCALE, part));
-                y += GLYPH.1 * SMALL_SCALE + 4;
-            }
-        }
-        out.retain(|(y, scale, _)| y + GLYPH.1 * scale <= CARD_HEIGHT - 20);
+        out.retain(|(y, px, _)| (*y as f32 + px * 1.2) as u32 <= CARD_HEIGHT - 20);
         out
     }
 
     /// The card as an RGB image of [`CARD_WIDTH`] × [`CARD_HEIGHT`] pixels.
     pub fn to_image(&self) -> RgbImage {
+        let fonts = fonts();
         let mut image = RgbImage::from_pixel(CARD_WIDTH, CARD_HEIGHT, Rgb([255, 255, 255]));
         let (fill, ink) = palette(self.colour);
         for y in 0..BAND {
@@ -175,9 +222,9 @@ impl Card {
             }
         }
         let word = self.word();
-        let scale = 8;
-        let width = u32::try_from(word.len()).unwrap_or(0) * GLYPH.0 * scale;
-        draw_text(&mut image, &word, (CARD_WIDTH.saturating_sub(width) / 2, (BAND - GLYPH.1 * scale) / 2), scale, ink);
+        let width = measure(&fonts, &word, WORD_PX) as u32;
+        let top = (BAND as f32 - WORD_PX * 1.15) / 2.0;
+        draw_text(&mut image, &fonts, &word, (CARD_WIDTH.saturating_sub(width) / 2, top as u32), WORD_PX, ink);
         let (left, _) = self.qr_box();
         let px = self.module_px();
         let modules = self.qr.width() + 2 * QUIET_ZONE as usize;
@@ -197,32 +244,45 @@ impl Card {
                 }
             }
         }
-        for (y, scale, line) in self.text_layout() {
-            draw_text(&mut image, &line, (MARGIN, y), scale, [0, 0, 0]);
+        for (y, px, line) in self.text_layout(&fonts) {
+            draw_text(&mut image, &fonts, &line, (MARGIN, y), px, [0, 0, 0]);
         }
         image
     }
 
-    /// The card as PNG bytes.
+    /// The card as PNG bytes, with a `pHYs` chunk of 300 dpi so it prints at A6.
     ///
     /// # Errors
     /// [`Error::Scenario`] (step `card`) if PNG encoding fails.
     pub fn to_png(&self) -> Result<Vec<u8>> {
-        let mut out = std::io::Cursor::new(Vec::new());
-        self.to_image().write_to(&mut out, ImageFormat::Png).map_err(|e| card_error(format!("PNG: {e}")))?;
-        Ok(out.into_inner())
+        let image = self.to_image();
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: PIXELS_PER_METRE,
+            yppu: PIXELS_PER_METRE,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = encoder.write_header().map_err(|e| card_error(format!("PNG: {e}")))?;
+        writer.write_image_data(image.as_raw()).map_err(|e| card_error(format!("PNG: {e}")))?;
+        writer.finish().map_err(|e| card_error(format!("PNG: {e}")))?;
+        Ok(out)
     }
 
     /// The card as an SVG document of 105 × 148 mm (viewBox in 300-dpi pixels): the band, the
-    /// word, the QR code as one path of dark modules, and the text as text.
+    /// word, the QR code as one path of dark modules, and the text as text in the named fonts.
     pub fn to_svg(&self) -> String {
+        let fonts = fonts();
         let (fill, ink) = palette(self.colour);
         let mut svg = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"105mm\" \
-             height=\"148mm\" viewBox=\"0 0 {CARD_WIDTH} {CARD_HEIGHT}\">\n<rect width=\"{CARD_WIDTH}\" \
-             height=\"{CARD_HEIGHT}\" fill=\"#ffffff\"/>\n<rect id=\"band\" width=\"{CARD_WIDTH}\" height=\"{BAND}\" \
-             fill=\"{}\"/>\n<text id=\"colour\" x=\"{}\" y=\"{}\" font-family=\"DejaVu Sans Mono, monospace\" \
-             font-size=\"150\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xml:lang=\"{}\" \
+             width=\"105mm\" height=\"148mm\" viewBox=\"0 0 {CARD_WIDTH} {CARD_HEIGHT}\" font-family=\"{SVG_FONTS}\">\n\
+             <rect width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\" fill=\"#ffffff\"/>\n<rect id=\"band\" \
+             width=\"{CARD_WIDTH}\" height=\"{BAND}\" fill=\"{}\"/>\n<text id=\"colour\" x=\"{}\" y=\"{}\" \
+             font-size=\"{WORD_PX}\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
+            self.lang.tag(),
             hex(fill),
             CARD_WIDTH / 2,
             BAND / 2 + 52,
@@ -241,12 +301,10 @@ impl Card {
             }
         }
         svg.push_str(&format!("<path id=\"qr\" fill=\"#000000\" d=\"{path}\"/>\n"));
-        for (y, scale, line) in self.text_layout() {
+        for (y, size, line) in self.text_layout(&fonts) {
             svg.push_str(&format!(
-                "<text x=\"{MARGIN}\" y=\"{}\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"{}\" \
-                 fill=\"#000000\">{}</text>\n",
-                y + GLYPH.1 * scale * 4 / 5,
-                GLYPH.1 * scale * 4 / 5,
+                "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"{size}\" fill=\"#000000\">{}</text>\n",
+                y + (size * 0.88) as u32,
                 escape(&line)
             ));
         }
@@ -255,94 +313,64 @@ impl Card {
     }
 }
 
-/// Breaks a line into parts of at most `cols` characters, at spaces where it can; a part after
-/// the first is indented by two spaces.
-fn wrap(line: &str, cols: usize) -> Vec<String> {
+/// Breaks a line into parts at most `width` pixels wide: at spaces where it can, between
+/// characters inside a word too long for a line (Chinese has no spaces); a part after the first
+/// is indented by two spaces.
+fn wrap(fonts: &[FontRef<'static>], line: &str, width: f32, px: f32) -> Vec<String> {
+    let fits = |s: &str| measure(fonts, s, px) <= width;
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
+    let fresh = |s: &str| s.is_empty() || s == "  ";
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let len = current.chars().count();
-        let fresh = current.is_empty() || current == "  ";
-        if !fresh && len + 1 + word.chars().count() > cols {
+        let joined = if fresh(&current) { format!("{current}{word}") } else { format!("{current} {word}") };
+        if fits(&joined) {
+            current = joined;
+            continue;
+        }
+        if !fresh(&current) {
             out.push(std::mem::replace(&mut current, "  ".to_string()));
         }
-        if !(current.is_empty() || current == "  ") {
-            current.push(' ');
+        for c in word.chars() {
+            current.push(c);
+            if !fits(&current) {
+                current.pop();
+                out.push(std::mem::replace(&mut current, format!("  {c}")));
+            }
         }
-        current.push_str(word);
     }
     if !current.trim().is_empty() {
         out.push(current);
     }
-    out.into_iter().map(|l| l.chars().take(cols).collect()).collect()
+    out
 }
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A draw target that paints each font pixel as a `scale` × `scale` block at an offset.
-struct Scaled<'a> {
-    image: &'a mut RgbImage,
-    origin: (u32, u32),
-    scale: u32,
-}
-
-impl OriginDimensions for Scaled<'_> {
-    fn size(&self) -> Size {
-        Size::new(CARD_WIDTH / self.scale.max(1), CARD_HEIGHT / self.scale.max(1))
-    }
-}
-
-impl DrawTarget for Scaled<'_> {
-    type Color = Rgb888;
-    type Error = std::convert::Infallible;
-
-    fn draw_iter<I: IntoIterator<Item = Pixel<Rgb888>>>(&mut self, pixels: I) -> std::result::Result<(), Self::Error> {
-        for Pixel(point, colour) in pixels {
-            let (Ok(px), Ok(py)) = (u32::try_from(point.x), u32::try_from(point.y)) else { continue };
-            let (x0, y0) = (self.origin.0 + px * self.scale, self.origin.1 + py * self.scale);
-            for y in y0..y0 + self.scale {
-                for x in x0..x0 + self.scale {
-                    if x < self.image.width() && y < self.image.height() {
-                        self.image.put_pixel(x, y, Rgb([colour.r(), colour.g(), colour.b()]));
+/// Draws `text` with its top at `origin`, `px` pixels a line of glyphs, anti-aliased onto the
+/// background; characters neither font holds print as `?`.
+fn draw_text(image: &mut RgbImage, fonts: &[FontRef<'static>], text: &str, origin: (u32, u32), px: f32, ink: [u8; 3]) {
+    let scale = PxScale::from(px);
+    let mut x = origin.0 as f32;
+    for c in printable(text).chars() {
+        let Some(font) = font_for(fonts, c) else { continue };
+        let scaled = font.as_scaled(scale);
+        let id = font.glyph_id(c);
+        let glyph = id.with_scale_and_position(scale, point(x, origin.1 as f32 + scaled.ascent()));
+        if let Some(outlined) = font.outline_glyph(glyph) {
+            let bounds = outlined.px_bounds();
+            outlined.draw(|gx, gy, coverage| {
+                let (px_x, px_y) = (bounds.min.x as i64 + i64::from(gx), bounds.min.y as i64 + i64::from(gy));
+                let (Ok(px_x), Ok(px_y)) = (u32::try_from(px_x), u32::try_from(px_y)) else { return };
+                if let Some(pixel) = image.get_pixel_mut_checked(px_x, px_y) {
+                    let alpha = coverage.clamp(0.0, 1.0);
+                    for (channel, ink) in pixel.0.iter_mut().zip(ink) {
+                        *channel = (f32::from(*channel) * (1.0 - alpha) + f32::from(ink) * alpha).round() as u8;
                     }
                 }
-            }
+            });
         }
-        Ok(())
-    }
-}
-
-/// The PNG's fonts, in the order a character is looked up.
-const FONTS: [&MonoFont<'static>; 6] = [
-    &iso_8859_1::FONT_10X20,
-    &iso_8859_2::FONT_10X20,
-    &iso_8859_9::FONT_10X20,
-    &iso_8859_13::FONT_10X20,
-    &iso_8859_5::FONT_10X20,
-    &iso_8859_7::FONT_10X20,
-];
-
-/// The first of the card's fonts that holds `c` (a font maps a character it lacks to its `?`).
-fn font_for(c: char) -> Option<&'static MonoFont<'static>> {
-    FONTS.into_iter().find(|font| c == '?' || font.glyph_mapping.index(c) != font.glyph_mapping.index('?'))
-}
-
-/// The text as the PNG card prints it: characters none of the card's fonts holds (ISO 8859-1,
-/// -2, -9, -13, -5, -7: Latin, Cyrillic and Greek letters) become `?`; control characters too.
-pub fn printable(text: &str) -> String {
-    text.chars().map(|c| if !c.is_control() && font_for(c).is_some() { c } else { '?' }).collect()
-}
-
-fn draw_text(image: &mut RgbImage, text: &str, origin: (u32, u32), scale: u32, ink: [u8; 3]) {
-    let mut target = Scaled { image, origin, scale };
-    let mut buffer = [0u8; 4];
-    for (column, c) in printable(text).chars().enumerate() {
-        let Some(font) = font_for(c) else { continue };
-        let style = MonoTextStyle::new(font, Rgb888::new(ink[0], ink[1], ink[2]));
-        let x = i32::try_from(column).unwrap_or(i32::MAX).saturating_mul(GLYPH.0 as i32);
-        let glyph = c.encode_utf8(&mut buffer);
-        let _ = Text::with_baseline(glyph, Point::new(x, 0), style, Baseline::Top).draw(&mut target);
+        x += scaled.h_advance(id);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod border;
 pub mod card;
+pub mod explain;
 pub mod rules;
 pub mod school;
 pub mod venue;

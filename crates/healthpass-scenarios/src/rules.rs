@@ -16,6 +16,12 @@
 //! 5. Otherwise green, because of a negative test at most `green_test_max_age_hours` old, or else
 //!    a vaccination; with neither, no colour is issued (an error says so).
 //!
+//! Days are local days in the rule set's IANA `time_zone` (default `UTC`): a quarantine of
+//! `quarantine_days` ends at local midnight that many days after the day of the positive
+//! sample; a risk-area period at local midnight `risk_area_days` after the last day there; a
+//! vaccination counts from its (local) date. Hours (test ages, gaps, a contact period counted
+//! from its instant, the longest validity) are hours, whatever the zone.
+//!
 //! The worst colour wins and every reason that applies is recorded. A code never outlives its
 //! colour: its validity ends when the colour could next change (the end of a contact period,
 //! for example), or after `code_valid_hours`, whichever is first. Time is a parameter.
@@ -40,15 +46,17 @@
 //! # Ok::<(), healthpass::Error>(())
 //! ```
 
-use std::fmt;
-
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::{TestOutcome, TestResult};
 use healthpass::decide::policy::region_contains;
 use healthpass::time::saturating_after;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject};
+use healthpass_i18n::Lang;
+use healthpass_i18n::zone::Zone;
+
+pub use crate::explain::{Explanation, Step, describe_evidence};
 
 /// The largest number of days any period of a rule set may last.
 const MAX_DAYS: u32 = 366;
@@ -80,6 +88,8 @@ pub struct RuleSet {
     pub green_test_max_age_hours: u32,
     /// The longest validity of an issued code, in hours (default 24).
     pub code_valid_hours: u32,
+    /// The issuer's IANA time zone (`Asia/Hong_Kong`), in which days are counted (default `UTC`).
+    pub time_zone: String,
 }
 
 impl Default for RuleSet {
@@ -96,6 +106,7 @@ impl Default for RuleSet {
             release_test_gap_hours: 24,
             green_test_max_age_hours: 168,
             code_valid_hours: 24,
+            time_zone: "UTC".into(),
         }
     }
 }
@@ -121,16 +132,22 @@ pub struct Assessment {
     pub reasons: Vec<Reason>,
     /// The code's validity ends here: the colour could change then, or the longest validity ends.
     pub valid_until: DateTime<Utc>,
-    /// Plain-language steps that would turn the colour green; empty for green.
+    /// Plain-language steps that would turn the colour green (English, times in the rule
+    /// set's zone); empty for green.
     pub to_green: Vec<String>,
+    /// The same steps as data, to word in any language ([`Step::text`]).
+    pub steps: Vec<Step>,
+}
+
+impl Assessment {
+    fn push(&mut self, step: Step, zone: &Zone) {
+        self.to_green.push(step.text(Lang::En, zone));
+        self.steps.push(step);
+    }
 }
 
 fn rules_error(detail: impl Into<String>) -> Error {
     Error::Scenario { step: "rules", detail: detail.into() }
-}
-
-fn day_text(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 fn days(n: u32) -> TimeDelta {
@@ -141,10 +158,9 @@ fn hours(n: u32) -> TimeDelta {
     TimeDelta::hours(i64::from(n))
 }
 
-/// The start of the day after `day`.
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day);
-    next.and_time(NaiveTime::MIN).and_utc()
+/// `day` plus `n` days, saturating at the last date.
+fn plus_days(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(n))).unwrap_or(NaiveDate::MAX)
 }
 
 impl RuleSet {
@@ -206,7 +222,15 @@ impl RuleSet {
         if self.risk_areas.iter().any(String::is_empty) {
             return Err(rules_error("a risk area must not be empty"));
         }
+        Zone::parse(&self.time_zone).map_err(|_| {
+            rules_error(format!("time_zone {:?} is not an IANA time zone (such as Asia/Hong_Kong)", self.time_zone))
+        })?;
         Ok(())
+    }
+
+    /// The zone days are counted in (UTC for a name that fails [`RuleSet::validate`]).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.time_zone).unwrap_or_default()
     }
 
     /// Applies the rules to `facts` at `now` (only what happened at or before `now` counts).
@@ -221,6 +245,7 @@ impl RuleSet {
             reasons: Vec::new(),
             valid_until: saturating_after(now, hours(self.code_valid_hours)),
             to_green: Vec::new(),
+            steps: Vec::new(),
         };
         let mut tests: Vec<&TestResult> = facts.evidence.tests.iter().filter(|t| t.sampled_at <= now).collect();
         tests.sort_by_key(|t| t.sampled_at);
@@ -242,7 +267,7 @@ impl RuleSet {
             if let Some(test) = recent {
                 out.reasons.push(Reason::NegativeTest);
                 out.valid_until = out.valid_until.min(saturating_after(test.sampled_at, max_age));
-            } else if facts.evidence.vaccinations.iter().any(|v| v.date <= now.date_naive()) {
+            } else if facts.evidence.vaccinations.iter().any(|v| v.date <= self.zone().date_of(now)) {
                 out.reasons.push(Reason::Vaccinated);
             } else {
                 return Err(rules_error(format!(
@@ -262,7 +287,8 @@ impl RuleSet {
         now: DateTime<Utc>,
         out: &mut Assessment,
     ) -> bool {
-        let quarantine_end = saturating_after(positive, days(self.quarantine_days));
+        let zone = self.zone();
+        let quarantine_end = zone.start_of(plus_days(zone.date_of(positive), self.quarantine_days));
         let negatives = self.release_streak(tests.iter().copied().filter(|t| t.sampled_at > positive));
         let needed = usize::from(self.release_negative_tests);
         if now >= quarantine_end && negatives >= needed {
@@ -274,13 +300,15 @@ impl RuleSet {
         if now < quarantine_end {
             out.reasons.push(Reason::InQuarantine);
             out.valid_until = out.valid_until.min(quarantine_end);
-            out.to_green.push(format!("wait until the quarantine period ends on {}", day_text(quarantine_end)));
+            out.push(Step::WaitQuarantine { until: quarantine_end }, &zone);
         }
         if negatives < needed {
-            out.to_green.push(format!(
-                "have {} consecutive negative tests at least {} hours apart after the positive test ({} so far)",
-                needed, self.release_test_gap_hours, negatives
-            ));
+            let step = Step::NegativeTests {
+                needed: self.release_negative_tests,
+                hours: self.release_test_gap_hours,
+                so_far: negatives,
+            };
+            out.push(step, &zone);
         }
         true
     }
@@ -315,16 +343,13 @@ impl RuleSet {
             out.colour = out.colour.max(self.contact_colour);
             out.reasons.push(Reason::CloseContact);
             out.valid_until = out.valid_until.min(end);
-            out.to_green.push(format!(
-                "wait until {} ({} days after the close contact); then a new code can be issued",
-                day_text(end),
-                self.contact_days
-            ));
+            out.push(Step::WaitContact { until: end, days: self.contact_days }, &self.zone());
         }
     }
 
     fn risk_areas(&self, evidence: &Evidence, now: DateTime<Utc>, out: &mut Assessment) {
-        let today = now.date_naive();
+        let zone = self.zone();
+        let today = zone.date_of(now);
         let last_day = evidence
             .travel
             .iter()
@@ -332,16 +357,12 @@ impl RuleSet {
             .map(|t| t.until.unwrap_or(today).min(today))
             .max();
         let Some(last_day) = last_day else { return };
-        let end = saturating_after(end_of(last_day), days(self.risk_area_days));
+        let end = zone.end_of(plus_days(last_day, self.risk_area_days));
         if now < end {
             out.colour = out.colour.max(self.risk_area_colour);
             out.reasons.push(Reason::RiskAreaVisit);
             out.valid_until = out.valid_until.min(end);
-            out.to_green.push(format!(
-                "wait until {} ({} days after the last day in a risk area); then a new code can be issued",
-                day_text(end),
-                self.risk_area_days
-            ));
+            out.push(Step::WaitRiskArea { until: end, days: self.risk_area_days }, &zone);
         }
     }
 
@@ -352,8 +373,7 @@ impl RuleSet {
         if !cleared {
             out.colour = out.colour.max(Colour::Yellow);
             out.reasons.push(Reason::FeverAtCheck);
-            out.to_green
-                .push(format!("have a negative test sampled after the fever reading of {}", day_text(reading.at)));
+            out.push(Step::NegativeAfterFever { reading: reading.at }, &self.zone());
         }
     }
 
@@ -388,111 +408,12 @@ impl RuleSet {
     }
 
     /// Explains a code in plain words: why it has its colour (each reason and the evidence
-    /// behind it) and what would turn it green, by these rules at `now`.
+    /// behind it) and what would turn it green, by these rules at `now` ([`Explanation`];
+    /// `crate::explain` words it in any language and zone).
     ///
     /// The code does not carry the time of a close contact, so for one the explanation points
     /// to the code's own end of validity, which the issuer set to the end of the contact period.
     pub fn explain(&self, claims: &Claims, now: DateTime<Utc>) -> Explanation {
-        let facts = Facts { evidence: claims.evidence.clone(), close_contact_at: None };
-        let mut to_green = match self.evaluate(&facts, now) {
-            Ok(a) if a.colour != Colour::Green => a.to_green,
-            _ => Vec::new(),
-        };
-        if claims.colour != Colour::Green {
-            let waits = |r: Reason| claims.reasons.contains(&r);
-            if waits(Reason::CloseContact) || (waits(Reason::RiskAreaVisit) && to_green.is_empty()) {
-                to_green.push(format!(
-                    "wait until this code ends on {}; if nothing new is known by then, a new code can be green",
-                    day_text(claims.expires_at)
-                ));
-            }
-            if waits(Reason::IncompleteReports) {
-                to_green.push("send every daily health report, with normal readings".into());
-            }
-            if waits(Reason::SelfReportedSymptoms) && !to_green.iter().any(|s| s.contains("negative test")) {
-                to_green.push("have a negative test and report no symptoms".into());
-            }
-            if to_green.is_empty() {
-                to_green.push("ask the issuer: this code's evidence does not show what would change it".into());
-            }
-        }
-        Explanation {
-            colour: claims.colour,
-            because: claims.reasons.iter().map(|r| r.describe().to_string()).collect(),
-            evidence: describe_evidence(&claims.evidence),
-            valid_from: claims.not_before,
-            valid_until: claims.expires_at,
-            to_green,
-        }
+        crate::explain::explain(self, claims, now)
     }
-}
-
-/// A plain-language explanation of a code's colour ([`RuleSet::explain`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// The colour.
-    pub colour: Colour,
-    /// Each reason the code gives, in plain words.
-    pub because: Vec<String>,
-    /// The evidence the code carries, one line per fact.
-    pub evidence: Vec<String>,
-    /// Valid from.
-    pub valid_from: DateTime<Utc>,
-    /// Valid until.
-    pub valid_until: DateTime<Utc>,
-    /// What would turn the code green; empty for a green code.
-    pub to_green: Vec<String>,
-}
-
-impl fmt::Display for Explanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "This code is {}.", self.colour.describe().to_uppercase())?;
-        writeln!(f, "Valid from {} until {}.", day_text(self.valid_from), day_text(self.valid_until))?;
-        writeln!(f, "Why:")?;
-        for line in &self.because {
-            writeln!(f, "  - {line}")?;
-        }
-        if !self.evidence.is_empty() {
-            writeln!(f, "Evidence in the code:")?;
-            for line in &self.evidence {
-                writeln!(f, "  - {line}")?;
-            }
-        }
-        if self.to_green.is_empty() {
-            writeln!(f, "Nothing is needed: the code is green.")?;
-        } else {
-            writeln!(f, "What would turn it green:")?;
-            for line in &self.to_green {
-                writeln!(f, "  - {line}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// One plain-language line per fact in the evidence.
-pub fn describe_evidence(e: &Evidence) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in &e.tests {
-        out.push(format!("{}: {}, sampled {}", t.kind, t.result, day_text(t.sampled_at)));
-    }
-    for v in &e.vaccinations {
-        out.push(format!("vaccination {} dose {} of {} on {}", v.product, v.dose, v.doses, v.date));
-    }
-    for t in &e.temperatures {
-        out.push(format!("temperature {}.{} °C at {}", t.decicelsius / 10, t.decicelsius % 10, day_text(t.at)));
-    }
-    for t in &e.travel {
-        match t.until {
-            Some(until) => out.push(format!("stay in {} from {} to {}", t.region, t.from, until)),
-            None => out.push(format!("stay in {} since {}", t.region, t.from)),
-        }
-    }
-    if let Some(r) = &e.residency {
-        out.push(format!("resident of {r}"));
-    }
-    for d in &e.decisions {
-        out.push(format!("decision by officer {} on {}: {}", d.officer, day_text(d.at), d.basis));
-    }
-    out
 }

@@ -6,17 +6,23 @@
 //! report is normal (below the fever threshold, no symptoms); a missing day gives yellow
 //! (`incomplete_reports`), an abnormal report yellow with `fever_at_check` or
 //! `self_reported_symptoms`. The code is a student credential (kind 2, with school and class),
-//! valid until the end of the day (UTC); a school's key is scoped to student codes in the
+//! valid until the last second of the school's local day (`23:59:59` in the term's IANA
+//! [`Term::time_zone`], such as `Asia/Hong_Kong`; UTC when none is set); which day a code is
+//! "for" is the local day of its issuing time. A school's key is scoped to student codes in the
 //! trust list (`"kinds": ["student"]`), so it cannot sign anything else.
 //!
 //! A teacher's [`ClassSummary`] takes the day's verified codes and the class list, and says who
 //! is missing a code for the day and who is not green.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use healthpass::claims::TemperatureCheck;
+use healthpass::time::saturating_after;
 use healthpass::{Claims, Colour, CredentialId, CredentialKind, Error, Evidence, Reason, Result, Subject, SubjectId};
+use healthpass_i18n::messages::Arg;
+use healthpass_i18n::zone::Zone;
+use healthpass_i18n::{Lang, text, words};
 
 /// Days of self-reports before and after the start of term.
 pub const WINDOW_DAYS: i64 = 14;
@@ -91,9 +97,21 @@ pub struct Term {
     pub school: String,
     /// The first day of term.
     pub starts: NaiveDate,
+    /// The school's IANA time zone (`Asia/Hong_Kong`): report days and the end of a student's
+    /// daily code are local days there. Absent: UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 impl Term {
+    /// The term's zone ([`Term::time_zone`], UTC when absent).
+    ///
+    /// # Errors
+    /// [`Error::Scenario`] (step `time zone`) for a name that is not an IANA zone.
+    pub fn zone(&self) -> Result<Zone> {
+        self.time_zone.as_deref().map_or_else(|| Ok(Zone::utc()), Zone::parse)
+    }
+
     /// The first and last day of the reporting window.
     pub fn window(&self) -> (NaiveDate, NaiveDate) {
         let span = TimeDelta::days(WINDOW_DAYS);
@@ -133,11 +151,12 @@ impl Term {
         }
     }
 
-    /// A student's daily code claims for the day of `now`: the colour of [`Term::assess`], the
-    /// latest report's temperature as evidence, valid until the end of that day (UTC).
+    /// A student's daily code claims for the local day of `now` in the term's zone: the colour
+    /// of [`Term::assess`], the latest report's temperature (taken as read at 07:00 local) as
+    /// evidence (never after `now`), valid until the last second of that local day.
     ///
     /// # Errors
-    /// Those of [`Term::assess`].
+    /// Those of [`Term::assess`] and [`Term::zone`].
     pub fn student_claims(
         &self,
         class: &str,
@@ -146,25 +165,28 @@ impl Term {
         reports: &[DailyReport],
         now: DateTime<Utc>,
     ) -> Result<Claims> {
-        let day = now.date_naive();
+        let zone = self.zone()?;
+        let day = zone.date_of(now);
         let (colour, reasons) = self.assess(reports, day)?;
+        let now_second = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
         let latest = reports.iter().filter(|r| r.date <= day).max_by_key(|r| r.date);
         let temperatures = latest
             .map(|r| TemperatureCheck {
                 decicelsius: r.decicelsius,
-                at: r.date.and_time(NaiveTime::from_hms_opt(7, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc(),
+                // Never after the code is issued: a code issued before 07:00 carries no future evidence.
+                at: saturating_after(zone.start_of(r.date), TimeDelta::hours(7)).min(now_second),
                 place: None,
             })
             .into_iter()
             .collect();
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let end_of_day = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN).and_utc();
+        let end_of_day = zone.last_second_of(day);
         Ok(Claims {
             issuer: self.issuer.clone(),
             credential_id,
             issued_at: now,
             not_before: now,
-            expires_at: end_of_day.max(healthpass::time::saturating_after(now, TimeDelta::seconds(1))),
+            expires_at: end_of_day.max(saturating_after(now, TimeDelta::seconds(1))),
             colour,
             reasons,
             kind: CredentialKind::Student { school: self.school.clone(), class: class.to_string() },
@@ -201,7 +223,14 @@ pub struct ClassSummary {
 impl ClassSummary {
     /// Builds the summary from the day's codes, each already verified (by a [`healthpass::Verifier`]
     /// or a checkpoint whose trust list scopes the school's key to student codes).
+    /// Days are UTC days; [`ClassSummary::of_in`] reads them in the school's zone.
     pub fn of(school: &str, class: &str, roster: &[Pupil], codes: &[Claims], day: NaiveDate) -> Self {
+        Self::of_in(school, class, roster, codes, day, &Zone::utc())
+    }
+
+    /// [`ClassSummary::of`] with `day` a local day in `zone`: a code is for the day on which it
+    /// was issued, in that zone.
+    pub fn of_in(school: &str, class: &str, roster: &[Pupil], codes: &[Claims], day: NaiveDate, zone: &Zone) -> Self {
         let mut out = ClassSummary::default();
         let in_class = |c: &Claims| matches!(&c.kind, CredentialKind::Student { school: s, class: k } if s == school && k == class);
         out.not_in_class =
@@ -209,7 +238,7 @@ impl ClassSummary {
         for pupil in roster {
             let today = codes
                 .iter()
-                .filter(|c| in_class(c) && c.subject.id == pupil.id && c.issued_at.date_naive() == day)
+                .filter(|c| in_class(c) && c.subject.id == pupil.id && zone.date_of(c.issued_at) == day)
                 .max_by_key(|c| c.issued_at);
             match today {
                 None => out.missing.push(pupil.name.clone()),
@@ -221,19 +250,35 @@ impl ClassSummary {
     }
 }
 
-impl std::fmt::Display for ClassSummary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "green: {}", self.green.len())?;
+impl ClassSummary {
+    /// The summary in `lang`, one line per student who is not green or is missing.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let mut line = |s: String| {
+            out.push_str(&s);
+            out.push('\n');
+        };
+        line(text(lang, "summary-green", &[("count", Arg::from(self.green.len()))]));
         for (name, colour, reasons) in &self.not_green {
-            let why: Vec<_> = reasons.iter().map(|r| r.describe()).collect();
-            writeln!(f, "NOT GREEN: {name} ({}: {})", colour.describe(), why.join("; "))?;
+            let args = [
+                ("name", Arg::from(name.as_str())),
+                ("colour", Arg::from(words::colour(lang, *colour))),
+                ("reasons", Arg::from(words::reasons(lang, reasons))),
+            ];
+            line(text(lang, "summary-not-green", &args));
         }
         for name in &self.missing {
-            writeln!(f, "MISSING: {name} (no code for today)")?;
+            line(text(lang, "summary-missing", &[("name", Arg::from(name.as_str()))]));
         }
         if self.not_in_class > 0 {
-            writeln!(f, "codes of others (not on this class list): {}", self.not_in_class)?;
+            line(text(lang, "summary-others", &[("count", Arg::from(self.not_in_class))]));
         }
-        Ok(())
+        out
+    }
+}
+
+impl std::fmt::Display for ClassSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }

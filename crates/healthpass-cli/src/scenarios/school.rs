@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::Subcommand;
 use healthpass::decide::{Checkpoint, Policy};
 use healthpass::{Claims, CredentialId, Issuer, Subject, SubjectId, Verifier};
+use healthpass_i18n::{Arg, Zone, words};
 use healthpass_scenarios::school::{ClassSummary, Term, reports_from_json, roster_from_json};
 
 use crate::common::read_public_keys;
@@ -33,6 +34,10 @@ pub(crate) enum SchoolCommand {
         /// The first day of term (YYYY-MM-DD); reports are due from 14 days before.
         #[arg(long)]
         term_starts: NaiveDate,
+        /// The school's IANA time zone (Asia/Hong_Kong): report days and the code's end are
+        /// local days there. Default UTC.
+        #[arg(long)]
+        time_zone: Option<String>,
         /// The student's class.
         #[arg(long)]
         class: String,
@@ -72,6 +77,9 @@ pub(crate) enum SchoolCommand {
         /// The day summarised (YYYY-MM-DD); default: the day of --at.
         #[arg(long)]
         day: Option<NaiveDate>,
+        /// The school's IANA time zone (Asia/Hong_Kong), in which codes' days are read. Default UTC.
+        #[arg(long)]
+        time_zone: Option<String>,
         /// PEM files of trusted public keys (repeatable).
         #[arg(long, conflicts_with = "trust")]
         keys: Vec<PathBuf>,
@@ -155,22 +163,36 @@ fn summary_json(summary: &ClassSummary, school: &str, class: &str, day: NaiveDat
 
 pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
     match command {
-        SchoolCommand::Issue { reports, issuer, school, term_starts, class, student_id, name, key, at, png } => {
+        SchoolCommand::Issue {
+            reports,
+            issuer,
+            school,
+            term_starts,
+            time_zone,
+            class,
+            student_id,
+            name,
+            key,
+            at,
+            png,
+        } => {
             let signing = load_signing_key(&key)?;
             let reports = reports_from_json(&read_file(&reports)?)?;
-            let term = Term { issuer, school, starts: term_starts };
+            let term = Term { issuer, school, starts: term_starts, time_zone };
+            let zone = term.zone()?;
             let subject = Subject { id: student_id, name, birth_date: None, document: None };
             let now = at.unwrap_or_else(Utc::now);
             let claims = term.student_claims(&class, CredentialId::random()?, subject, &reports, now)?;
             let code = Issuer::new(signing).issue(&claims)?;
-            let why: Vec<_> = claims.reasons.iter().map(|r| r.describe()).collect();
-            eprintln!(
-                "{} student code for {}, class {class}, valid until {}: {}",
-                claims.colour.describe().to_uppercase(),
-                now.format("%Y-%m-%d"),
-                claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                why.join("; ")
-            );
+            let lang = crate::locale::lang();
+            let args = [
+                ("colour", Arg::from(words::colour_loud(lang, claims.colour))),
+                ("day", Arg::from(zone.date_of(now).to_string())),
+                ("class", Arg::from(class.as_str())),
+                ("until", Arg::from(crate::locale::zone_or(&zone).format(claims.expires_at))),
+                ("reasons", Arg::from(words::reasons(lang, &claims.reasons))),
+            ];
+            eprintln!("{}", healthpass_i18n::text(lang, "school-issued", &args));
             println!("{code}");
             crate::common::render(&code, png.as_deref(), None, false)
         }
@@ -181,6 +203,7 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
             school,
             class,
             day,
+            time_zone,
             keys,
             demo_key,
             trust,
@@ -190,6 +213,8 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
         } => {
             let roster = roster_from_json(&read_file(&roster)?)?;
             let now = at.unwrap_or_else(Utc::now);
+            let zone = time_zone.as_deref().map_or_else(|| Ok(Zone::utc()), Zone::parse)?;
+            let day = day.unwrap_or_else(|| zone.date_of(now));
             let mut gate = match &trust {
                 Some(list) => Gate::Checkpoint(Box::new(Checkpoint::new(
                     read_public_keys(&anchor)?,
@@ -223,16 +248,21 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
                 }
             }
             let refused: Vec<&Report> = reports.iter().filter(|r| !r.accepted()).collect();
-            let day = day.unwrap_or(now.date_naive());
-            let summary = ClassSummary::of(&school, &class, &roster, &verified, day);
+            let summary = ClassSummary::of_in(&school, &class, &roster, &verified, day, &zone);
             if json {
                 for report in &reports {
                     println!("{}", report.to_json_line());
                 }
                 println!("{}", summary_json(&summary, &school, &class, day, refused.len()));
             } else {
-                println!("{school}, class {class}, {day}:");
-                print!("{summary}");
+                let lang = crate::locale::lang();
+                let args = [
+                    ("school", Arg::from(school.as_str())),
+                    ("class", Arg::from(class.as_str())),
+                    ("day", Arg::from(day.to_string())),
+                ];
+                println!("{}", healthpass_i18n::text(lang, "summary-heading", &args));
+                print!("{}", summary.render(lang));
                 for report in &refused {
                     println!("{report}");
                 }
