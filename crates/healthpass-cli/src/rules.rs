@@ -50,6 +50,10 @@ pub(crate) struct DccArgs {
     /// The value sets rules read (the gateway's valueSets JSON); default DIR/valuesets/valueSets.json.
     #[arg(long)]
     pub(crate) value_sets: Option<PathBuf>,
+    /// Refuse a DCC on these revocation lists (the gateway's revocation batch JSON: a file, or
+    /// a folder of `*.json` files; docs/INTEROP.md).
+    #[arg(long = "dcc-revocation")]
+    pub(crate) dcc_revocation: Option<PathBuf>,
 }
 
 /// Runs a business-rules command.
@@ -83,10 +87,14 @@ pub(crate) fn verify_dcc(text: &str, args: &DccArgs, at: Option<DateTime<Utc>>, 
         keys.insert_x509_der(&certificate_der(path)?)?;
     }
     let now = at.unwrap_or_else(Utc::now);
+    let revocation = args.dcc_revocation.as_deref().map(crate::dcc_revocation::load).transpose()?;
     let foreign = DccVerifier::new(keys)
         .with_skew(skew)
         .verify(text, now)
         .map_err(|e| Failure::Refused(format!("REFUSED [{}] {e}", e.code())))?;
+    if let Some(store) = &revocation {
+        crate::dcc_revocation::check(text, store)?;
+    }
     let claims = &foreign.claims;
     println!(
         "VALID {} EU DCC from {}, valid until {}",
