@@ -6,6 +6,7 @@
 
 mod common;
 mod conformance;
+mod dcc_csca;
 mod dcc_revocation;
 mod log;
 mod native;

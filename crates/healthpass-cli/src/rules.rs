@@ -54,6 +54,10 @@ pub(crate) struct DccArgs {
     /// a folder of `*.json` files; docs/INTEROP.md).
     #[arg(long = "dcc-revocation")]
     pub(crate) dcc_revocation: Option<PathBuf>,
+    /// Trust a DSC given by --dcc-cert only with a valid path to a CSCA of its country in this
+    /// PEM bundle, its key usage allowing the DCC's type (docs/INTEROP.md).
+    #[arg(long)]
+    pub(crate) csca: Option<PathBuf>,
 }
 
 /// Runs a business-rules command.
@@ -83,15 +87,22 @@ pub(crate) fn verify_dcc(text: &str, args: &DccArgs, at: Option<DateTime<Utc>>, 
     }
     let skew = TimeDelta::try_seconds(skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
     let mut keys = ForeignKeys::new();
+    let mut dsc_ders = Vec::new();
     for path in &args.dcc_cert {
-        keys.insert_x509_der(&certificate_der(path)?)?;
+        let der = certificate_der(path)?;
+        keys.insert_x509_der(&der)?;
+        dsc_ders.push(der);
     }
+    let cscas = args.csca.as_deref().map(crate::dcc_csca::load).transpose()?;
     let now = at.unwrap_or_else(Utc::now);
     let revocation = args.dcc_revocation.as_deref().map(crate::dcc_revocation::load).transpose()?;
     let foreign = DccVerifier::new(keys)
         .with_skew(skew)
         .verify(text, now)
         .map_err(|e| Failure::Refused(format!("REFUSED [{}] {e}", e.code())))?;
+    if let Some(cscas) = &cscas {
+        crate::dcc_csca::check(text, &dsc_ders, cscas)?;
+    }
     if let Some(store) = &revocation {
         crate::dcc_revocation::check(text, store)?;
     }
