@@ -181,7 +181,7 @@ fn a_filter_alone_never_revokes_and_the_exact_list_decides() {
 fn built_filters_agree_with_the_exact_lists() {
     let mut store = RevocationStore::new();
     let kid = [1u8; 8];
-    let listed: Vec<[u8; 16]> = (0..2_000u32).map(|i| hash_of(i)).collect();
+    let listed: Vec<[u8; 16]> = (0..2_000u32).map(hash_of).collect();
     store.insert_hashes(&kid, HashType::Signature, &listed).unwrap();
     store.insert_hashes(&kid, HashType::Signature, &listed[..10]).unwrap();
     assert_eq!(store.len(), 2_000, "duplicates are held once");
