@@ -6,6 +6,8 @@
 
 mod common;
 mod conformance;
+mod dcc_csca;
+mod dcc_revocation;
 mod decode_foreign;
 mod inputs;
 mod locale;

@@ -214,6 +214,13 @@ impl Report {
         self.status == Status::Accepted
     }
 
+    /// [`Report::refuse`] with the finding, if there is one.
+    pub(crate) fn refuse_if(&mut self, finding: Option<Finding>) {
+        if let Some(finding) = finding {
+            self.refuse(finding);
+        }
+    }
+
     /// Adds a refusal (and so refuses the code).
     pub(crate) fn refuse(&mut self, finding: Finding) {
         self.refusals.push(finding);

@@ -48,6 +48,14 @@ pub(crate) struct DccArgs {
     /// The value sets rules read (the gateway's valueSets JSON); default DIR/valuesets/valueSets.json.
     #[arg(long)]
     pub(crate) value_sets: Option<PathBuf>,
+    /// Refuse a DCC on these revocation lists (the gateway's revocation batch JSON: a file, or
+    /// a folder of `*.json` files; docs/INTEROP.md).
+    #[arg(long = "dcc-revocation")]
+    pub(crate) dcc_revocation: Option<PathBuf>,
+    /// Trust a DSC given by --dcc-cert only with a valid path to a CSCA of its country in this
+    /// PEM bundle, its key usage allowing the DCC's type (docs/INTEROP.md).
+    #[arg(long)]
+    pub(crate) csca: Option<PathBuf>,
 }
 
 /// Runs a business-rules command.
@@ -66,6 +74,12 @@ pub(crate) fn run(command: RulesCommand) -> Result<(), Failure> {
             if report.failed() == 0 { Ok(()) } else { Err(Failure::Refused(format!("{} failed", report.failed()))) }
         }
     }
+}
+
+/// The signer certificates of `HC1:` codes (`--dcc-cert`, PEM, DER or base64) as DER, for the
+/// CSCA chain check (`--csca`).
+pub(crate) fn dsc_ders(args: &DccArgs) -> Result<Vec<Vec<u8>>, Failure> {
+    args.dcc_cert.iter().map(|path| certificate_der(path)).collect()
 }
 
 /// The verifier of `HC1:` codes: their signer certificates (`--dcc-cert`, PEM, DER or base64).

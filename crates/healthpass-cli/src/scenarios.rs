@@ -12,16 +12,15 @@ use clap::Subcommand;
 use healthpass::fs::{Mode, write_atomic};
 use healthpass::{Claims, Limits, UnverifiedCode, Verifier};
 use healthpass_i18n::{self as i18n, Arg};
-use healthpass_qr::Qr;
 use healthpass_scenarios::card::Card;
 use healthpass_scenarios::explain::changes;
 use healthpass_scenarios::rules::RuleSet;
 use healthpass_scenarios::wallet::{Wallet, Whose};
 
 use crate::common::{Failure, TrustArgs, load_keys, read_file, read_input};
+use crate::locale;
 use crate::report::{Report, Source, Status};
 use healthpass::decide::Finding;
-use crate::locale;
 
 /// The scenario commands, flattened into the top level.
 #[derive(Subcommand)]

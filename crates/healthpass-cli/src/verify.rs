@@ -76,6 +76,10 @@ struct Decider<'a> {
     foreign: ForeignVerifier,
     policy: Option<Policy>,
     now: DateTime<Utc>,
+    /// `--csca` with the `--dcc-cert` certificates, for the CSCA chain check of `HC1:` codes.
+    cscas: Option<(healthpass_interop::dcc_csca::CscaStore, Vec<Vec<u8>>)>,
+    /// `--dcc-revocation`: the DCC revocation lists.
+    dcc_revocation: Option<healthpass_interop::dcc_revocation::RevocationStore>,
 }
 
 /// A finding that says what was not decided: no policy was given and the code is not green.
@@ -138,6 +142,14 @@ impl Decider<'_> {
         {
             if let Some(finding) = rules::apply_rules(text, dir, arrival, &self.args.dcc, self.now, self.args.json)? {
                 report.refuse(finding);
+            }
+        }
+        if report::format_of(text) == Some("HC1") {
+            if let Some((store, dsc_ders)) = &self.cscas {
+                report.refuse_if(crate::dcc_csca::check(text, dsc_ders, store)?);
+            }
+            if let Some(store) = &self.dcc_revocation {
+                report.refuse_if(crate::dcc_revocation::check(text, store)?);
             }
         }
         Ok(report)
@@ -213,7 +225,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Failure> {
         (None, false) => inputs::scan_all(&args.image)?,
         _ => return Err(Failure::Usage("give a code (or `-`) or --image FILE|FOLDER".into())),
     };
-    let mut decider = Decider { args, native, foreign, policy, now };
+    let cscas = match &args.dcc.csca {
+        Some(path) => Some((crate::dcc_csca::load(path)?, rules::dsc_ders(&args.dcc)?)),
+        None => None,
+    };
+    let dcc_revocation = args.dcc.dcc_revocation.as_deref().map(crate::dcc_revocation::load).transpose()?;
+    let mut decider = Decider { args, native, foreign, policy, now, cscas, dcc_revocation };
     let mut reports = Vec::with_capacity(items.len());
     for item in items {
         reports.push(match item {

@@ -12,6 +12,8 @@ compile_error!("healthpass-interop checks ES256/PS256 with `ring` (the default f
 
 pub mod crypto;
 pub mod dcc;
+pub mod dcc_csca;
+pub mod dcc_revocation;
 pub mod dcc_schema;
 pub mod nzcp;
 pub mod shc;

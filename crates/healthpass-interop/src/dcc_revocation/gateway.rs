@@ -1,0 +1,144 @@
+//! The DCC gateway's revocation batch JSON (the content of `GET /revocation-list/{batchId}`,
+//! once its CMS signature has been checked and removed by whoever downloaded it):
+//!
+//! ```json
+//! { "country": "DE", "expires": "2022-12-31T23:59:59Z", "kid": "2Rk3X8HntrI=",
+//!   "hashType": "SIGNATURE", "entries": [ { "hash": "JpiW/yzb0Be8lXtvoXZKxw==" } ] }
+//! ```
+//!
+//! A file holds one batch object or a JSON array of them. Read under [`RevocationLimits`]: the
+//! file's bytes are capped before parsing (which bounds every allocation), then the batch and
+//! entry counts; each error names the batch (and entry) that failed.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+
+use super::{HASH_LEN, HashType, RevocationHash, RevocationStore, err};
+use healthpass::{Error, Result};
+
+/// The kid the gateway writes when the signer of the revoked DCCs is not known.
+const UNKNOWN_KID: &str = "UNKNOWN_KID";
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BatchFile {
+    One(Batch),
+    Many(Vec<Batch>),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Batch {
+    country: String,
+    expires: String,
+    kid: String,
+    hash_type: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    hash: String,
+}
+
+/// What loading a file added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadReport {
+    /// Batches added.
+    pub batches: usize,
+    /// Entries read (before duplicates are merged).
+    pub entries: usize,
+    /// Batches passed over, each with the reason (such as an `UNKNOWN_KID` batch, which no DCC
+    /// can be matched to).
+    pub skipped: Vec<String>,
+}
+
+impl RevocationStore {
+    /// Adds the batches of one gateway revocation JSON file (see the module docs for the form).
+    /// Either the whole file is added or, on an error, none of it.
+    ///
+    /// Not checked here: the batch's CMS signature (check it where the file is downloaded) and
+    /// its `expires` time (a revoked hash stays revoked; `expires` only says when a list may
+    /// forget it), beyond its being an RFC 3339 time.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] past `max_file_bytes`, `max_batches`, `max_batch_entries` or
+    /// `max_total_entries`; [`Error::Foreign`] with step `batch JSON` for JSON of another shape
+    /// and `batch` naming the batch (and entry) with a bad country, time, kid, hash type or hash.
+    pub fn load_gateway_json(&mut self, bytes: &[u8]) -> Result<LoadReport> {
+        let limits = *self.limits();
+        if bytes.len() > limits.max_file_bytes {
+            return Err(Error::TooLarge { what: "revocation list file", limit: limits.max_file_bytes });
+        }
+        let file: BatchFile = serde_json::from_slice(bytes).map_err(|e| {
+            err("batch JSON", format!("not a gateway revocation batch or array of batches (line {})", e.line()))
+        })?;
+        let batches = match file {
+            BatchFile::One(batch) => vec![batch],
+            BatchFile::Many(batches) => batches,
+        };
+        if batches.len() > limits.max_batches {
+            return Err(Error::TooLarge { what: "revocation batches in a file", limit: limits.max_batches });
+        }
+        let mut report = LoadReport::default();
+        let mut parsed: Vec<(Vec<u8>, HashType, Vec<RevocationHash>)> = Vec::with_capacity(batches.len());
+        for (index, batch) in batches.iter().enumerate() {
+            if batch.kid == UNKNOWN_KID {
+                report.skipped.push(format!("batch {index}: kid {UNKNOWN_KID}, no DCC can be matched to it"));
+                continue;
+            }
+            parsed.push(parse_batch(index, batch, limits.max_batch_entries)?);
+        }
+        let total: usize = parsed.iter().map(|(_, _, hashes)| hashes.len()).sum();
+        if self.len().saturating_add(total) > limits.max_total_entries {
+            return Err(Error::TooLarge { what: "revocation entries", limit: limits.max_total_entries });
+        }
+        for (kid, hash_type, hashes) in parsed {
+            self.insert_hashes(&kid, hash_type, &hashes)?;
+            report.batches += 1;
+            report.entries += hashes.len();
+        }
+        Ok(report)
+    }
+}
+
+fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<(Vec<u8>, HashType, Vec<RevocationHash>)> {
+    let bad = |what: String| err("batch", format!("batch {index}: {what}"));
+    if batch.entries.len() > max_entries {
+        return Err(Error::TooLarge { what: "entries in a revocation batch", limit: max_entries });
+    }
+    if batch.country.len() != 2 || !batch.country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(bad("country is not two upper-case letters".into()));
+    }
+    if chrono::DateTime::parse_from_rfc3339(&batch.expires).is_err() {
+        return Err(bad("expires is not an RFC 3339 time".into()));
+    }
+    let kid = STANDARD.decode(&batch.kid).map_err(|_| bad("kid is not base64".into()))?;
+    if kid.is_empty() || kid.len() > 64 {
+        return Err(bad(format!("kid has {} bytes (1 to 64 allowed)", kid.len())));
+    }
+    let hash_type = HashType::from_name(&batch.hash_type)
+        .ok_or_else(|| bad("hashType is not SIGNATURE, UCI or COUNTRYCODEUCI".into()))?;
+    let hashes = batch
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(at, entry)| {
+            let raw = STANDARD.decode(&entry.hash).map_err(|_| bad(format!("entry {at}: hash is not base64")))?;
+            // 16 bytes as specified; a full 32-byte SHA-256 is cut to its first 128 bits.
+            match raw.len() {
+                HASH_LEN | 32 => {
+                    let mut hash = [0; HASH_LEN];
+                    for (slot, byte) in hash.iter_mut().zip(raw.iter()) {
+                        *slot = *byte;
+                    }
+                    Ok(hash)
+                }
+                n => Err(bad(format!("entry {at}: hash has {n} bytes, not {HASH_LEN}"))),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((kid, hash_type, hashes))
+}
