@@ -173,6 +173,8 @@ impl Report {
     pub(crate) fn from_verified(source: Source, text: &str, claims: &Verified<Claims>, refusals: Vec<Finding>) -> Self {
         let status = if refusals.is_empty() { Status::Accepted } else { Status::Refused };
         let mut report = Report::empty(source, status, format_of(text)).with_summary(&Summary::of(claims));
+        // Masked by the name's script (陈小明 → 陈*明), as the holder's card masks it.
+        report.name = claims.subject.name.as_deref().map(healthpass_i18n::mask::mask_name).filter(|n| !n.is_empty());
         report.refusals = refusals;
         report
     }

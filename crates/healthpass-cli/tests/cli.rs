@@ -75,7 +75,7 @@ fn keygen_issue_verify_decode_and_scan() {
 
     let out = run(&["verify", &text, "--keys", p(&public)], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("ACCEPTED YELLOW cross_border code"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ACCEPTED YELLOW cross-border code"), "{}", stdout(&out));
     let out = run(&["verify", "-", "--keys", p(&public), "--json"], Some(&text));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["status"], "accepted");

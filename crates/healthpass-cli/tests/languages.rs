@@ -46,16 +46,16 @@ fn verify_lines_follow_lang_then_the_locale() {
         args.extend(base);
         stdout(&cli(&args, env))
     };
-    assert!(run(&[], &[]).starts_with("VALID GREEN code from"), "{}", run(&[], &[]));
+    assert!(run(&[], &[]).starts_with("ACCEPTED GREEN personal code from"), "{}", run(&[], &[]));
     let zh = run(&["--lang", "zh-Hans", "--tz", "Asia/Shanghai"], &[]);
-    assert!(zh.starts_with("有效：绿码，签发机构"), "{zh}");
-    assert!(zh.contains("+08:00") && zh.contains("近期检测结果为阴性"), "{zh}");
+    assert!(zh.starts_with("通过 绿码 个人"), "{zh}");
+    assert!(zh.contains("+08:00") && zh.contains("陈*明"), "{zh}");
     let pt = run(&[], &[("LANG", "pt_MO.UTF-8"), ("TZ", "Asia/Macau")]);
-    assert!(pt.starts_with("VÁLIDO: código VERDE de") && pt.contains("+08:00"), "{pt}");
+    assert!(pt.starts_with("ACEITE VERDE pessoal") && pt.contains("+08:00"), "{pt}");
     // LC_ALL wins over LANG; --lang wins over both.
     let hant = run(&[], &[("LANG", "pt_PT.UTF-8"), ("LC_ALL", "zh_HK.UTF-8")]);
-    assert!(hant.starts_with("有效：綠碼"), "{hant}");
-    assert!(run(&["--lang", "en"], &[("LC_ALL", "zh_HK.UTF-8")]).starts_with("VALID GREEN"));
+    assert!(hant.starts_with("通過 綠碼 個人"), "{hant}");
+    assert!(run(&["--lang", "en"], &[("LC_ALL", "zh_HK.UTF-8")]).starts_with("ACCEPTED GREEN"));
     assert_eq!(
         cli(&["--lang", "fr", "scan", "x.png"], &[]).status.code(),
         Some(2),
@@ -70,14 +70,14 @@ fn refusals_are_worded_by_their_stable_code_which_never_changes() {
     let args = ["verify", text.as_str(), "--demo-key", "--at", late.as_str()];
     let en = cli(&args, &[]);
     assert_eq!(en.status.code(), Some(1));
-    assert!(stdout(&en).starts_with("REFUSED: "), "{}", stdout(&en));
+    assert!(stdout(&en).starts_with("REFUSED [expired]"), "{}", stdout(&en));
     let hant = cli(&args, &[("LANG", "zh_TW.UTF-8")]);
     assert_eq!(hant.status.code(), Some(1));
-    assert_eq!(stdout(&hant).trim(), "拒絕：此碼已過期 [expired]");
+    assert_eq!(stdout(&hant).trim(), "拒絕 [expired] 此碼已過期");
     let mut json_args = args.to_vec();
     json_args.push("--json");
     let json: serde_json::Value = serde_json::from_slice(&cli(&json_args, &[("LANG", "zh_CN.UTF-8")]).stdout).unwrap();
-    assert_eq!(json[0]["error"], "expired", "the code is the same in every language");
+    assert_eq!(json["refusals"][0]["code"], "expired", "the code is the same in every language");
 }
 
 #[test]
