@@ -161,3 +161,52 @@ fn a_decoded_entrys_key_is_held_to_2048_bytes() {
     assert_eq!(raw(der_sequence(2048)).unwrap().entries.len(), 1);
     assert_eq!(raw(der_sequence(2049)).unwrap_err(), Error::TooLarge { what: "trust list public key", limit: 2048 });
 }
+
+/// An empty SEQUENCE (`30 00`) holds no key and is refused.
+#[test]
+fn an_empty_der_sequence_is_not_a_key() {
+    list_error(es256_entry(8, vec![0x30, 0x00]).validate(&limits()), "DER SubjectPublicKeyInfo");
+}
+
+/// `entries_for` yields every entry with the kid, in list order, and nothing for another kid
+/// (the lookup a foreign verifier uses to find the keys a checkpoint trusts).
+#[test]
+fn entries_for_yields_every_entry_with_the_kid_in_list_order() {
+    let mut list = trust_list(5);
+    let mut first = es256_entry(8, der_sequence(91));
+    first.issuer = "DE-A".into();
+    let mut second = es256_entry(8, der_sequence(92));
+    second.issuer = "DE-B".into();
+    list.entries.push(first);
+    list.entries.push(second);
+    let kid = Kid::new(vec![3; 8]).unwrap();
+    let issuers: Vec<&str> = list.entries_for(&kid).map(|e| e.issuer.as_str()).collect();
+    assert_eq!(issuers, ["DE-A", "DE-B"]);
+    assert_eq!(list.entries_for(&Kid::new(vec![4; 8]).unwrap()).count(), 0);
+}
+
+/// A list is past its next update strictly after `next_update`, and stale strictly after
+/// `next_update + grace`: both instants themselves are still in time.
+#[test]
+fn next_update_and_grace_are_closed_boundaries() {
+    let list = trust_list(5);
+    let next = list.next_update;
+    assert!(!list.is_past_next_update(next));
+    assert!(list.is_past_next_update(next + TimeDelta::seconds(1)));
+    assert!(!list.is_past_next_update(next - TimeDelta::seconds(1)));
+    let grace = TimeDelta::hours(2);
+    list.check_fresh(next + grace, grace).unwrap();
+    let err = list.check_fresh(next + grace + TimeDelta::seconds(1), grace).unwrap_err();
+    assert_eq!(err.code(), "stale_list", "{err}");
+}
+
+/// A list holds at most `max_trust_entries` entries: the limit itself is allowed.
+#[test]
+fn a_list_holds_at_most_max_trust_entries() {
+    let list = trust_list(5);
+    let n = list.entries.len();
+    let at_limit = Limits { max_trust_entries: n, ..Limits::DEFAULT };
+    list.validate(&at_limit).unwrap();
+    let under = Limits { max_trust_entries: n - 1, ..Limits::DEFAULT };
+    assert_eq!(list.validate(&under).unwrap_err(), Error::TooLarge { what: "trust list entries", limit: n - 1 });
+}
