@@ -7,7 +7,7 @@ use ciborium::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::cbor::MapBuilder;
-use crate::cose::CoseMessage;
+use crate::cose::{CoseMessage, Profile};
 use crate::keys::{Kid, PublicKey, SigningKey};
 use crate::trust::KeySet;
 use crate::trust::TrustedKey;
@@ -524,7 +524,7 @@ impl TrustList {
         if bytes.len() > limits.max_list_bytes {
             return Err(Error::TooLarge { what: WHAT, limit: limits.max_list_bytes });
         }
-        Self::from_message(&CoseMessage::decode(bytes, true, limits)?, limits)
+        Self::from_message(&CoseMessage::decode(bytes, Profile::Native, limits)?, limits)
     }
 
     fn from_message(message: &CoseMessage, limits: &Limits) -> Result<Self> {
