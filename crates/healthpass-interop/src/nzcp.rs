@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys};
 use super::dcc::foreign_subject_id;
-use super::{ForeignCode, Format, foreign};
+use super::{ForeignCode, ForeignPayload, foreign};
 use healthpass::cose::{Alg, CoseMessage, Profile};
 use healthpass::keys::Kid;
 use healthpass::trust::KeyFingerprint;
@@ -222,11 +222,8 @@ impl NzcpVerifier {
         };
         claims.validate(limits.max_text_string_len)?;
         Ok(ForeignCode {
-            format: Format::Nzcp,
             claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
-            dcc: None,
-            nzcp: Some(subject),
-            shc: None,
+            payload: ForeignPayload::Nzcp(subject),
         })
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{DccCwt, UnverifiedDcc, check_issuer_country, claimed_country, decode, err, to_claims};
 use crate::crypto::{CertificateInfo, ForeignKey, ForeignKeys};
-use crate::{ForeignCode, Format};
+use crate::{ForeignCode, ForeignPayload};
 use healthpass::trust::KeyFingerprint;
 use healthpass::verify::{Skew, Window};
 use healthpass::{Error, Limits, Result, Verified};
@@ -133,11 +133,8 @@ impl DccVerifier {
         claims.validate(self.limits.max_text_string_len)?;
         claims.check_evidence_times(now, self.skew)?;
         Ok(ForeignCode {
-            format: Format::Dcc,
             claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
-            dcc: Some(payload),
-            nzcp: None,
-            shc: None,
+            payload: ForeignPayload::Dcc(payload),
         })
     }
 }
