@@ -47,7 +47,7 @@ pub(crate) fn hashed_credential_id(identifier: &str) -> CredentialId {
 /// as evidence, a positive test Red / PositiveTest, a vaccination Green / Vaccinated with dose
 /// `dn` of `sd` (a booster beyond the series counts as its own series size), a recovery
 /// Green / Recovered. The issuer is [`claimed_country`] without a certificate; a verifier
-/// replaces it with the country bound to the signer ([`DccVerifier::verify_code`]).
+/// replaces it with the country bound to the signer ([`DccVerifier::verify_code`](super::DccVerifier::verify_code)).
 ///
 /// # Errors
 /// [`Error::Foreign`] for a missing `iat`/`exp`, an unknown test type or result, or an

@@ -1,10 +1,9 @@
 //! EU Digital COVID Certificate (`HC1:`): base45, zlib, COSE_Sign1 (ES256 / PS256), the CWT
 //! with its `hcert` claim, signer-certificate key usage and validity, and the mapping to
-//! [`Claims`].
-
+//! [`Claims`](healthpass::Claims).
 //!
-//! One file per purpose: [`decode`](self) reads the CWT and the DCC in one pass (the only
-//! payload reader), `cwt` and `payload` hold the types, `claims` maps a DCC to [`Claims`],
+//! One file per purpose: `decode` reads the CWT and the DCC in one pass (the only payload
+//! reader), `cwt` and `payload` hold the types, `claims` maps a DCC to the common claims,
 //! `verify` checks signature, issuer, key usage and times, `country` binds the issuing country.
 
 mod claims;

@@ -109,8 +109,8 @@ impl DccVerifier {
     /// the CWT and its payload, the claimed issuing country ([`claimed_country`]) against the
     /// key's issuer binding (`issuer_mismatch`) and the signer certificate's country
     /// ([`check_issuer_country`], `issuer_country_mismatch`), the certificate's key usage, the
-    /// times ([`check_validity`]), the mapping to [`Claims`], and no evidence dated in the
-    /// future ([`Claims::check_evidence_times`]).
+    /// times ([`check_validity`]), the mapping to [`Claims`](healthpass::Claims), and no evidence dated in the
+    /// future ([`Claims::check_evidence_times`](healthpass::Claims::check_evidence_times)).
     ///
     /// # Errors
     /// The error of the first failed check.

@@ -4,12 +4,11 @@
 
 use chrono::NaiveDate;
 use ciborium::Value;
-use coset::CoseError;
 
 use super::keys::{STATUS_CLAIM_KEY, epoch_day};
 use super::*;
 use crate::cbor::{MapBuilder, write};
-use crate::{Error, Limits, Result};
+use crate::{Limits, Result};
 
 impl Claims {
     /// Encodes the claims as the CWT payload bytes, deterministically (RFC 8949 §4.2.1 order).
@@ -36,19 +35,11 @@ impl Claims {
     /// Decodes CWT payload bytes into claims, under `limits`, and checks [`Claims::validate`].
     ///
     /// # Errors
-    /// [`Error::Cbor`], [`Error::TrailingBytes`], [`Error::DuplicateKey`] or [`Error::TooLarge`]
-    /// for bytes that are not one well-formed CWT; [`Error::Claims`] for a CWT that breaks the
+    /// [`Error::Cbor`](crate::Error::Cbor), [`Error::TrailingBytes`](crate::Error::TrailingBytes), [`Error::DuplicateKey`](crate::Error::DuplicateKey) or [`Error::TooLarge`](crate::Error::TooLarge)
+    /// for bytes that are not one well-formed CWT; [`Error::Claims`](crate::Error::Claims) for a CWT that breaks the
     /// claim model (a missing or unknown key, a value of the wrong type or out of range).
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<Self> {
         super::decode::claims(bytes, limits)
-    }
-}
-
-pub(crate) fn cose_error(err: CoseError, step: &'static str) -> Error {
-    match err {
-        CoseError::DuplicateMapKey => Error::DuplicateKey { step },
-        CoseError::ExtraneousData => Error::TrailingBytes { step },
-        other => Error::Cbor { step, detail: other.to_string() },
     }
 }
 

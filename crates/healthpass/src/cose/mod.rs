@@ -1,4 +1,4 @@
-//! COSE_Sign1 (RFC 9052): building a signed message ([`sign`], for the issuer and signed
+//! COSE_Sign1 (RFC 9052): building a signed message (`sign`, for the issuer and signed
 //! lists), and the one reader of every COSE_Sign1 the crates verify ([`CoseMessage::decode`]
 //! under a [`Profile`]), which keeps the protected header exactly as received.
 
@@ -6,23 +6,27 @@ mod read;
 
 pub use read::{Alg, CoseMessage, Profile};
 
-use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
-
 use crate::Result;
-use crate::claims::cose_error;
 use crate::keys::SigningKey;
 
 /// Signs `payload` as a tagged COSE_Sign1 with alg EdDSA and the key's kid in the protected
-/// header, an empty unprotected header and empty external AAD.
+/// header, an empty unprotected header and empty external AAD (FORMAT.md §3).
+///
+/// Written byte by byte rather than with coset: the message has one fixed shape, and building
+/// it here keeps coset out of the crate's dependencies. A test holds the bytes equal to what
+/// coset's builder makes.
 pub(crate) fn sign(payload: Vec<u8>, key: &SigningKey) -> Result<Vec<u8>> {
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build();
-    CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-        .build()
-        .to_tagged_vec()
-        .map_err(|e| cose_error(e, "COSE_Sign1"))
+    // {1: -8, 4: kid}, deterministically encoded.
+    let mut protected = vec![0xa2, 0x01, 0x27, 0x04];
+    byte_string(&mut protected, &key.kid().into_bytes());
+    let signature = key.sign(&sig_structure(&protected, &payload));
+    let mut out = Vec::with_capacity(protected.len() + payload.len() + 80);
+    out.extend_from_slice(&[0xd2, 0x84]);
+    byte_string(&mut out, &protected);
+    out.push(0xa0);
+    byte_string(&mut out, &payload);
+    byte_string(&mut out, &signature);
+    Ok(out)
 }
 
 /// The bytes a COSE_Sign1 signature covers: `["Signature1", protected header bytes as received,

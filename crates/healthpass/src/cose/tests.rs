@@ -235,3 +235,23 @@ fn the_sig_structure_is_coset_s() {
     let message = CoseMessage::decode(&bytes, Profile::Native, &Limits::DEFAULT).unwrap();
     assert_eq!(message.signed_bytes(), sign1.tbs_data(&[]));
 }
+
+/// `sign` writes, byte for byte, the message coset's builder makes (Ed25519 is deterministic),
+/// across the payload lengths where a byte string's header grows.
+#[test]
+fn sign_writes_what_coset_builds() {
+    let key = SigningKey::from_seed(&[7; 32]);
+    for len in [0usize, 23, 24, 255, 256, 65_535, 65_536] {
+        let payload = vec![0x5a; len];
+        let ours = sign(payload.clone(), &key).unwrap();
+        let protected = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build();
+        let theirs = CoseSign1Builder::new()
+            .protected(protected)
+            .payload(payload)
+            .create_signature(&[], |tbs| key.sign(tbs).to_vec())
+            .build()
+            .to_tagged_vec()
+            .unwrap();
+        assert_eq!(ours, theirs, "{len}");
+    }
+}
