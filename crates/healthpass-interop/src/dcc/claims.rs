@@ -50,7 +50,7 @@ pub(crate) fn hashed_credential_id(identifier: &str) -> CredentialId {
 /// replaces it with the country bound to the signer ([`DccVerifier::verify_code`](super::DccVerifier::verify_code)).
 ///
 /// # Errors
-/// [`Error::Foreign`] for a missing `iat`/`exp`, an unknown test type or result, or an
+/// [`Error::Foreign`](healthpass::Error::Foreign) for a missing `iat`/`exp`, an unknown test type or result, or an
 /// unreadable date.
 pub fn to_claims(cwt: &DccCwt, payload: &DccPayload) -> Result<Claims> {
     let entry = payload.entry()?;

@@ -27,7 +27,7 @@ impl DccCwt {
     /// checked as CBOR (not yet against the payload's structure: see [`DccCwt::payload`]).
     ///
     /// # Errors
-    /// [`Error::Cbor`] and friends for malformed CBOR, [`Error::Foreign`] when the CWT is not a
+    /// [`Error::Cbor`](healthpass::Error::Cbor) and friends for malformed CBOR, [`Error::Foreign`](healthpass::Error::Foreign) when the CWT is not a
     /// map, a time is not a number, or the hcert claim `-260` / `1` is missing.
     pub fn decode(payload: &[u8], limits: &Limits) -> Result<Self> {
         decode::cwt(payload, limits, false).map(|(cwt, _)| cwt)
@@ -37,7 +37,7 @@ impl DccCwt {
     /// comparisons).
     ///
     /// # Errors
-    /// [`Error::Foreign`] for a map key that is neither text nor an integer, or nesting past 32.
+    /// [`Error::Foreign`](healthpass::Error::Foreign) for a map key that is neither text nor an integer, or nesting past 32.
     pub fn hcert_json(&self) -> Result<serde_json::Value> {
         cbor_to_json(&cbor::read_foreign(&self.hcert, "hcert", &self.limits)?, 0)
     }
@@ -45,7 +45,7 @@ impl DccCwt {
     /// The DCC's type, from which of `v`, `t` and `r` it holds.
     ///
     /// # Errors
-    /// [`Error::Foreign`] unless exactly one of them is present, as a non-empty list.
+    /// [`Error::Foreign`](healthpass::Error::Foreign) unless exactly one of them is present, as a non-empty list.
     pub fn usage(&self) -> Result<DccUsage> {
         let mut r = Reader::new(&self.hcert, "hcert", Kind::Structure, &self.limits).allowing_indefinite();
         let mut items = r.map_items(1, "the DCC")?;
@@ -85,7 +85,7 @@ impl DccCwt {
     /// The typed DCC payload.
     ///
     /// # Errors
-    /// [`Error::Foreign`] (step `hcert`) naming the field that breaks the DCC schema's required
+    /// [`Error::Foreign`](healthpass::Error::Foreign) (step `hcert`) naming the field that breaks the DCC schema's required
     /// structure, or when the payload holds other than exactly one vaccination, test or recovery.
     pub fn payload(&self) -> Result<DccPayload> {
         let payload = decode::payload_of(&self.hcert, &self.limits)?;

@@ -70,7 +70,7 @@ impl DccPayload {
     /// The one vaccination, test or recovery entry.
     ///
     /// # Errors
-    /// [`Error::Foreign`] unless exactly one of `v`, `t`, `r` is present with exactly one entry.
+    /// [`Error::Foreign`](healthpass::Error::Foreign) unless exactly one of `v`, `t`, `r` is present with exactly one entry.
     pub fn entry(&self) -> Result<DccEntry<'_>> {
         let groups = [self.v.is_some(), self.t.is_some(), self.r.is_some()];
         if groups.iter().filter(|g| **g).count() != 1 {

@@ -35,8 +35,8 @@ impl Claims {
     /// Decodes CWT payload bytes into claims, under `limits`, and checks [`Claims::validate`].
     ///
     /// # Errors
-    /// [`Error::Cbor`](crate::Error::Cbor), [`Error::TrailingBytes`](crate::Error::TrailingBytes), [`Error::DuplicateKey`](crate::Error::DuplicateKey) or [`Error::TooLarge`](crate::Error::TooLarge)
-    /// for bytes that are not one well-formed CWT; [`Error::Claims`](crate::Error::Claims) for a CWT that breaks the
+    /// [`Error::Cbor`], [`Error::TrailingBytes`], [`Error::DuplicateKey`] or [`Error::TooLarge`]
+    /// for bytes that are not one well-formed CWT; [`Error::Claims`] for a CWT that breaks the
     /// claim model (a missing or unknown key, a value of the wrong type or out of range).
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<Self> {
         super::decode::claims(bytes, limits)
