@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
         // verifies again through the two-step path.
         assert!(trust.kids.contains(code.claims.kid()));
         assert!(code.claims.validate(limits.max_text_string_len).is_ok());
-        assert!(code.dcc.is_some());
+        assert!(code.dcc().is_some());
         let parsed = UnverifiedDcc::parse(&text, &limits).expect("a verified code parses");
         let key = trust.verifier.verify_signature(&parsed).expect("and its signature verifies");
         assert_eq!(key.kid(), code.claims.kid());

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(code.claims.kid().as_bytes(), b"key-1");
         assert_eq!(code.claims.issuer, ISSUER);
         assert!(code.claims.validate(Limits::DEFAULT.max_text_string_len).is_ok());
-        let subject = code.nzcp.as_ref().expect("an NZCP carries its subject");
+        let subject = code.nzcp().expect("an NZCP carries its subject");
         assert_eq!(code.claims.subject.birth_date, Some(subject.dob));
         // The pass is valid at `now` and at no time outside its own window.
         assert!(code.claims.not_before <= *now && *now <= code.claims.expires_at);

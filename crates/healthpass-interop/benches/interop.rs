@@ -45,7 +45,7 @@ fn dcc(c: &mut Criterion) {
 
         // Both must accept the code before they are timed.
         let verdict = ours.verify(&case.text, case.clock).unwrap();
-        assert!(verdict.dcc.is_some());
+        assert!(verdict.dcc().is_some());
         let (_, validity) = dgc::validate(&case.text, &theirs).unwrap();
         assert!(validity.is_valid());
         // Payload size, so that a size change shows beside the time.

@@ -66,16 +66,65 @@ impl Format {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ForeignCode {
-    /// The format it came in.
-    pub format: Format,
     /// The claims in the common model, verified (signature, key, times) like a native code's.
     pub claims: Verified<Claims>,
+    /// The format's own payload, which also says the format.
+    pub payload: ForeignPayload,
+}
+
+impl ForeignCode {
+    /// The format it came in.
+    pub fn format(&self) -> Format {
+        self.payload.format()
+    }
+
     /// The DCC payload, for a DCC.
-    pub dcc: Option<dcc::DccPayload>,
+    pub fn dcc(&self) -> Option<&dcc::DccPayload> {
+        match &self.payload {
+            ForeignPayload::Dcc(payload) => Some(payload),
+            _ => None,
+        }
+    }
+
     /// The NZ COVID Pass subject, for an NZCP.
-    pub nzcp: Option<nzcp::NzcpSubject>,
+    pub fn nzcp(&self) -> Option<&nzcp::NzcpSubject> {
+        match &self.payload {
+            ForeignPayload::Nzcp(subject) => Some(subject),
+            _ => None,
+        }
+    }
+
     /// The SMART Health Card, for an SHC.
-    pub shc: Option<shc::ShcCard>,
+    pub fn shc(&self) -> Option<&shc::ShcCard> {
+        match &self.payload {
+            ForeignPayload::Shc(card) => Some(card),
+            _ => None,
+        }
+    }
+}
+
+/// The payload of a verified foreign code in its format's own terms: exactly one, so a code
+/// cannot carry a DCC payload and an NZCP subject at once, nor none.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ForeignPayload {
+    /// An EU DCC's payload.
+    Dcc(dcc::DccPayload),
+    /// An NZ COVID Pass's subject.
+    Nzcp(nzcp::NzcpSubject),
+    /// A SMART Health Card.
+    Shc(shc::ShcCard),
+}
+
+impl ForeignPayload {
+    /// The format the payload belongs to.
+    pub fn format(&self) -> Format {
+        match self {
+            ForeignPayload::Dcc(_) => Format::Dcc,
+            ForeignPayload::Nzcp(_) => Format::Nzcp,
+            ForeignPayload::Shc(_) => Format::Shc,
+        }
+    }
 }
 
 /// One entry point for every configured foreign format, chosen by the text's prefix.

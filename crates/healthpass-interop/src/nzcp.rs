@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use ciborium::Value;
-use coset::iana;
 use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys};
 use super::dcc::foreign_subject_id;
-use super::{ForeignCode, Format, foreign};
-use healthpass::cose::CoseMessage;
+use super::{ForeignCode, ForeignPayload, foreign};
+use healthpass::cose::{Alg, CoseMessage, Profile};
 use healthpass::keys::Kid;
 use healthpass::trust::KeyFingerprint;
 use healthpass::verify::{Skew, Window};
@@ -177,10 +176,10 @@ impl NzcpVerifier {
         let bytes = data_encoding::BASE32_NOPAD
             .decode(data.as_bytes())
             .map_err(|_| err("base32", "not RFC 4648 base32 without padding"))?;
-        let message = CoseMessage::decode(&bytes, true, limits)?;
+        let message = CoseMessage::decode(&bytes, Profile::ForeignTagged, limits)?;
         let alg = message.protected_alg()?;
-        if !CoseMessage::alg_is(alg, iana::Algorithm::ES256) {
-            return Err(Error::UnsupportedAlg(format!("{alg:?}")));
+        if !alg.is(Alg::ES256) {
+            return Err(Error::UnsupportedAlg(alg.to_string()));
         }
         let kid = message.protected_kid().ok_or(Error::MissingKid)?;
         let cwt = NzcpCwt::decode(message.payload(), limits)?;
@@ -223,11 +222,8 @@ impl NzcpVerifier {
         };
         claims.validate(limits.max_text_string_len)?;
         Ok(ForeignCode {
-            format: Format::Nzcp,
             claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
-            dcc: None,
-            nzcp: Some(subject),
-            shc: None,
+            payload: ForeignPayload::Nzcp(subject),
         })
     }
 }

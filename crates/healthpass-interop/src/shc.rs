@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys, jwk_thumbprint};
 use super::dcc::{foreign_subject_id, hashed_credential_id};
-use super::{ForeignCode, Format, foreign};
+use super::{ForeignCode, ForeignPayload, foreign};
 use healthpass::claims::Vaccination;
 use healthpass::keys::Kid;
 use healthpass::transport::{Framing, inflate_framed};
@@ -296,13 +296,7 @@ impl ShcVerifier {
         claims.validate(self.limits.max_text_string_len)?;
         claims.check_evidence_times(now, self.skew)?;
         let (kid, key) = (card.kid().clone(), *card.key_fingerprint());
-        Ok(ForeignCode {
-            format: Format::Shc,
-            claims: Verified::new(claims, kid, key),
-            dcc: None,
-            nzcp: None,
-            shc: Some(card.into_inner()),
-        })
+        Ok(ForeignCode { claims: Verified::new(claims, kid, key), payload: ForeignPayload::Shc(card.into_inner()) })
     }
 }
 

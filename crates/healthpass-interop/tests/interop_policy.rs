@@ -82,7 +82,7 @@ fn vaccination_and_recovery_map_to_their_reasons() {
     assert_eq!(code.claims.reasons, vec![Reason::Vaccinated]);
     let shot = &code.claims.evidence.vaccinations[0];
     assert!(shot.dose >= 1 && shot.dose <= shot.doses);
-    assert!(code.dcc.unwrap().v.is_some());
+    assert!(code.dcc().unwrap().v.is_some());
     let recovery = dcc("common/2DCode/raw/CO14.json");
     let code = recovery.verifier.verify(&recovery.text, recovery.clock).unwrap();
     assert_eq!(code.claims.reasons, vec![Reason::Recovered]);

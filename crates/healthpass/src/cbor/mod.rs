@@ -4,7 +4,7 @@ mod reader;
 
 use ciborium::Value;
 use ciborium_ll::{Decoder, Header};
-pub use reader::{Key, Kind, Reader};
+pub use reader::{Items, Key, Kind, Number, Reader};
 
 use crate::{Error, Limits, Result};
 

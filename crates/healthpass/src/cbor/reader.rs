@@ -1,11 +1,16 @@
-//! A strict, zero-copy CBOR reader for the fixed shapes of native codes.
+//! A strict, zero-copy CBOR reader for the fixed shapes of native codes and, with
+//! [`Reader::allowing_indefinite`], of other systems' codes.
 //!
 //! It reads one item header at a time straight from the input and hands out borrowed slices, so
-//! a native code is checked without building a tree of values: definite lengths only, strings
-//! within the input, collections under [`Limits::max_cbor_items`], nesting under
+//! a code is checked without building a tree of values: definite lengths only (unless allowed),
+//! strings within the input, collections under [`Limits::max_cbor_items`], nesting under
 //! [`Limits::max_cbor_depth`], map keys that are integers or text and never repeat, and no bytes
-//! after the end.
+//! after the end. Hand-written rather than serde over ciborium because the reader must keep the
+//! protected header's bytes as received, count depth and items as FORMAT.md §4 says, and refuse
+//! duplicate keys, none of which a serde deserializer exposes; ciborium-ll still supplies the
+//! float headers.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use ciborium_ll::{Decoder, Header};
@@ -40,12 +45,46 @@ pub struct Reader<'b> {
     step: &'static str,
     kind: Kind,
     limits: &'b Limits,
+    /// Whether indefinite-length strings, arrays and maps are read (other systems' codes).
+    indefinite: bool,
+}
+
+/// The items of an array or map being read: a count, or until a break (indefinite length).
+#[derive(Debug, Clone, Copy)]
+pub struct Items {
+    /// Items (pairs, for a map) still to come, or `None` until a break.
+    left: Option<usize>,
+    /// Items read so far from an indefinite-length collection.
+    read: usize,
+}
+
+impl Items {
+    /// The declared count of a definite-length collection.
+    pub fn declared(&self) -> Option<usize> {
+        self.left
+    }
+}
+
+/// A number item: an integer, or a float (half, single or double precision).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An integer of major type 0 or 1.
+    Int(i128),
+    /// A float.
+    Float(f64),
 }
 
 impl<'b> Reader<'b> {
     /// A reader of `bytes` for the pipeline step `step`, under `limits`.
     pub fn new(bytes: &'b [u8], step: &'static str, kind: Kind, limits: &'b Limits) -> Self {
-        Reader { bytes, at: 0, header_at: 0, step, kind, limits }
+        Reader { bytes, at: 0, header_at: 0, step, kind, limits, indefinite: false }
+    }
+
+    /// The same reader, reading indefinite-length strings, arrays and maps too (the codes of
+    /// other systems, whose issuers may use them); every other rule still holds.
+    pub fn allowing_indefinite(mut self) -> Self {
+        self.indefinite = true;
+        self
     }
 
     /// The limits this reader enforces.
@@ -78,7 +117,7 @@ impl<'b> Reader<'b> {
         })?;
         self.at = self.at.saturating_add(size);
         match header {
-            Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None) => {
+            Header::Bytes(None) | Header::Text(None) | Header::Array(None) | Header::Map(None) if !self.indefinite => {
                 Err(self.malformed(format!("indefinite length at byte {at}")))
             }
             Header::Break => Err(self.malformed(format!("unexpected break at byte {at}"))),
@@ -98,6 +137,135 @@ impl<'b> Reader<'b> {
         let range = self.at..end;
         self.at = end;
         Ok(range)
+    }
+
+    /// The items of an array at `depth`, definite or (when allowed) indefinite; read them with
+    /// [`Reader::more`].
+    pub fn array_items(&mut self, depth: usize, what: &str) -> Result<Items> {
+        match self.header(depth)? {
+            Header::Array(left) => Ok(Items { left, read: 0 }),
+            _ => Err(self.wrong(what, "an array")),
+        }
+    }
+
+    /// The pairs of a map at `depth`, definite or (when allowed) indefinite; read them with
+    /// [`Reader::more`].
+    pub fn map_items(&mut self, depth: usize, what: &str) -> Result<Items> {
+        match self.header(depth)? {
+            Header::Map(left) => Ok(Items { left, read: 0 }),
+            _ => Err(self.wrong(what, "a map")),
+        }
+    }
+
+    /// Whether another item (or pair) of `items` follows; reads the break that ends an
+    /// indefinite-length collection.
+    ///
+    /// # Errors
+    /// [`Error::Cbor`] at the end of the input, [`Error::TooLarge`] past the item limit.
+    pub fn more(&mut self, items: &mut Items) -> Result<bool> {
+        match &mut items.left {
+            Some(0) => Ok(false),
+            Some(left) => {
+                *left -= 1;
+                Ok(true)
+            }
+            None => match self.bytes.get(self.at) {
+                Some(0xff) => {
+                    self.at += 1;
+                    Ok(false)
+                }
+                Some(_) if items.read >= self.limits.max_cbor_items => {
+                    Err(Error::TooLarge { what: "CBOR collection", limit: self.limits.max_cbor_items })
+                }
+                Some(_) => {
+                    items.read += 1;
+                    Ok(true)
+                }
+                None => Err(self.malformed("unexpected end of input")),
+            },
+        }
+    }
+
+    /// A byte string, borrowed, or (when allowed) the joined chunks of an indefinite-length one.
+    pub fn byte_string(&mut self, depth: usize, what: &str) -> Result<Cow<'b, [u8]>> {
+        match self.header(depth)? {
+            Header::Bytes(Some(len)) => {
+                let range = self.take(len)?;
+                Ok(Cow::Borrowed(self.bytes.get(range).unwrap_or_default()))
+            }
+            Header::Bytes(None) => self.chunks(false).map(Cow::Owned),
+            _ => Err(self.wrong(what, "a byte string")),
+        }
+    }
+
+    /// A text string, borrowed, or (when allowed) the joined chunks of an indefinite-length one.
+    pub fn text_string(&mut self, depth: usize, what: &str) -> Result<Cow<'b, str>> {
+        match self.header(depth)? {
+            Header::Text(Some(len)) => self.text_of(len).map(Cow::Borrowed),
+            Header::Text(None) => String::from_utf8(self.chunks(true)?)
+                .map(Cow::Owned)
+                .map_err(|_| self.malformed("invalid UTF-8 in a text string")),
+            _ => Err(self.wrong(what, "a text string")),
+        }
+    }
+
+    /// The definite chunks of an indefinite-length string (text or bytes) up to its break.
+    fn chunks(&mut self, text: bool) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            if self.bytes.get(self.at) == Some(&0xff) {
+                self.at += 1;
+                return Ok(out);
+            }
+            let at = self.at;
+            let range = match self.header(1)? {
+                Header::Text(Some(len)) if text => self.take(len)?,
+                Header::Bytes(Some(len)) if !text => self.take(len)?,
+                _ => return Err(self.malformed(format!("a bad chunk in an indefinite-length string at byte {at}"))),
+            };
+            out.extend_from_slice(self.bytes.get(range).unwrap_or_default());
+        }
+    }
+
+    /// A number: an integer, or a float.
+    pub fn number(&mut self, depth: usize, what: &str) -> Result<Number> {
+        match self.header(depth)? {
+            Header::Positive(n) => Ok(Number::Int(i128::from(n))),
+            Header::Negative(n) => Ok(Number::Int(-1 - i128::from(n))),
+            Header::Float(f) => Ok(Number::Float(f)),
+            _ => Err(self.wrong(what, "a number")),
+        }
+    }
+
+    /// Reads past any tags before the next item, returning how many there were (other systems'
+    /// readers, such as ciborium's serde, read the tagged item as if untagged).
+    pub fn skip_tags(&mut self) -> Result<usize> {
+        let mut count = 0;
+        while self.tag()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The offset of the next item in the input.
+    pub fn position(&self) -> usize {
+        self.at
+    }
+
+    /// The major type (0 to 7) of the next item, without reading it; `None` at the end.
+    pub fn peek_major(&self) -> Option<u8> {
+        self.bytes.get(self.at).map(|b| b >> 5)
+    }
+
+    /// Whether the next item is null or undefined; reads it if so.
+    pub fn null(&mut self) -> bool {
+        match self.bytes.get(self.at) {
+            Some(0xf6 | 0xf7) => {
+                self.at += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Reads an unsigned integer.
@@ -217,6 +385,23 @@ impl<'b> Reader<'b> {
     /// Skips what follows a header already read at `depth`.
     fn skip_rest(&mut self, header: Header, depth: usize) -> Result<()> {
         match header {
+            Header::Bytes(None) => self.chunks(false).map(drop),
+            Header::Text(None) => self.chunks(true).map(drop),
+            Header::Array(None) => {
+                let mut items = Items { left: None, read: 0 };
+                while self.more(&mut items)? {
+                    self.skip(depth + 1)?;
+                }
+                Ok(())
+            }
+            Header::Map(None) => {
+                let (mut items, mut seen) = (Items { left: None, read: 0 }, Vec::new());
+                while self.more(&mut items)? {
+                    self.key(depth + 1, &mut seen)?;
+                    self.skip(depth + 1)?;
+                }
+                Ok(())
+            }
             Header::Bytes(Some(len)) => self.take(len).map(drop),
             Header::Text(Some(len)) => self.text_of(len).map(drop),
             Header::Array(Some(n)) => (0..n).try_for_each(|_| self.skip(depth + 1)),

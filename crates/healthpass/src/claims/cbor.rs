@@ -4,12 +4,11 @@
 
 use chrono::NaiveDate;
 use ciborium::Value;
-use coset::CoseError;
 
 use super::keys::{STATUS_CLAIM_KEY, epoch_day};
 use super::*;
 use crate::cbor::{MapBuilder, write};
-use crate::{Error, Limits, Result};
+use crate::{Limits, Result};
 
 impl Claims {
     /// Encodes the claims as the CWT payload bytes, deterministically (RFC 8949 §4.2.1 order).
@@ -41,14 +40,6 @@ impl Claims {
     /// claim model (a missing or unknown key, a value of the wrong type or out of range).
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<Self> {
         super::decode::claims(bytes, limits)
-    }
-}
-
-pub(crate) fn cose_error(err: CoseError, step: &'static str) -> Error {
-    match err {
-        CoseError::DuplicateMapKey => Error::DuplicateKey { step },
-        CoseError::ExtraneousData => Error::TrailingBytes { step },
-        other => Error::Cbor { step, detail: other.to_string() },
     }
 }
 

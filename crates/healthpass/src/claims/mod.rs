@@ -9,7 +9,6 @@ mod decode;
 mod keys;
 mod timeline;
 
-pub(crate) use cbor::cose_error;
 pub use keys::STATUS_CLAIM_KEY;
 mod registry;
 

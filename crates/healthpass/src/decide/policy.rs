@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::claims::{TestKind, TestOutcome};
 use crate::decide::verdict::Finding;
-use crate::trust::list::KindName;
+use crate::trust::KindName;
 use crate::verify::Verified;
 use crate::{Claims, Colour, Error, Result};
 

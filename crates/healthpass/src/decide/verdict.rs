@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::trust::list::KindName;
+use crate::trust::KindName;
 use crate::{Claims, Colour, Error};
 
 /// One failed rule (or one warning): a stable machine code and a sentence for people.

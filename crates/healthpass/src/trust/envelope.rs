@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use ciborium::Value;
-use coset::iana;
 
-use crate::cose::{self, CoseMessage};
+use crate::cose::{self, Alg, CoseMessage, Profile};
 use crate::keys::{PublicKey, SigningKey};
 use crate::verify::authenticate;
 use crate::{Error, Limits, Result, cbor};
@@ -21,10 +20,10 @@ pub(crate) fn open<'k>(
     if bytes.len() > limits.max_list_bytes {
         return Err(Error::TooLarge { what, limit: limits.max_list_bytes });
     }
-    let message = CoseMessage::decode(bytes, true, limits)?;
+    let message = CoseMessage::decode(bytes, Profile::Native, limits)?;
     let alg = message.protected_alg()?;
-    if !CoseMessage::alg_is(alg, iana::Algorithm::EdDSA) {
-        return Err(Error::UnsupportedAlg(format!("{alg:?}")));
+    if !alg.is(Alg::EDDSA) {
+        return Err(Error::UnsupportedAlg(alg.to_string()));
     }
     let kid = message.protected_kid().ok_or(Error::MissingKid)?;
     let signed = message.signed_bytes();

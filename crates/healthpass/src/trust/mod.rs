@@ -4,11 +4,13 @@
 //! Both lists travel in the same signed envelope (`envelope`): a COSE_Sign1 by an anchor or an
 //! issuer, with a sequence number against rollback and a next-update time against staleness.
 
+pub(crate) mod entry;
 pub(crate) mod envelope;
 pub(crate) mod keyset;
 pub(crate) mod list;
 pub(crate) mod revocation;
 
+pub use entry::{KeyAlgorithm, KindName, Scope, TrustEntry, claim_regions};
 pub use keyset::{KeyFingerprint, KeySet, TrustedKey};
-pub use list::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList, claim_regions};
+pub use list::{TRUST_LIST_MARKER, TrustList};
 pub use revocation::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};

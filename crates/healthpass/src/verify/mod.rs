@@ -12,13 +12,11 @@ mod window;
 pub use authenticate::authenticate;
 pub use window::{Skew, Window};
 
-use std::ops::Range;
-
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::trust::{KeyFingerprint, KeySet, TrustedKey};
 
-use crate::cose::{self, AlgValue, NativeSign1, decode_native};
+use crate::cose::{Alg, CoseMessage, Profile};
 use crate::keys::Kid;
 use crate::transport::{decode_base45, strip_prefix, unwrap_body};
 use crate::{Claims, Error, Limits, PREFIX, Result};
@@ -78,8 +76,7 @@ impl<T> std::ops::Deref for Verified<T> {
 /// nobody has vouched for.
 #[derive(Debug, Clone)]
 pub struct UnverifiedCode {
-    cose: Vec<u8>,
-    parts: NativeSign1,
+    message: CoseMessage,
 }
 
 impl UnverifiedCode {
@@ -92,12 +89,7 @@ impl UnverifiedCode {
     pub fn parse(text: &str, limits: &Limits) -> Result<Self> {
         let body = decode_base45(strip_prefix(text, PREFIX, limits)?)?;
         let cose = unwrap_body(body, limits)?;
-        let parts = decode_native(&cose, limits)?;
-        Ok(UnverifiedCode { cose, parts })
-    }
-
-    fn part(&self, range: &Range<usize>) -> &[u8] {
-        self.cose.get(range.clone()).unwrap_or_default()
+        Ok(UnverifiedCode { message: CoseMessage::decode(&cose, Profile::Native, limits)? })
     }
 
     /// Checks that the protected header names EdDSA, the only algorithm of native codes. An
@@ -106,10 +98,9 @@ impl UnverifiedCode {
     /// # Errors
     /// [`Error::MissingAlg`] or [`Error::UnsupportedAlg`].
     pub fn check_alg(&self) -> Result<()> {
-        match &self.parts.alg {
-            None => Err(Error::MissingAlg { in_unprotected: self.parts.unprotected_alg }),
-            Some(AlgValue::Int(EDDSA)) => Ok(()),
-            Some(other) => Err(Error::UnsupportedAlg(other.to_string())),
+        match self.message.protected_alg()? {
+            alg if alg.is(Alg::EDDSA) => Ok(()),
+            other => Err(Error::UnsupportedAlg(other.to_string())),
         }
     }
 
@@ -118,26 +109,23 @@ impl UnverifiedCode {
     /// # Errors
     /// [`Error::MissingKid`] if there is none or it is empty.
     pub fn kid(&self) -> Result<Kid> {
-        match &self.parts.kid {
-            Some(range) if !range.is_empty() => Kid::new(self.part(range)).ok_or(Error::MissingKid),
-            _ => Err(Error::MissingKid),
-        }
+        self.message.protected_kid().ok_or(Error::MissingKid)
     }
 
     /// The bytes the signature covers: `["Signature1", protected header bytes as received,
     /// h'' (empty external AAD), payload]` (RFC 9052 §4.4).
     pub fn signed_bytes(&self) -> Vec<u8> {
-        cose::sig_structure(self.part(&self.parts.protected), self.part(&self.parts.payload))
+        self.message.signed_bytes()
     }
 
     /// The signature bytes.
     pub fn signature(&self) -> &[u8] {
-        self.part(&self.parts.signature)
+        self.message.signature()
     }
 
     /// The payload bytes: the CWT, not yet vouched for.
     pub fn payload(&self) -> &[u8] {
-        self.part(&self.parts.payload)
+        self.message.payload()
     }
 
     /// The claims, decoded **without** checking the signature or the validity window. For
@@ -149,9 +137,6 @@ impl UnverifiedCode {
         Claims::from_cbor(self.payload(), limits)
     }
 }
-
-/// The COSE algorithm id of EdDSA.
-const EDDSA: i128 = -8;
 
 /// Checks native codes against a set of trusted keys and a clock the caller passes in.
 ///

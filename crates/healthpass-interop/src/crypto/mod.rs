@@ -2,20 +2,21 @@
 //! signature check runs on `ring` by default, or on `aws-lc-rs` with the `aws-lc` feature (which
 //! keeps each key in aws-lc's parsed form: faster, see BENCHMARKS.md).
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use x509_cert::certificate::{CertificateInner, Raw};
 use x509_cert::der::{self, Decode, Encode};
-use x509_cert::ext::pkix::ExtendedKeyUsage;
 use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoOwned};
 
 use healthpass::keys::Kid;
-use healthpass::verify::authenticate;
 use healthpass::{Error, Result};
+
+mod backend;
+mod certificate;
+mod keys;
+
+pub use certificate::{CertificateInfo, SignerCertificate, dcc_kid};
+pub use keys::ForeignKeys;
 
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
@@ -42,11 +43,11 @@ pub enum ForeignAlg {
 
 impl ForeignAlg {
     /// The algorithm of a COSE `alg` value, if it is one of the supported ones.
-    pub fn from_cose(alg: &coset::Algorithm) -> Option<Self> {
-        use coset::{RegisteredLabelWithPrivate::Assigned, iana::Algorithm};
+    pub fn from_cose(alg: &healthpass::cose::Alg) -> Option<Self> {
+        use healthpass::cose::Alg;
         match alg {
-            Assigned(Algorithm::ES256) => Some(ForeignAlg::Es256),
-            Assigned(Algorithm::PS256) => Some(ForeignAlg::Ps256),
+            alg if alg.is(Alg::ES256) => Some(ForeignAlg::Es256),
+            alg if alg.is(Alg::PS256) => Some(ForeignAlg::Ps256),
             _ => None,
         }
     }
@@ -95,97 +96,12 @@ impl DccUsage {
     }
 }
 
-/// What a signer certificate says beyond its key: its validity window and its extended key usage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertificateInfo {
-    /// Start of the certificate's validity.
-    pub not_before: DateTime<Utc>,
-    /// End of the certificate's validity.
-    pub not_after: DateTime<Utc>,
-    /// Every extended-key-usage OID of the certificate, dotted.
-    pub extended_key_usage: Vec<String>,
-    /// The subject's country (`C`, ISO 3166-1 alpha-2, upper-cased), if the certificate names one.
-    pub country: Option<String>,
-}
-
-impl CertificateInfo {
-    /// The DCC certificate types the extended key usage grants.
-    pub fn dcc_usages(&self) -> Vec<DccUsage> {
-        self.extended_key_usage.iter().filter_map(|oid| DccUsage::from_oid(oid)).collect()
-    }
-
-    /// Whether the certificate may sign a DCC of this type: a certificate without an
-    /// extended-key-usage extension may sign every type; one with the extension only the types
-    /// whose OIDs it lists (an extension naming only other purposes grants no DCC type, as the
-    /// DCC test data's "no key usage" cases expect).
-    pub fn allows(&self, usage: DccUsage) -> bool {
-        self.extended_key_usage.is_empty() || self.dcc_usages().contains(&usage)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum KeyMaterial {
     /// An uncompressed P-256 point (65 bytes).
     P256(Vec<u8>),
     /// A PKCS#1 `RSAPublicKey` (DER).
     Rsa(Vec<u8>),
-}
-
-/// The signature check on `ring`: ring 0.17 has no public parsed verification key, so each
-/// check reads the key bytes again.
-#[cfg(all(feature = "ring", not(feature = "aws-lc")))]
-mod backend {
-    use ring::signature::{self, UnparsedPublicKey};
-
-    use super::KeyMaterial;
-
-    #[derive(Debug, Clone)]
-    pub(super) struct Checker;
-
-    impl Checker {
-        pub(super) fn new(_: &KeyMaterial) -> Self {
-            Checker
-        }
-
-        pub(super) fn verify(&self, material: &KeyMaterial, message: &[u8], signature: &[u8]) -> bool {
-            match material {
-                KeyMaterial::P256(point) => {
-                    UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).verify(message, signature)
-                }
-                KeyMaterial::Rsa(pkcs1) => {
-                    UnparsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, pkcs1).verify(message, signature)
-                }
-            }
-            .is_ok()
-        }
-    }
-}
-
-/// The signature check on `aws-lc-rs`, with the key parsed once. A key that aws-lc refuses is
-/// kept and fails every check, exactly as under `ring` (which refuses it at each check), so the
-/// two backends accept and refuse the same codes.
-#[cfg(feature = "aws-lc")]
-mod backend {
-    use aws_lc_rs::signature::{self, ParsedPublicKey};
-
-    use super::KeyMaterial;
-
-    #[derive(Debug, Clone)]
-    pub(super) struct Checker(Option<ParsedPublicKey>);
-
-    impl Checker {
-        pub(super) fn new(material: &KeyMaterial) -> Self {
-            let parsed = match material {
-                KeyMaterial::P256(point) => ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point),
-                KeyMaterial::Rsa(pkcs1) => ParsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, pkcs1),
-            };
-            Checker(parsed.ok())
-        }
-
-        pub(super) fn verify(&self, _: &KeyMaterial, message: &[u8], signature: &[u8]) -> bool {
-            self.0.as_ref().is_some_and(|key| key.verify_sig(message, signature).is_ok())
-        }
-    }
 }
 
 /// One trusted foreign public key: its kid, its algorithm, its SubjectPublicKeyInfo and, when it
@@ -391,142 +307,6 @@ pub fn jwk_thumbprint(jwk: &serde_json::Value) -> Result<String> {
         json(member("y")?)
     );
     Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes())))
-}
-
-/// A parsed X.509 signer certificate: its DCC kid, SPKI, validity and extended key usage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerCertificate {
-    /// First 8 bytes of SHA-256 of the certificate DER (the DCC kid).
-    pub kid: Kid,
-    /// The certificate's SubjectPublicKeyInfo (DER).
-    pub spki_der: Vec<u8>,
-    /// Validity and extended key usage.
-    pub info: CertificateInfo,
-}
-
-impl SignerCertificate {
-    /// Parses a certificate (DER). Parsing is lenient about serial numbers and time encodings
-    /// (some published signer certificates break RFC 5280 there) but not about structure.
-    ///
-    /// # Errors
-    /// [`Error::TooLarge`] over 16 KiB, [`Error::Key`] for a malformed certificate.
-    pub fn from_der(der: &[u8]) -> Result<Self> {
-        if der.len() > MAX_KEY_INPUT {
-            return Err(Error::TooLarge { what: "certificate", limit: MAX_KEY_INPUT });
-        }
-        let certificate =
-            CertificateInner::<Raw>::from_der(der).map_err(|e| Error::Key(format!("certificate: {e}")))?;
-        let tbs = certificate.tbs_certificate();
-        let time = |t: x509_cert::time::Time| {
-            let seconds = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-            DateTime::from_timestamp(seconds, 0).ok_or_else(|| Error::Key("certificate: validity out of range".into()))
-        };
-        let validity = tbs.validity();
-        let extended_key_usage = match tbs.get_extension::<ExtendedKeyUsage>() {
-            Ok(Some((_, eku))) => eku.0.iter().map(ToString::to_string).collect(),
-            Ok(None) => Vec::new(),
-            Err(e) => return Err(Error::Key(format!("certificate: extended key usage: {e}"))),
-        };
-        let spki_der = tbs.subject_public_key_info().to_der().map_err(|e| Error::Key(format!("certificate: {e}")))?;
-        Ok(SignerCertificate {
-            kid: dcc_kid(der),
-            spki_der,
-            info: CertificateInfo {
-                not_before: time(validity.not_before)?,
-                not_after: time(validity.not_after)?,
-                extended_key_usage,
-                country: subject_country(tbs.subject()),
-            },
-        })
-    }
-}
-
-/// The subject's country (`C`), upper-cased; `None` if the subject names none or it is not text.
-fn subject_country(subject: &x509_cert::name::Name) -> Option<String> {
-    let attribute = subject.iter().find(|a| a.oid == OID_COUNTRY_NAME)?;
-    let text = std::str::from_utf8(attribute.value.value()).ok()?.trim();
-    (!text.is_empty() && text.len() <= 8).then(|| text.to_ascii_uppercase())
-}
-
-/// The DCC kid of a signer certificate: the first 8 bytes of SHA-256 of its DER.
-pub fn dcc_kid(certificate_der: &[u8]) -> Kid {
-    Kid::sha256_prefix(certificate_der)
-}
-
-/// Trusted foreign keys by kid. Several keys may share a kid (DCC trust lists do hold such
-/// pairs); a verifier tries each.
-#[derive(Debug, Clone, Default)]
-pub struct ForeignKeys {
-    by_kid: HashMap<Kid, Vec<ForeignKey>>,
-}
-
-impl ForeignKeys {
-    /// An empty set.
-    pub fn new() -> Self {
-        ForeignKeys::default()
-    }
-
-    /// Adds a key under its kid.
-    pub fn insert(&mut self, key: ForeignKey) -> &mut Self {
-        self.by_kid.entry(key.kid.clone()).or_default().push(key);
-        self
-    }
-
-    /// Adds a trust-list entry `(kid, alg, SPKI DER)`.
-    ///
-    /// # Errors
-    /// Those of [`ForeignKey::from_spki_der`].
-    pub fn insert_spki(&mut self, kid: Kid, alg: Option<ForeignAlg>, spki: &[u8]) -> Result<&mut Self> {
-        Ok(self.insert(ForeignKey::from_spki_der(kid, alg, spki)?))
-    }
-
-    /// Adds a signer certificate (DER).
-    ///
-    /// # Errors
-    /// Those of [`ForeignKey::from_x509_der`].
-    pub fn insert_x509_der(&mut self, der: &[u8]) -> Result<&mut Self> {
-        Ok(self.insert(ForeignKey::from_x509_der(der)?))
-    }
-
-    /// Every key with this kid.
-    pub fn get(&self, kid: &Kid) -> &[ForeignKey] {
-        self.by_kid.get(kid).map(Vec::as_slice).unwrap_or_default()
-    }
-
-    /// Finds the key with this kid under which `signature` over `message` verifies with `alg`.
-    ///
-    /// # Errors
-    /// [`Error::UnknownKid`] when no key has the kid, [`Error::UnsupportedAlg`] when no key with
-    /// the kid is for `alg`, [`Error::BadSignature`] when none verifies.
-    pub fn verify(&self, kid: &Kid, alg: ForeignAlg, message: &[u8], signature: &[u8]) -> Result<&ForeignKey> {
-        let found = authenticate(
-            kid,
-            self.get(kid),
-            |key| key.verify(alg, message, signature),
-            |kid| Error::UnknownKid(kid.to_string()),
-        )?;
-        found.into_iter().next().ok_or(Error::BadSignature)
-    }
-
-    /// How many keys the set holds.
-    pub fn len(&self) -> usize {
-        self.by_kid.values().map(Vec::len).sum()
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.by_kid.is_empty()
-    }
-}
-
-impl FromIterator<ForeignKey> for ForeignKeys {
-    fn from_iter<I: IntoIterator<Item = ForeignKey>>(keys: I) -> Self {
-        let mut set = ForeignKeys::new();
-        keys.into_iter().for_each(|k| {
-            set.insert(k);
-        });
-        set
-    }
 }
 
 #[cfg(test)]
