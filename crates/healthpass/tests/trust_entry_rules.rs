@@ -210,3 +210,16 @@ fn a_list_holds_at_most_max_trust_entries() {
     let under = Limits { max_trust_entries: n - 1, ..Limits::DEFAULT };
     assert_eq!(list.validate(&under).unwrap_err(), Error::TooLarge { what: "trust list entries", limit: n - 1 });
 }
+
+/// `decode_unverified` (display only, `trust-list show` without an anchor) measures the bytes
+/// first, as `decode_signed` does: a list of exactly `max_list_bytes` is read, one byte more
+/// than the limit allows is `too_large`.
+#[test]
+fn an_unverified_list_is_measured_before_it_is_read() {
+    let bytes = signed_trust_list(5);
+    let exact = Limits { max_list_bytes: bytes.len(), ..Limits::DEFAULT };
+    assert_eq!(TrustList::decode_unverified(&bytes, &exact).unwrap().sequence, 5);
+    let short = Limits { max_list_bytes: bytes.len() - 1, ..Limits::DEFAULT };
+    let err = TrustList::decode_unverified(&bytes, &short).unwrap_err();
+    assert_eq!(err, Error::TooLarge { what: "trust list", limit: bytes.len() - 1 });
+}
