@@ -124,8 +124,9 @@ fn key_from_hex(line: &str) -> Result<PublicKey, Error> {
     PublicKey::from_bytes(&bytes)
 }
 
-/// Verifies code text with a plain key set (no trust list, no policy) at `now_ms`: the JSON
-/// object the CLI's `verify --json` prints for one code, `{"valid": true, "kid": …, "claims": …}`.
+/// Verifies code text with a plain key set (no trust list, no policy) at `now_ms`:
+/// `{"valid": true, "kid": …, "claims": …}` (the shape the CLI's `verify --json` printed before
+/// its versioned verdict document, docs/verdict.schema.json; the scanner page reads this one).
 ///
 /// # Errors
 /// Those of [`parse_keys`] and [`time_from_ms`], then the error of the first failed step of
