@@ -4,7 +4,9 @@ mod reader;
 
 use ciborium::Value;
 use ciborium_ll::{Decoder, Header};
-pub use reader::{Items, Key, Kind, Number, Reader};
+#[cfg(feature = "hazmat")]
+pub use reader::Number;
+pub use reader::{Items, Key, Kind, Reader};
 
 use crate::{Error, Limits, Result};
 
