@@ -4,6 +4,8 @@
 //! - [`trust`]: the keys, trust list and claims the trust and checkpoint tests share.
 //! - [`vectors`]: every COSE message of the DCC test data, and one-byte changes of them.
 //! - [`images`]: synthetic camera frames and phone photos of real codes, for the scanner.
+//! - [`ed25519`]: Ed25519 signatures of every shape (torsion, non-canonical `S`, the speccheck
+//!   cases) over native codes, for the batch and single verification tests.
 #![allow(
     missing_docs,
     clippy::should_implement_trait,
@@ -14,6 +16,7 @@
 )]
 
 pub mod cose;
+pub mod ed25519;
 pub mod images;
 pub mod trust;
 pub mod vectors;

@@ -1,8 +1,8 @@
 //! Hand-made Ed25519 signatures over native codes: keys and `R` with torsion components,
 //! out-of-range `S`, non-canonical encodings. The shapes of the 12 cases of "Taming the many
 //! EdDSAs" (test-vectors/ed25519-speccheck), rebuilt with curve25519-dalek over real codes.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use chrono::TimeDelta;
 use chrono::{DateTime, TimeZone, Utc};
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use curve25519_dalek::constants::EIGHT_TORSION;
@@ -10,7 +10,7 @@ use curve25519_dalek::traits::IsIdentity;
 use curve25519_dalek::{EdwardsPoint, Scalar};
 use healthpass::keys::Kid;
 use healthpass::transport::encode_base45;
-use healthpass::{Claims, PublicKey};
+use healthpass::{Claims, Error, Issuer, KeySet, PublicKey, SigningKey, Verifier};
 use sha2::{Digest, Sha512};
 
 pub fn now() -> DateTime<Utc> {
@@ -231,4 +231,78 @@ pub fn speccheck_cases() -> Vec<Case> {
             expected: Err("key"),
         },
     ]
+}
+
+// ---- codes of every signature shape, with the verdict of the rule (batch and CLI tests) ----
+
+/// A code's verdict as its error code, `"ok"` when it verifies.
+pub fn verdict(result: &healthpass::Result<healthpass::Verified<Claims>>) -> &'static str {
+    result.as_ref().map_or_else(Error::code, |_| "ok")
+}
+
+/// The kinds of code a random batch (tests of `verify_batch`) mixes, each with the verdict of the rule.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// Issued by the crate's `Issuer` under one of three trusted keys.
+    Good(u8),
+    /// Signed by the key's holder with `R` carrying a torsion point (valid by the rule).
+    TorsionR(usize),
+    /// Signed under a trusted mixed-order key, with a torsion `R` too (valid by the rule).
+    MixedKey(usize),
+    /// A valid signature with ℓ added to `S`.
+    NonCanonicalS,
+    /// `R` of small order only.
+    SmallR(usize),
+    /// A valid signature with one bit of `S` flipped.
+    FlippedS(u8),
+    /// Expired, well signed.
+    Expired,
+}
+
+pub fn holder() -> Signer {
+    Signer::new(b"torsion-R signer", 0)
+}
+
+pub fn mixed_key() -> Signer {
+    Signer::new(b"mixed-order trusted key", 3)
+}
+
+pub fn mixing_verifier() -> Verifier {
+    let mut keys: KeySet = (1..=3u8).map(|i| SigningKey::from_seed(&[i; 32]).public_key()).collect();
+    keys.add(holder().key());
+    keys.add(mixed_key().key());
+    Verifier::new(keys)
+}
+
+pub fn text_of(kind: Kind, round: u32) -> (String, &'static str) {
+    let now = now();
+    let torsion = |r_torsion| Shape { r_torsion, ..Shape::HONEST };
+    match kind {
+        Kind::Good(i) => {
+            let mut claims = Claims::example(now);
+            claims.credential_id.0[..4].copy_from_slice(&round.to_le_bytes());
+            (Issuer::new(SigningKey::from_seed(&[1 + i; 32])).issue(&claims).unwrap(), "ok")
+        }
+        Kind::TorsionR(t) => (code(&holder(), payload(round), torsion(t), round).0, "ok"),
+        Kind::MixedKey(t) => (code(&mixed_key(), payload(round), torsion(t), round).0, "ok"),
+        Kind::NonCanonicalS => {
+            (code(&holder(), payload(round), Shape { s_plus_ell: 1, ..Shape::HONEST }, round).0, "bad_signature")
+        }
+        Kind::SmallR(t) => {
+            (code(&holder(), payload(round), Shape { r_zero: true, ..torsion(t) }, round).0, "bad_signature")
+        }
+        Kind::FlippedS(bit) => {
+            let (text, _) = code(&holder(), payload(round), Shape::HONEST, round);
+            let body = healthpass::transport::decode_base45(&text[4..]).unwrap();
+            let mut cose = healthpass::transport::unwrap_body(body, &healthpass::Limits::DEFAULT).unwrap();
+            let last = cose.len() - 32 + usize::from(bit / 8) % 32;
+            cose[last] ^= 1 << (bit % 8);
+            (format!("HP1:{}", healthpass::transport::encode_base45(&cose)), "bad_signature")
+        }
+        Kind::Expired => {
+            let mut claims = Claims::example(now - TimeDelta::days(3));
+            claims.credential_id.0[..4].copy_from_slice(&round.to_le_bytes());
+            (Issuer::new(SigningKey::from_seed(&[2; 32])).issue(&claims).unwrap(), "expired")
+        }
+    }
 }

@@ -54,16 +54,10 @@ fn a_batch_agrees_with_single_verification_code_by_code() {
 // ---------------------------------------------------------------------------------------------
 // The signature rule: the same verdict single and batch on every input (docs/FORMAT.md §3)
 
-mod ed25519_support;
-
-use ed25519_support::{Shape, Signer, code, payload, speccheck_cases};
 use healthpass::{Error, PublicKey};
+use healthpass_testkit::ed25519 as ed25519_support;
+use healthpass_testkit::ed25519::{Kind, mixing_verifier, speccheck_cases, text_of, verdict};
 use proptest::prelude::*;
-
-/// A code's verdict as its error code, `"ok"` when it verifies.
-fn verdict(result: &healthpass::Result<healthpass::Verified<Claims>>) -> &'static str {
-    result.as_ref().map_or_else(Error::code, |_| "ok")
-}
 
 #[test]
 fn the_speccheck_cases_get_the_same_verdict_from_verify_and_verify_batch() {
@@ -90,25 +84,6 @@ fn the_speccheck_cases_get_the_same_verdict_from_verify_and_verify_batch() {
     }
 }
 
-/// The kinds of code a random batch mixes, each with the verdict of the rule.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    /// Issued by the crate's `Issuer` under one of three trusted keys.
-    Good(u8),
-    /// Signed by the key's holder with `R` carrying a torsion point (valid by the rule).
-    TorsionR(usize),
-    /// Signed under a trusted mixed-order key, with a torsion `R` too (valid by the rule).
-    MixedKey(usize),
-    /// A valid signature with ℓ added to `S`.
-    NonCanonicalS,
-    /// `R` of small order only.
-    SmallR(usize),
-    /// A valid signature with one bit of `S` flipped.
-    FlippedS(u8),
-    /// Expired, well signed.
-    Expired,
-}
-
 fn any_kind() -> impl Strategy<Value = Kind> {
     prop_oneof![
         3 => (0..3u8).prop_map(Kind::Good),
@@ -119,54 +94,6 @@ fn any_kind() -> impl Strategy<Value = Kind> {
         1 => (0..200u8).prop_map(Kind::FlippedS),
         1 => Just(Kind::Expired),
     ]
-}
-
-fn holder() -> Signer {
-    Signer::new(b"torsion-R signer", 0)
-}
-
-fn mixed_key() -> Signer {
-    Signer::new(b"mixed-order trusted key", 3)
-}
-
-fn mixing_verifier() -> Verifier {
-    let mut keys: KeySet = (1..=3u8).map(|i| SigningKey::from_seed(&[i; 32]).public_key()).collect();
-    keys.add(holder().key());
-    keys.add(mixed_key().key());
-    Verifier::new(keys)
-}
-
-fn text_of(kind: Kind, round: u32) -> (String, &'static str) {
-    let now = ed25519_support::now();
-    let torsion = |r_torsion| Shape { r_torsion, ..Shape::HONEST };
-    match kind {
-        Kind::Good(i) => {
-            let mut claims = Claims::example(now);
-            claims.credential_id.0[..4].copy_from_slice(&round.to_le_bytes());
-            (Issuer::new(SigningKey::from_seed(&[1 + i; 32])).issue(&claims).unwrap(), "ok")
-        }
-        Kind::TorsionR(t) => (code(&holder(), payload(round), torsion(t), round).0, "ok"),
-        Kind::MixedKey(t) => (code(&mixed_key(), payload(round), torsion(t), round).0, "ok"),
-        Kind::NonCanonicalS => {
-            (code(&holder(), payload(round), Shape { s_plus_ell: 1, ..Shape::HONEST }, round).0, "bad_signature")
-        }
-        Kind::SmallR(t) => {
-            (code(&holder(), payload(round), Shape { r_zero: true, ..torsion(t) }, round).0, "bad_signature")
-        }
-        Kind::FlippedS(bit) => {
-            let (text, _) = code(&holder(), payload(round), Shape::HONEST, round);
-            let body = healthpass::transport::decode_base45(&text[4..]).unwrap();
-            let mut cose = healthpass::transport::unwrap_body(body, &healthpass::Limits::DEFAULT).unwrap();
-            let last = cose.len() - 32 + usize::from(bit / 8) % 32;
-            cose[last] ^= 1 << (bit % 8);
-            (format!("HP1:{}", healthpass::transport::encode_base45(&cose)), "bad_signature")
-        }
-        Kind::Expired => {
-            let mut claims = Claims::example(now - TimeDelta::days(3));
-            claims.credential_id.0[..4].copy_from_slice(&round.to_le_bytes());
-            (Issuer::new(SigningKey::from_seed(&[2; 32])).issue(&claims).unwrap(), "expired")
-        }
-    }
 }
 
 proptest! {
@@ -187,39 +114,4 @@ proptest! {
             prop_assert_eq!(verdict(&single), *expected, "code {} ({:?})", i, kind);
         }
     }
-}
-
-/// `healthpass verify --json` on one code: the exit code and the error code (or `"ok"`).
-fn cli_verdict(text: &str, keys: &std::path::Path) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_healthpass"))
-        .args(["verify", text, "--keys", keys.to_str().unwrap(), "--at", "2026-11-23T09:00:00Z", "--json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let verdict = if json["status"] == "accepted" {
-        "ok".to_string()
-    } else {
-        json["refusals"][0]["code"].as_str().unwrap().to_string()
-    };
-    (out.status.code().unwrap(), verdict)
-}
-
-#[test]
-fn the_cli_gives_each_signature_shape_the_verdict_of_the_library() {
-    let dir = std::env::temp_dir().join(format!("healthpass-batch-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let keys = dir.join("keys.pub");
-    let pems = [holder().key().to_pem().unwrap(), mixed_key().key().to_pem().unwrap()];
-    std::fs::write(&keys, pems.concat()).unwrap();
-    let verifier = mixing_verifier();
-    for (i, kind) in [Kind::TorsionR(4), Kind::MixedKey(2), Kind::NonCanonicalS, Kind::SmallR(4), Kind::FlippedS(9)]
-        .into_iter()
-        .enumerate()
-    {
-        let (text, expected) = text_of(kind, i as u32);
-        assert_eq!(verdict(&verifier.verify(&text, ed25519_support::now())), expected, "{kind:?}");
-        let exit = if expected == "ok" { 0 } else { 1 };
-        assert_eq!(cli_verdict(&text, &keys), (exit, expected.to_string()), "{kind:?}");
-    }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
