@@ -196,3 +196,13 @@ fn a_keys_regions_bind_the_region_a_venue_poster_names() {
         }
     }
 }
+
+/// `KeySet::is_empty` says whether any key is trusted: true for a new set, false once a key is
+/// added. (Survivors: `is_empty` returning `true` or `false` always.)
+#[test]
+fn a_key_set_is_empty_until_a_key_is_added() {
+    let mut keys = healthpass::KeySet::new();
+    assert!(keys.is_empty());
+    keys.add(office().public_key());
+    assert!(!keys.is_empty());
+}
