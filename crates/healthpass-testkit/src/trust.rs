@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::trust::{KindName, Scope, TrustEntry, TrustList};
 use healthpass::{Claims, Colour, CredentialId, Issuer, Limits, SigningKey};
 
@@ -75,4 +76,18 @@ pub fn claims(id: u8) -> Claims {
 
 pub fn issue(key: SigningKey, claims: &Claims) -> String {
     Issuer::new(key).issue(claims).unwrap()
+}
+
+/// Signs an arbitrary list payload (a CBOR map) with `key` as an anchor or issuer would, to build
+/// lists that `TrustList::sign` or `RevocationList::sign` would refuse.
+pub fn sign_raw(payload: &ciborium::Value, key: &SigningKey) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    ciborium::ser::into_writer(payload, &mut bytes).unwrap();
+    CoseSign1Builder::new()
+        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build())
+        .payload(bytes)
+        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
+        .build()
+        .to_tagged_vec()
+        .unwrap()
 }

@@ -7,10 +7,9 @@ use healthpass_testkit::trust as trust_support;
 
 use chrono::TimeDelta;
 use ciborium::Value;
-use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::keys::Kid;
 use healthpass::trust::{CredentialHash, REVOCATION_LIST_MARKER, RevocationList, RevokedKey};
-use healthpass::{CredentialId, Error, Limits, SigningKey};
+use healthpass::{CredentialId, Error, Limits};
 use trust_support::*;
 
 fn list(sequence: u64) -> RevocationList {
@@ -31,16 +30,7 @@ fn signed_raw(hashes: Vec<u8>) -> Vec<u8> {
         (int(3), int(t0().timestamp() + 86_400)),
         (int(5), Value::Bytes(hashes)),
     ]);
-    let mut bytes = Vec::new();
-    ciborium::ser::into_writer(&payload, &mut bytes).unwrap();
-    let key: SigningKey = anchor();
-    CoseSign1Builder::new()
-        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build())
-        .payload(bytes)
-        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-        .build()
-        .to_tagged_vec()
-        .unwrap()
+    sign_raw(&payload, &anchor())
 }
 
 /// `credential_hashes` yields every revoked hash in ascending order: the CLI's `revoke` carries a

@@ -7,7 +7,6 @@ use healthpass_testkit::trust as trust_support;
 
 use chrono::TimeDelta;
 use ciborium::Value;
-use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::keys::Kid;
 use healthpass::trust::{KeyAlgorithm, KindName, Scope, TRUST_LIST_MARKER, TrustEntry, TrustList};
 use healthpass::{Colour, Error, Limits};
@@ -146,17 +145,7 @@ fn a_decoded_entrys_key_is_held_to_2048_bytes() {
             (int(3), int(t0().timestamp() + 86_400)),
             (int(4), Value::Array(vec![entry])),
         ]);
-        let mut bytes = Vec::new();
-        ciborium::ser::into_writer(&payload, &mut bytes).unwrap();
-        let key = anchor();
-        let signed = CoseSign1Builder::new()
-            .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build())
-            .payload(bytes)
-            .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-            .build()
-            .to_tagged_vec()
-            .unwrap();
-        TrustList::decode_signed(&signed, &[anchor().public_key()], &Limits::DEFAULT)
+        TrustList::decode_signed(&sign_raw(&payload, &anchor()), &[anchor().public_key()], &Limits::DEFAULT)
     };
     assert_eq!(raw(der_sequence(2048)).unwrap().entries.len(), 1);
     assert_eq!(raw(der_sequence(2049)).unwrap_err(), Error::TooLarge { what: "trust list public key", limit: 2048 });

@@ -5,26 +5,12 @@
 use healthpass_testkit::trust as trust_support;
 
 use ciborium::Value;
-use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use healthpass::decide::{Checkpoint, Policy};
 use healthpass::trust::{
     CredentialHash, KeyAlgorithm, REVOCATION_LIST_MARKER, RevocationList, TRUST_LIST_MARKER, TrustList,
 };
-use healthpass::{CredentialId, Error, Limits, SigningKey};
+use healthpass::{CredentialId, Error, Limits};
 use trust_support::*;
-
-/// Signs an arbitrary payload map as the anchor would, to build lists `sign` would refuse.
-fn sign_raw(payload: &Value, key: &SigningKey) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    ciborium::ser::into_writer(payload, &mut bytes).unwrap();
-    CoseSign1Builder::new()
-        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key.kid().into_bytes()).build())
-        .payload(bytes)
-        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-        .build()
-        .to_tagged_vec()
-        .unwrap()
-}
 
 fn int(i: i64) -> Value {
     Value::Integer(i.into())
