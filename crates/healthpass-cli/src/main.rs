@@ -20,6 +20,7 @@ mod scenarios;
 mod trust;
 mod trust_keys;
 mod usage;
+mod usage_error;
 mod verify;
 
 use std::path::PathBuf;
@@ -143,7 +144,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = usage_error::parse::<Cli>();
     let outcome = locale::set(&cli.reader).and_then(|()| run(cli.command));
     usage::report_if_asked();
     match outcome {
@@ -153,7 +154,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Usage(why)) => {
-            eprintln!("error: {why}");
+            eprintln!("{}", usage_error::error_line(locale::lang(), &why));
             ExitCode::from(2)
         }
     }

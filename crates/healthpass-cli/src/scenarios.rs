@@ -149,7 +149,7 @@ fn wallet_report(
     text: &str,
     verifier: Option<&Verifier>,
     now: DateTime<Utc>,
-) -> (Report, Option<String>) {
+) -> (Report, Option<Whose>) {
     let code = match UnverifiedCode::parse(text.trim(), &Limits::DEFAULT) {
         Ok(code) => code,
         Err(e) => return (Report::error(source, text, &e), None),
@@ -158,7 +158,7 @@ fn wallet_report(
         Ok(claims) => claims,
         Err(e) => return (Report::error(source, text, &e), None),
     };
-    let whose = Some(Whose::of(&claims).to_string());
+    let whose = Some(Whose::of(&claims));
     match verifier.map(|v| v.verify_code(&code, now)) {
         None => (Report::unverified(source, text, &claims), whose),
         Some(Ok(verified)) => (Report::from_verified(source, text, &verified, Vec::new()), whose),
@@ -197,7 +197,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Card { code, png, svg, trust } => {
             if png.is_none() && svg.is_none() {
-                return Err(Failure::Usage("give --png FILE and/or --svg FILE".into()));
+                return Err(Failure::Usage(i18n::text(locale::lang(), "usage-card-output", &[])));
             }
             let text = read_input(&code)?;
             let read = read_code(&text, &trust, trust.at.unwrap_or_else(Utc::now))?;
@@ -259,20 +259,26 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                     println!("{}", report.to_json_line());
                     continue;
                 }
+                let lang = locale::lang();
                 let mark = match report.status {
-                    Status::Accepted => "verified",
-                    Status::Unverified => "unverified",
-                    Status::Refused | Status::NoCode => "NOT VERIFIED",
+                    Status::Accepted => "wallet-verified",
+                    Status::Unverified => "wallet-unverified",
+                    Status::Refused | Status::NoCode => "wallet-not-verified",
                 };
                 match (report.colour, report.kind, report.valid_until, whose) {
-                    (Some(colour), Some(kind), Some(until), Some(whose)) => println!(
-                        "{}: {} {}, {whose}, valid until {} [{mark}]{}",
-                        entry.label,
-                        i18n::words::colour_loud(locale::lang(), colour),
-                        kind.as_str(),
-                        locale::time(until),
-                        report.refusals.iter().map(|f| format!("; [{}] {}", f.code, f.message)).collect::<String>(),
-                    ),
+                    (Some(colour), Some(kind), Some(until), Some(whose)) => {
+                        let args = [
+                            ("label", Arg::from(entry.label.as_str())),
+                            ("colour", Arg::from(i18n::words::colour_loud(lang, colour))),
+                            ("kind", Arg::from(i18n::verdict::kind(lang, kind))),
+                            ("whose", Arg::from(whose.render(lang))),
+                            ("until", Arg::from(locale::time(until))),
+                            ("status", Arg::from(i18n::text(lang, mark, &[]))),
+                        ];
+                        let refusals: String =
+                            report.refusals.iter().map(|f| format!("; {}", i18n::verdict::refusal(lang, f))).collect();
+                        println!("{}{refusals}", i18n::text(lang, "wallet-line", &args));
+                    }
                     _ => println!("{report}"),
                 }
             }
@@ -285,7 +291,8 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             let held = Wallet::read(&wallet)?;
             let entry = held.get(&label).ok_or_else(|| Failure::Usage(format!("no code labelled {label:?}")))?;
             let code = UnverifiedCode::parse(&entry.code, &Limits::DEFAULT)?;
-            eprintln!("{} (unverified)", Whose::of(&code.claims_unverified(&Limits::DEFAULT)?));
+            let whose = Whose::of(&code.claims_unverified(&Limits::DEFAULT)?).render(locale::lang());
+            eprintln!("{}", i18n::text(locale::lang(), "wallet-show", &[("whose", Arg::from(whose))]));
             println!("{}", entry.code);
             if terminal {
                 crate::common::render(&entry.code, None, None, true)?;

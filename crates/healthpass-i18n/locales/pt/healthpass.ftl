@@ -194,7 +194,7 @@ report-name = , { $name }
 report-refused-count = { $refused } de { $total ->
         [one] 1 código
        *[other] { $total } códigos
-    } recusados ou sem código
+    } recusado(s) ou sem código
 
 ## Reading a code without checking it
 
