@@ -12,7 +12,7 @@ pub(crate) mod verdict;
 
 pub use checkpoint::{Checkpoint, logged_credential_hash};
 pub use clock::ClockGuard;
+pub use mask::mask_name;
 pub use policy::Policy;
 pub use state::{ListSequence, ScannerState};
-pub use mask::mask_name;
 pub use verdict::{Finding, Summary, Verdict};
