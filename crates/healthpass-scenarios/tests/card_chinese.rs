@@ -45,7 +45,8 @@ fn band(png: &[u8], divisor: u32) -> Vec<u8> {
     for p in band.pixels_mut() {
         p.0[0] = if p.0[0] < 100 { 0 } else { 255 };
     }
-    let band = image::imageops::resize(&band, CARD_WIDTH / divisor, 230 / divisor, image::imageops::FilterType::Triangle);
+    let band =
+        image::imageops::resize(&band, CARD_WIDTH / divisor, 230 / divisor, image::imageops::FilterType::Triangle);
     let mut out = std::io::Cursor::new(Vec::new());
     band.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
