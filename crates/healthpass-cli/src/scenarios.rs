@@ -193,7 +193,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
                 [one] => print!("{}", rules.explain(one, now).render(lang, &zone)),
                 many => print!("{}", changes(&rules, many, now, lang, &zone)?),
             }
-            if failed { Err(Failure::Refused("the code did not verify".into())) } else { Ok(()) }
+            if failed { Err(Failure::Refused(i18n::text(lang, "explain-not-verified", &[]))) } else { Ok(()) }
         }
         Command::Card { code, png, svg, trust } => {
             if png.is_none() && svg.is_none() {
@@ -203,7 +203,7 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             let read = read_code(&text, &trust, trust.at.unwrap_or_else(Utc::now))?;
             eprintln!("{}", read.status);
             if read.failed {
-                return Err(Failure::Refused("the code did not verify; no card was made".into()));
+                return Err(Failure::Refused(i18n::text(locale::lang(), "card-not-made", &[])));
             }
             let mut card = Card::new_in(text.trim(), &read.claims, locale::lang(), &locale::zone())?;
             if trust.keys.is_empty() && !trust.demo_key {
@@ -211,11 +211,11 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             }
             if let Some(path) = &png {
                 write_atomic(path, &card.to_png()?, Mode::Public)?;
-                println!("wrote {}", path.display());
+                println!("{}", wrote(path));
             }
             if let Some(path) = &svg {
                 write_atomic(path, card.to_svg().as_bytes(), Mode::Public)?;
-                println!("wrote {}", path.display());
+                println!("{}", wrote(path));
             }
             Ok(())
         }
@@ -226,13 +226,23 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// `wrote FILE` in the reader's language.
+fn wrote(path: &std::path::Path) -> String {
+    i18n::text(locale::lang(), "cli-wrote", &[("file", Arg::from(path.display().to_string()))])
+}
+
 fn wallet(command: WalletCommand) -> Result<(), Failure> {
     match command {
         WalletCommand::Add { wallet, label, code } => {
             let mut held = Wallet::read(&wallet)?;
             held.add(&label, &read_input(&code)?, Utc::now())?;
             held.write(&wallet)?;
-            println!("added {label:?} to {} ({})", wallet.display(), crate::report::count(held.entries.len(), "code"));
+            let args = [
+                ("label", Arg::from(format!("{label:?}"))),
+                ("file", Arg::from(wallet.display().to_string())),
+                ("count", Arg::from(held.entries.len())),
+            ];
+            println!("{}", i18n::text(locale::lang(), "wallet-added", &args));
             Ok(())
         }
         WalletCommand::List { wallet, trust, json } => {
@@ -245,7 +255,8 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             }
             let held = Wallet::read(&wallet)?;
             if held.entries.is_empty() && !json {
-                println!("{} holds no codes", wallet.display());
+                let file = Arg::from(wallet.display().to_string());
+                println!("{}", i18n::text(locale::lang(), "wallet-empty", &[("file", file)]));
             }
             let now = trust.at.unwrap_or_else(Utc::now);
             let keyed = !trust.keys.is_empty() || trust.demo_key;
@@ -283,7 +294,11 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                 }
             }
             if failed > 0 {
-                return Err(Failure::Refused(format!("{} did not verify", crate::report::count(failed, "code"))));
+                return Err(Failure::Refused(i18n::text(
+                    locale::lang(),
+                    "wallet-failed",
+                    &[("count", Arg::from(failed))],
+                )));
             }
             Ok(())
         }
@@ -305,7 +320,7 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                 return Err(Failure::Usage(format!("no code labelled {label:?}")));
             }
             held.write(&wallet)?;
-            println!("removed {label:?}");
+            println!("{}", i18n::text(locale::lang(), "wallet-removed", &[("label", Arg::from(format!("{label:?}")))]));
             Ok(())
         }
     }

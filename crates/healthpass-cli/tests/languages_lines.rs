@@ -391,3 +391,52 @@ fn usage_errors_are_worded_in_the_readers_language() {
     let o = cli(&["card", &code(&chen())]);
     assert_eq!(err(&o).trim(), "error: give --png FILE and/or --svg FILE");
 }
+
+#[test]
+fn wallet_card_explain_trust_and_school_lines_are_worded_in_the_readers_language() {
+    let dir = temp_dir("more");
+    let wallet = dir.join("w.json");
+    let text = code(&chen());
+    let at = now().to_rfc3339();
+    let late = (now() + TimeDelta::days(5)).to_rfc3339();
+    let o = cli(&["--lang", "zh-Hans", "wallet", "add", "--wallet", p(&wallet), "Mum", &text]);
+    assert_eq!(out(&o).trim(), format!("已将 \"Mum\" 加入 {}（共 1 个码）", wallet.display()));
+    let o = cli(&["--lang", "zh-Hans", "wallet", "list", "--wallet", p(&wallet), "--demo-key", "--at", &late]);
+    assert_eq!((o.status.code(), err(&o).trim()), (Some(1), "1 个码未通过核验"));
+    let o = cli(&["--lang", "pt", "wallet", "remove", "--wallet", p(&wallet), "Mum"]);
+    assert_eq!(out(&o).trim(), "\"Mum\" removido");
+    let o = cli(&["--lang", "pt", "wallet", "list", "--wallet", p(&wallet)]);
+    assert_eq!(out(&o).trim(), format!("{} não tem códigos", wallet.display()));
+
+    let svg = dir.join("card.svg");
+    let o = cli(&["--lang", "zh-Hant", "card", &text, "--svg", p(&svg), "--demo-key", "--at", &at]);
+    assert_eq!(out(&o).trim(), format!("已寫入 {}", svg.display()));
+    let o = cli(&["--lang", "zh-Hant", "card", &text, "--svg", p(&svg), "--demo-key", "--at", &late]);
+    assert_eq!((o.status.code(), err(&o).lines().last()), (Some(1), Some("此碼未通過核實，未製作卡片")));
+    let o = cli(&["--lang", "pt", "explain", &text, "--demo-key", "--at", &late]);
+    assert_eq!((o.status.code(), err(&o).trim()), (Some(1), "o código não foi verificado com sucesso"));
+
+    let (list, _) = trust_list(&dir, &[(&SigningKey::demo(), "CN-GD", KindName::Personal)]);
+    let o = cli(&["--lang", "zh-Hans", "trust-list", "show", p(&list)]);
+    assert!(err(&o).contains("未核验：未提供 --anchor，签名未经检查"), "{}", err(&o));
+
+    let roster = dir.join("roster.json");
+    std::fs::write(&roster, r#"[{ "name": "陈小明", "id": "0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a" }]"#).unwrap();
+    let o = cli(&[
+        "--lang",
+        "zh-Hant",
+        "school",
+        "summary",
+        &text,
+        "--roster",
+        p(&roster),
+        "--school",
+        "Pui Ching",
+        "--class",
+        "3B",
+        "--demo-key",
+        "--at",
+        &at,
+    ]);
+    assert_eq!((o.status.code(), err(&o).trim()), (Some(1), "欠碼 1 人，非綠碼 0 人，0 個碼被拒絕"), "{}", out(&o));
+}

@@ -248,3 +248,24 @@ usage-invalid = the command line is not valid ({ $detail })
 usage-usage = Usage: { $usage }
 usage-try-help = For more information, try '--help'.
 usage-card-output = give --png FILE and/or --svg FILE
+
+## More lines of the command line
+
+trust-unverified = UNVERIFIED: no --anchor given, so the signature has NOT been checked
+cli-wrote = wrote { $file }
+explain-not-verified = the code did not verify
+card-not-made = the code did not verify; no card was made
+wallet-added = added { $label } to { $file } ({ $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    })
+wallet-removed = removed { $label }
+wallet-empty = { $file } holds no codes
+wallet-failed = { $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    } did not verify
+school-problems = { $missing } missing, { $not_green } not green, { $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    } refused

@@ -248,3 +248,24 @@ usage-invalid = a linha de comandos não é válida ({ $detail })
 usage-usage = Utilização: { $usage }
 usage-try-help = Para mais informações, experimente '--help' (em inglês).
 usage-card-output = indique --png FILE e/ou --svg FILE
+
+## More lines of the command line
+
+trust-unverified = NÃO VERIFICADO: sem --anchor, a assinatura NÃO foi verificada
+cli-wrote = escrito { $file }
+explain-not-verified = o código não foi verificado com sucesso
+card-not-made = o código não foi verificado com sucesso; nenhum cartão foi feito
+wallet-added = { $label } adicionado a { $file } ({ $count ->
+        [one] 1 código
+       *[other] { $count } códigos
+    })
+wallet-removed = { $label } removido
+wallet-empty = { $file } não tem códigos
+wallet-failed = { $count ->
+        [one] 1 código não foi verificado
+       *[other] { $count } códigos não foram verificados
+    } com sucesso
+school-problems = { $missing } em falta, { $not_green } não verdes, { $count ->
+        [one] 1 código recusado
+       *[other] { $count } códigos recusados
+    }

@@ -245,3 +245,15 @@ usage-invalid = 命令行无效（{ $detail }）
 usage-usage = 用法：{ $usage }
 usage-try-help = 详细说明请运行 '--help'（英文）。
 usage-card-output = 请提供 --png FILE 和/或 --svg FILE
+
+## More lines of the command line
+
+trust-unverified = 未核验：未提供 --anchor，签名未经检查
+cli-wrote = 已写入 { $file }
+explain-not-verified = 此码未通过核验
+card-not-made = 此码未通过核验，未制作卡片
+wallet-added = 已将 { $label } 加入 { $file }（共 { $count } 个码）
+wallet-removed = 已移除 { $label }
+wallet-empty = { $file } 中没有健康码
+wallet-failed = { $count } 个码未通过核验
+school-problems = 缺码 { $missing } 人，非绿码 { $not_green } 人，{ $count } 个码被拒绝

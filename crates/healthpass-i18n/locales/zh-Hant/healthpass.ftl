@@ -245,3 +245,15 @@ usage-invalid = 命令行無效（{ $detail }）
 usage-usage = 用法：{ $usage }
 usage-try-help = 詳細說明請執行 '--help'（英文）。
 usage-card-output = 請提供 --png FILE 和/或 --svg FILE
+
+## More lines of the command line
+
+trust-unverified = 未核實：未提供 --anchor，簽名未經檢查
+cli-wrote = 已寫入 { $file }
+explain-not-verified = 此碼未通過核實
+card-not-made = 此碼未通過核實，未製作卡片
+wallet-added = 已將 { $label } 加入 { $file }（共 { $count } 個碼）
+wallet-removed = 已移除 { $label }
+wallet-empty = { $file } 中沒有健康碼
+wallet-failed = { $count } 個碼未通過核實
+school-problems = 欠碼 { $missing } 人，非綠碼 { $not_green } 人，{ $count } 個碼被拒絕
