@@ -202,3 +202,58 @@ impl Poster {
         &self.qr
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use chrono::TimeZone;
+    use healthpass::decide::Policy;
+
+    fn venue(name: Option<&str>, region: Option<&str>) -> Venue {
+        Venue {
+            venue_id: "GZ-TH-LIB-01".into(),
+            name: name.map(str::to_owned),
+            region: region.map(str::to_owned),
+            issuer: "CN-GD-VENUES".into(),
+            policy: Policy::permissive(),
+        }
+    }
+
+    fn until() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 11, 23, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_venue_without_a_name_shows_its_id_and_no_empty_region() {
+        let poster = Poster::new("HP1:ABC", &venue(None, Some(" ")), until()).unwrap();
+        assert_eq!(poster.heading, ["GZ-TH-LIB-01"]);
+        let poster = Poster::new("HP1:ABC", &venue(Some("天河图书馆"), Some("CN-GD")), until()).unwrap();
+        assert_eq!(poster.heading, ["天河图书馆", "CN-GD"]);
+    }
+
+    #[test]
+    fn the_terminal_poster_carries_no_control_sequence() {
+        let poster = Poster::new("HP1:ABC", &venue(Some("Lib\u{1b}[2J"), Some("CN\u{7}")), until()).unwrap();
+        let text = poster.to_terminal("ART");
+        assert_eq!(text, "Lib?[2J\nCN?\nART\nGZ-TH-LIB-01\nvalid until 2027-11-23\n");
+    }
+
+    #[test]
+    fn a_long_name_wraps_within_the_poster_and_above_the_code() {
+        let name = "The Very Long Name of a Municipal Library and Reading Room ".repeat(4);
+        let poster = Poster::new("HP1:ABC", &venue(Some(&name), Some("CN-GD")), until()).unwrap();
+        let fonts = glyphs::fonts();
+        let (lines, qr_top) = poster.layout(&fonts);
+        let name_lines = lines.iter().filter(|(_, px, _)| *px == NAME.0).count();
+        assert_eq!(name_lines, MAX_NAME_LINES, "a long name is cut to {MAX_NAME_LINES} lines");
+        for (y, px, text) in &lines {
+            assert!(glyphs::measure(&fonts, text, *px) <= (POSTER_WIDTH - 2 * MARGIN) as f32, "{text}");
+            if *px == NAME.0 {
+                assert!(*y + NAME.1 <= qr_top, "the name stays above the code");
+            }
+        }
+        let image = poster.to_image();
+        assert_eq!((image.width(), image.height()), (POSTER_WIDTH, POSTER_HEIGHT));
+    }
+}

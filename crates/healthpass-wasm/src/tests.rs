@@ -194,7 +194,7 @@ fn the_typescript_verdict_document_follows_the_schema() {
         assert_eq!(optional, !required.contains(&name.as_str()), "{name}: optional in TypeScript iff not required");
         // Every value an enum allows is in the TypeScript type (null included), and no other.
         if let Some(values) = spec["enum"].as_array() {
-            let ty = if ty.starts_with("VerdictKind") { ty.replacen("VerdictKind", &kinds, 1) } else { ty };
+            let ty = if ty.starts_with("VerdictKind") { ty.replacen("VerdictKind", &kinds, 1) } else { ty.clone() };
             for value in values {
                 let spelled =
                     if value.is_null() { "null".to_owned() } else { format!("\"{}\"", value.as_str().unwrap()) };
