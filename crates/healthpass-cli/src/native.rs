@@ -90,7 +90,8 @@ pub(crate) fn decode(codes: &[String]) -> Result<(), Failure> {
         [text, rest @ ..] => (text.as_str(), rest),
     };
     let format = crate::report::format_of(text);
-    if !rest.is_empty() && !(format == Some("SHC") && texts.iter().all(|t| t.starts_with(SHC_PREFIX))) {
+    let one_card = format == Some("SHC") && texts.iter().all(|t| t.starts_with(SHC_PREFIX));
+    if !rest.is_empty() && !one_card {
         return Err(Failure::Usage("decode takes one code, or every chunk shc:/C/N/… of one SMART Health Card".into()));
     }
     let out = match format {
