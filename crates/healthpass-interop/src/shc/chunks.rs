@@ -18,12 +18,18 @@ const DISAGREE: &str = "the chunks disagree on their count";
 const BAD_INDEX: &str = "bad chunk index";
 const BAD_COUNT: &str = "bad chunk count";
 
-/// One text's place in its card: (chunk index from 1, chunk count) and its digits.
+/// One text's place in its card: (chunk index from 1, chunk count) and its digits. A chunk is
+/// one QR code, so no longer than `limits.max_text_len`; an unsplit text may be a whole card
+/// joined from its chunks ([`join_chunks`]), so as long as [`MAX_CHUNKS`] of them.
 fn parse<'t>(text: &'t str, limits: &Limits) -> Result<(usize, usize, &'t str)> {
-    let rest = healthpass::transport::strip_prefix(text, SHC_PREFIX, limits)?;
+    let whole_card = Limits { max_text_len: limits.max_text_len.saturating_mul(MAX_CHUNKS), ..*limits };
+    let rest = healthpass::transport::strip_prefix(text, SHC_PREFIX, &whole_card)?;
     let mut fields = rest.split('/');
     match (fields.next(), fields.next(), fields.next(), fields.next()) {
         (Some(digits), None, None, None) => Ok((1, 1, digits)),
+        (Some(_), Some(_), Some(_), None) if text.len() > limits.max_text_len => {
+            Err(Error::TooLarge { what: "code text", limit: limits.max_text_len })
+        }
         (Some(index), Some(total), Some(digits), None) => {
             // Digits only: `usize::from_str` would also take a leading `+`.
             let number = |s: &str| {
@@ -70,7 +76,8 @@ fn ordered<'t, S: AsRef<str>>(texts: &'t [S], limits: &Limits) -> Result<Vec<&'t
 }
 
 /// Joins numeric QR texts into the compact JWS: one `shc:/…` text, or every chunk
-/// `shc:/C/N/…` of a split card in any order.
+/// `shc:/C/N/…` of a split card in any order. A chunk may be `limits.max_text_len` long (one QR
+/// code), one unsplit text [`MAX_CHUNKS`] times that (a card [`join_chunks`] joined).
 ///
 /// # Errors
 /// [`Error::Prefix`], and [`Error::Foreign`] for malformed digits or an incomplete, repeated or
@@ -257,5 +264,19 @@ mod tests {
         // Different counts are different cards.
         assert_eq!(group_chunks(&["shc:/1/2/10", "shc:/1/3/10"]), vec![vec![0], vec![1]]);
         assert!(group_chunks::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_joined_card_may_be_longer_than_one_qr_code_but_a_chunk_may_not() {
+        let l = Limits::DEFAULT;
+        let part = "56".repeat(l.max_text_len / 2 - 8);
+        let chunks: Vec<String> = (1..=3).map(|i| format!("shc:/{i}/3/{part}")).collect();
+        let whole = join_chunks(&chunks, &l).unwrap();
+        assert!(whole.len() > l.max_text_len);
+        assert_eq!(assemble(&[whole], &l).unwrap(), assemble(&chunks, &l).unwrap());
+        let long_chunk = format!("shc:/1/1/{}", "56".repeat(l.max_text_len / 2));
+        assert_eq!(assemble(&[long_chunk], &l).unwrap_err().code(), "too_large", "a chunk is one QR code");
+        let too_long = format!("shc:/{}", "56".repeat(l.max_text_len * MAX_CHUNKS / 2));
+        assert_eq!(assemble(&[too_long], &l).unwrap_err().code(), "too_large", "no card is longer than 16 codes");
     }
 }
