@@ -4,8 +4,12 @@
 # card can print: all of GB 2312, Big5's common characters (level 1) and symbols, Latin-1 and
 # Latin Extended-A and -B and Additional (Portuguese and other Latin names), Greek and Cyrillic
 # (as far as the font has them), general punctuation and the full-width
-# forms. Simplified and Traditional characters come from the one font (its SC face), so one file
-# prints all four languages. Source Han's Latin stops short of some European letters (Ł, Ş,
+# forms. Every character of the four languages is in that one file, in the Simplified (SC)
+# shapes; Traditional Chinese text is drawn with a second, small file, NotoSansCJKtc-card.otf:
+# the Traditional (TC) face of the same font cut to the characters of the zh-Hant messages
+# (crates/healthpass-i18n/locales/zh-Hant/healthpass.ftl; rerun this script after editing it),
+# so labels, colour words and reasons print in the shapes Hong Kong, Macau and Taiwan readers
+# learnt; a name's characters beyond those fall back to the SC file. Source Han's Latin stops short of some European letters (Ł, Ş,
 # accented Greek), so a second file, DejaVuSans-card.ttf (DejaVu Sans, Bitstream Vera licence,
 # Debian's fonts-dejavu-core), holds Latin, Greek and Cyrillic for the characters the first
 # lacks. Needs fonts-noto-cjk, fonts-dejavu-core and python3-fonttools (apt-get).
@@ -45,9 +49,20 @@ PY
 "$python" -m fontTools.subset "$src" --font-number=2 --text-file="$chars" --output-file="$out" \
     --layout-features='' --no-hinting --desubroutinize --name-IDs='*' --notdef-outline
 rm -f "$chars"
+# The Traditional face (font number 3 of the collection), cut to the zh-Hant messages' CJK characters.
+hant=$(mktemp)
+"$python" - crates/healthpass-i18n/locales/zh-Hant/healthpass.ftl >"$hant" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+print("".join(sorted({c for c in text if ord(c) >= 0x2E80})))
+PY
+"$python" -m fontTools.subset "$src" --font-number=3 --text-file="$hant" \
+    --output-file=crates/healthpass-scenarios/fonts/NotoSansCJKtc-card.otf \
+    --layout-features='' --no-hinting --desubroutinize --name-IDs='*' --notdef-outline
+rm -f "$hant"
 "$python" -m fontTools.subset "$latin" --unicodes='U+20-7E,U+A0-24F,U+370-3FF,U+400-4FF,U+1E00-1EFF,U+2010-205F' \
     --output-file=crates/healthpass-scenarios/fonts/DejaVuSans-card.ttf --layout-features='' --no-hinting \
     --name-IDs='*' --notdef-outline
 cp /usr/share/doc/fonts-noto-cjk/copyright crates/healthpass-scenarios/fonts/NOTO-COPYRIGHT
 cp /usr/share/doc/fonts-dejavu-core/copyright crates/healthpass-scenarios/fonts/DEJAVU-COPYRIGHT
-ls -l "$out" crates/healthpass-scenarios/fonts/DejaVuSans-card.ttf
+ls -l "$out" crates/healthpass-scenarios/fonts/NotoSansCJKtc-card.otf crates/healthpass-scenarios/fonts/DejaVuSans-card.ttf

@@ -29,10 +29,7 @@ pub(crate) fn set(args: &ReaderArgs) -> Result<(), Failure> {
     let env = |name: &str| std::env::var(name).ok();
     let lang = match &args.lang {
         Some(tag) => Lang::parse(tag).unwrap_or_default(),
-        None => {
-            let (all, messages, lang) = (env("LC_ALL"), env("LC_MESSAGES"), env("LANG"));
-            Lang::from_locale([all.as_deref(), messages.as_deref(), lang.as_deref()])
-        }
+        None => locale_lang(),
     };
     let _ = REQUESTED.set(args.lang.clone().unwrap_or_else(|| lang.tag().to_string()));
     let zone = match (&args.tz, env("TZ")) {
@@ -43,6 +40,31 @@ pub(crate) fn set(args: &ReaderArgs) -> Result<(), Failure> {
     };
     let _ = READER.set((lang, zone));
     Ok(())
+}
+
+/// The language of the locale: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG`.
+fn locale_lang() -> Lang {
+    let env = |name: &str| std::env::var(name).ok();
+    let (all, messages, lang) = (env("LC_ALL"), env("LC_MESSAGES"), env("LANG"));
+    Lang::from_locale([all.as_deref(), messages.as_deref(), lang.as_deref()])
+}
+
+/// The reader's language before the command line is parsed (to word a usage error): `--lang X`
+/// or `--lang=X` among `args` (before a `--`), else the locale's.
+pub(crate) fn lang_of_args(args: &[String]) -> Lang {
+    let mut args = args.iter().take_while(|a| *a != "--");
+    let mut given = None;
+    while let Some(arg) = args.next() {
+        if arg == "--lang" {
+            given = args.next().cloned();
+        } else if let Some(tag) = arg.strip_prefix("--lang=") {
+            given = Some(tag.to_string());
+        }
+    }
+    match given {
+        Some(tag) => Lang::parse(&tag).unwrap_or_default(),
+        None => locale_lang(),
+    }
 }
 
 /// The language tag as asked for (`--lang` as given, else the locale's language), for

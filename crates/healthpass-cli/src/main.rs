@@ -20,6 +20,7 @@ mod shc_chunks;
 mod trust;
 mod trust_keys;
 mod usage;
+mod usage_error;
 mod venue_poster;
 mod verify;
 
@@ -146,7 +147,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = usage_error::parse::<Cli>();
     let outcome = locale::set(&cli.reader).and_then(|()| run(cli.command));
     usage::report_if_asked();
     match outcome {
@@ -156,7 +157,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Usage(why)) => {
-            eprintln!("error: {why}");
+            eprintln!("{}", usage_error::error_line(locale::lang(), &why));
             ExitCode::from(2)
         }
     }

@@ -122,7 +122,7 @@ pub(crate) fn decode(codes: &[String]) -> Result<(), Failure> {
             json!({ "UNVERIFIED": true, "format": "HP1", "kid": code.kid().ok().map(|k| k.to_string()), "claims": claims })
         }
     };
-    eprintln!("UNVERIFIED: the signature and validity of this code have NOT been checked");
+    eprintln!("{}", healthpass_i18n::text(crate::locale::lang(), "decode-unverified", &[]));
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     Ok(())
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use healthpass::decide::{Finding, Summary, Verdict};
 use healthpass::trust::KindName;
 use healthpass::{Claims, Colour, Error, Verified};
-use healthpass_i18n::Lang;
+use healthpass_i18n::{Arg, Lang};
 use serde::Serialize;
 
 /// The version of the verdict document; it changes only when a field changes meaning or goes.
@@ -75,17 +75,6 @@ pub(crate) enum Status {
     NoCode,
     /// Read WITHOUT a signature check (`wallet list` with no keys): nothing was decided.
     Unverified,
-}
-
-impl Status {
-    fn word(self) -> &'static str {
-        match self {
-            Status::Accepted => "ACCEPTED",
-            Status::Refused => "REFUSED",
-            Status::NoCode => "NO CODE",
-            Status::Unverified => "UNVERIFIED",
-        }
-    }
 }
 
 /// One decision about one code, as docs/verdict.schema.json defines it.
@@ -238,56 +227,66 @@ impl Report {
 impl Report {
     /// The status in the reader's language (`ACCEPTED`, `已接受`…).
     fn status_word(&self, lang: Lang) -> String {
-        match self.status {
-            Status::Accepted => healthpass_i18n::text(lang, "verdict-accepted", &[]),
-            Status::Refused => healthpass_i18n::text(lang, "verdict-refused", &[]),
-            Status::NoCode | Status::Unverified => self.status.word().to_string(),
-        }
+        let id = match self.status {
+            Status::Accepted => "verdict-accepted",
+            Status::Refused => "verdict-refused",
+            Status::NoCode => "verdict-no-code",
+            Status::Unverified => "verdict-unverified",
+        };
+        healthpass_i18n::text(lang, id, &[])
     }
-}
 
-/// A finding's sentence as the reader reads it: the core's own in English, the sentence for its
-/// stable code in another language (the code itself is printed as it is).
-fn sentence(lang: Lang, finding: &Finding) -> String {
-    if lang == Lang::En { finding.message.clone() } else { healthpass_i18n::words::refusal(lang, finding.code) }
-}
-
-impl fmt::Display for Report {
-    /// `SOURCE: STATUS COLOUR kind code from ISSUER, valid until T, NAME; [code] reason; warning [code] ...`,
-    /// in the reader's language (`--lang`) with times in the reader's zone (`--tz`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lang = crate::locale::lang();
+    /// The line in `lang` with times in `zone`: `STATUS COLOUR kind code from ISSUER, valid
+    /// until T, NAME; [code] reason; warning [code] ...`.
+    pub(crate) fn line(&self, lang: Lang, zone: &healthpass_i18n::Zone) -> String {
+        use healthpass_i18n::{text, verdict, words};
+        let mut out = String::new();
         if self.source.input != "argument" || self.source.label.is_some() {
-            write!(f, "{}: ", self.source)?;
+            out.push_str(&format!("{}: ", self.source));
         }
-        f.write_str(&self.status_word(lang))?;
+        out.push_str(&self.status_word(lang));
         if let Some(colour) = self.colour {
-            write!(f, " {}", healthpass_i18n::words::colour_loud(lang, colour))?;
+            out.push(' ');
+            out.push_str(&words::colour_loud(lang, colour));
         }
         if let (Some(kind), Some(issuer)) = (self.kind, &self.issuer) {
-            write!(f, " {} code", healthpass_i18n::verdict::kind(lang, kind))?;
-            if let Some(format) = self.format.filter(|f| *f != "HP1") {
-                write!(f, " ({format})")?;
-            }
-            write!(f, " from {issuer}")?;
+            let mut args = vec![("kind", Arg::from(verdict::kind(lang, kind))), ("issuer", Arg::from(issuer.as_str()))];
+            let id = match self.format.filter(|f| *f != "HP1") {
+                Some(format) => {
+                    args.push(("format", Arg::from(format)));
+                    "report-code-format"
+                }
+                None => "report-code",
+            };
+            out.push(' ');
+            out.push_str(&text(lang, id, &args));
         }
         if let Some(until) = self.valid_until {
-            write!(f, ", valid until {}", crate::locale::time(until))?;
+            out.push_str(&text(lang, "report-valid-until", &[("until", Arg::from(zone.format(until)))]));
         }
         if let Some(name) = &self.name {
-            write!(f, ", {name}")?;
+            out.push_str(&text(lang, "report-name", &[("name", Arg::from(name.as_str()))]));
         }
         // After the bare status word the first reason follows with a space, otherwise with "; ".
         let mut separator = if self.colour.is_none() && self.issuer.is_none() { " " } else { "; " };
         for finding in &self.refusals {
-            write!(f, "{separator}[{}] {}", finding.code, sentence(lang, finding))?;
+            out.push_str(separator);
+            out.push_str(&verdict::refusal(lang, finding));
             separator = "; ";
         }
         for finding in &self.warnings {
-            write!(f, "{separator}warning [{}] {}", finding.code, sentence(lang, finding))?;
+            out.push_str(separator);
+            out.push_str(&verdict::warning(lang, finding));
             separator = "; ";
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    /// [`Report::line`] in the reader's language (`--lang`) with times in the reader's zone (`--tz`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line(crate::locale::lang(), &crate::locale::zone()))
     }
 }
 
@@ -304,10 +303,9 @@ pub(crate) fn print(reports: &[Report], json: bool) -> Result<(), crate::common:
     }
     let refused = reports.iter().filter(|r| matches!(r.status, Status::Refused | Status::NoCode)).count();
     if refused > 0 {
-        return Err(crate::common::Failure::Refused(format!(
-            "{refused} of {} refused or without a code",
-            count(reports.len(), "code")
-        )));
+        let args = [("refused", Arg::from(refused)), ("total", Arg::from(reports.len()))];
+        let lang = crate::locale::lang();
+        return Err(crate::common::Failure::Refused(healthpass_i18n::text(lang, "report-refused-count", &args)));
     }
     Ok(())
 }

@@ -149,7 +149,7 @@ fn wallet_report(
     text: &str,
     verifier: Option<&Verifier>,
     now: DateTime<Utc>,
-) -> (Report, Option<String>) {
+) -> (Report, Option<Whose>) {
     let code = match UnverifiedCode::parse(text.trim(), &Limits::DEFAULT) {
         Ok(code) => code,
         Err(e) => return (Report::error(source, text, &e), None),
@@ -158,7 +158,7 @@ fn wallet_report(
         Ok(claims) => claims,
         Err(e) => return (Report::error(source, text, &e), None),
     };
-    let whose = Some(Whose::of(&claims).to_string());
+    let whose = Some(Whose::of(&claims));
     match verifier.map(|v| v.verify_code(&code, now)) {
         None => (Report::unverified(source, text, &claims), whose),
         Some(Ok(verified)) => (Report::from_verified(source, text, &verified, Vec::new()), whose),
@@ -193,17 +193,17 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
                 [one] => print!("{}", rules.explain(one, now).render(lang, &zone)),
                 many => print!("{}", changes(&rules, many, now, lang, &zone)?),
             }
-            if failed { Err(Failure::Refused("the code did not verify".into())) } else { Ok(()) }
+            if failed { Err(Failure::Refused(i18n::text(lang, "explain-not-verified", &[]))) } else { Ok(()) }
         }
         Command::Card { code, png, svg, trust } => {
             if png.is_none() && svg.is_none() {
-                return Err(Failure::Usage("give --png FILE and/or --svg FILE".into()));
+                return Err(Failure::Usage(i18n::text(locale::lang(), "usage-card-output", &[])));
             }
             let text = read_input(&code)?;
             let read = read_code(&text, &trust, trust.at.unwrap_or_else(Utc::now))?;
             eprintln!("{}", read.status);
             if read.failed {
-                return Err(Failure::Refused("the code did not verify; no card was made".into()));
+                return Err(Failure::Refused(i18n::text(locale::lang(), "card-not-made", &[])));
             }
             let mut card = Card::new_in(text.trim(), &read.claims, locale::lang(), &locale::zone())?;
             if trust.keys.is_empty() && !trust.demo_key {
@@ -211,11 +211,11 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
             }
             if let Some(path) = &png {
                 write_atomic(path, &card.to_png()?, Mode::Public)?;
-                println!("wrote {}", path.display());
+                println!("{}", wrote(path));
             }
             if let Some(path) = &svg {
                 write_atomic(path, card.to_svg().as_bytes(), Mode::Public)?;
-                println!("wrote {}", path.display());
+                println!("{}", wrote(path));
             }
             Ok(())
         }
@@ -226,13 +226,23 @@ pub(crate) fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// `wrote FILE` in the reader's language.
+fn wrote(path: &std::path::Path) -> String {
+    i18n::text(locale::lang(), "cli-wrote", &[("file", Arg::from(path.display().to_string()))])
+}
+
 fn wallet(command: WalletCommand) -> Result<(), Failure> {
     match command {
         WalletCommand::Add { wallet, label, code } => {
             let mut held = Wallet::read(&wallet)?;
             held.add(&label, &read_input(&code)?, Utc::now())?;
             held.write(&wallet)?;
-            println!("added {label:?} to {} ({})", wallet.display(), crate::report::count(held.entries.len(), "code"));
+            let args = [
+                ("label", Arg::from(format!("{label:?}"))),
+                ("file", Arg::from(wallet.display().to_string())),
+                ("count", Arg::from(held.entries.len())),
+            ];
+            println!("{}", i18n::text(locale::lang(), "wallet-added", &args));
             Ok(())
         }
         WalletCommand::List { wallet, trust, json } => {
@@ -245,7 +255,8 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             }
             let held = Wallet::read(&wallet)?;
             if held.entries.is_empty() && !json {
-                println!("{} holds no codes", wallet.display());
+                let file = Arg::from(wallet.display().to_string());
+                println!("{}", i18n::text(locale::lang(), "wallet-empty", &[("file", file)]));
             }
             let now = trust.at.unwrap_or_else(Utc::now);
             let keyed = !trust.keys.is_empty() || trust.demo_key;
@@ -259,25 +270,35 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                     println!("{}", report.to_json_line());
                     continue;
                 }
+                let lang = locale::lang();
                 let mark = match report.status {
-                    Status::Accepted => "verified",
-                    Status::Unverified => "unverified",
-                    Status::Refused | Status::NoCode => "NOT VERIFIED",
+                    Status::Accepted => "wallet-verified",
+                    Status::Unverified => "wallet-unverified",
+                    Status::Refused | Status::NoCode => "wallet-not-verified",
                 };
                 match (report.colour, report.kind, report.valid_until, whose) {
-                    (Some(colour), Some(kind), Some(until), Some(whose)) => println!(
-                        "{}: {} {}, {whose}, valid until {} [{mark}]{}",
-                        entry.label,
-                        i18n::words::colour_loud(locale::lang(), colour),
-                        kind.as_str(),
-                        locale::time(until),
-                        report.refusals.iter().map(|f| format!("; [{}] {}", f.code, f.message)).collect::<String>(),
-                    ),
+                    (Some(colour), Some(kind), Some(until), Some(whose)) => {
+                        let args = [
+                            ("label", Arg::from(entry.label.as_str())),
+                            ("colour", Arg::from(i18n::words::colour_loud(lang, colour))),
+                            ("kind", Arg::from(i18n::verdict::kind(lang, kind))),
+                            ("whose", Arg::from(whose.render(lang))),
+                            ("until", Arg::from(locale::time(until))),
+                            ("status", Arg::from(i18n::text(lang, mark, &[]))),
+                        ];
+                        let refusals: String =
+                            report.refusals.iter().map(|f| format!("; {}", i18n::verdict::refusal(lang, f))).collect();
+                        println!("{}{refusals}", i18n::text(lang, "wallet-line", &args));
+                    }
                     _ => println!("{report}"),
                 }
             }
             if failed > 0 {
-                return Err(Failure::Refused(format!("{} did not verify", crate::report::count(failed, "code"))));
+                return Err(Failure::Refused(i18n::text(
+                    locale::lang(),
+                    "wallet-failed",
+                    &[("count", Arg::from(failed))],
+                )));
             }
             Ok(())
         }
@@ -285,7 +306,8 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
             let held = Wallet::read(&wallet)?;
             let entry = held.get(&label).ok_or_else(|| Failure::Usage(format!("no code labelled {label:?}")))?;
             let code = UnverifiedCode::parse(&entry.code, &Limits::DEFAULT)?;
-            eprintln!("{} (unverified)", Whose::of(&code.claims_unverified(&Limits::DEFAULT)?));
+            let whose = Whose::of(&code.claims_unverified(&Limits::DEFAULT)?).render(locale::lang());
+            eprintln!("{}", i18n::text(locale::lang(), "wallet-show", &[("whose", Arg::from(whose))]));
             println!("{}", entry.code);
             if terminal {
                 crate::common::render(&entry.code, None, None, true)?;
@@ -298,7 +320,7 @@ fn wallet(command: WalletCommand) -> Result<(), Failure> {
                 return Err(Failure::Usage(format!("no code labelled {label:?}")));
             }
             held.write(&wallet)?;
-            println!("removed {label:?}");
+            println!("{}", i18n::text(locale::lang(), "wallet-removed", &[("label", Arg::from(format!("{label:?}")))]));
             Ok(())
         }
     }

@@ -330,7 +330,7 @@ pub(crate) fn trust_list(command: TrustListCommand) -> Result<(), Failure> {
         TrustListCommand::Show { list, anchor, at } => {
             let bytes = read_file(&list)?;
             let (decoded, verified) = if anchor.is_empty() {
-                eprintln!("UNVERIFIED: no --anchor given, so the signature has NOT been checked");
+                eprintln!("{}", healthpass_i18n::text(crate::locale::lang(), "trust-unverified", &[]));
                 (TrustList::decode_unverified(&bytes, &Limits::DEFAULT)?, false)
             } else {
                 (TrustList::decode_signed(&bytes, &read_public_keys(&anchor)?, &Limits::DEFAULT)?, true)

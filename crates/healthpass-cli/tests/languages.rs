@@ -51,7 +51,7 @@ fn verify_lines_follow_lang_then_the_locale() {
     assert!(zh.starts_with("通过 绿码 个人"), "{zh}");
     assert!(zh.contains("+08:00") && zh.contains("陈*明"), "{zh}");
     let pt = run(&[], &[("LANG", "pt_MO.UTF-8"), ("TZ", "Asia/Macau")]);
-    assert!(pt.starts_with("ACEITE VERDE pessoal") && pt.contains("+08:00"), "{pt}");
+    assert!(pt.starts_with("ACEITE VERDE código pessoal") && pt.contains("+08:00"), "{pt}");
     // LC_ALL wins over LANG; --lang wins over both.
     let hant = run(&[], &[("LANG", "pt_PT.UTF-8"), ("LC_ALL", "zh_HK.UTF-8")]);
     assert!(hant.starts_with("通過 綠碼 個人"), "{hant}");

@@ -9,9 +9,22 @@ use healthpass::trust::KindName;
 use crate::messages::Arg;
 use crate::{Lang, Zone, text, words};
 
-fn finding(lang: Lang, id: &str, f: &Finding) -> String {
-    let message = if lang == Lang::En { f.message.clone() } else { words::refusal(lang, f.code) };
-    text(lang, id, &[("code", Arg::from(f.code)), ("message", Arg::from(message))])
+/// A finding's sentence in `lang`: the finding's own (English) sentence in English, which may
+/// say more (a time, a country); in another language the sentence for its stable code, or the
+/// English one when no message words that code.
+pub fn sentence(lang: Lang, finding: &Finding) -> String {
+    let id = format!("refusal-{}", finding.code);
+    if lang == Lang::En || !crate::messages::has(lang, &id) { finding.message.clone() } else { text(lang, &id, &[]) }
+}
+
+/// A refusal as the verdict line prints it: `[code] sentence`, in `lang`.
+pub fn refusal(lang: Lang, f: &Finding) -> String {
+    text(lang, "verdict-finding", &[("code", Arg::from(f.code)), ("message", Arg::from(sentence(lang, f)))])
+}
+
+/// A warning as the verdict line prints it: `warning [code] sentence`, in `lang`.
+pub fn warning(lang: Lang, f: &Finding) -> String {
+    text(lang, "verdict-warning", &[("code", Arg::from(f.code)), ("message", Arg::from(sentence(lang, f)))])
 }
 
 /// A credential kind in words.
@@ -38,11 +51,11 @@ pub fn line(verdict: &Verdict, lang: Lang, zone: &Zone) -> String {
     }
     for f in &verdict.refusals {
         out.push_str("; ");
-        out.push_str(&finding(lang, "verdict-finding", f));
+        out.push_str(&refusal(lang, f));
     }
     for f in &verdict.warnings {
         out.push_str("; ");
-        out.push_str(&finding(lang, "verdict-warning", f));
+        out.push_str(&warning(lang, f));
     }
     out
 }

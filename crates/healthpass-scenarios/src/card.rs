@@ -6,12 +6,13 @@
 //! language, all in the holder's language ([`Lang`]) with times in the holder's zone ([`Zone`]).
 //!
 //! The PNG draws its text with real outline fonts through `ab_glyph`, embedded in the crate:
-//! a subset of Noto Sans CJK SC (SIL OFL 1.1; all of GB 2312, Big5's common characters, Latin)
-//! and, for the European letters Source Han lacks (`Ł`, `Ş`, accented Greek), a subset of
-//! DejaVu Sans. `tools/font-subset.sh` regenerates both; their licences are beside them in
-//! `fonts/`. A character neither font holds prints as `?` ([`printable`]). The PNG carries its
-//! resolution (a `pHYs` chunk of 300 dpi), so it prints at A6 size; the SVG carries the text as
-//! text and names the same fonts.
+//! a subset of Noto Sans CJK SC (SIL OFL 1.1; all of GB 2312, Big5's common characters, Latin),
+//! for a Traditional Chinese card first a subset of Noto Sans CJK TC (the zh-Hant messages'
+//! characters, in their Traditional shapes), and, for the European letters Source Han lacks
+//! (`Ł`, `Ş`, accented Greek), a subset of DejaVu Sans. `tools/font-subset.sh` regenerates them;
+//! their licences are beside them in `fonts/`. A character no font holds prints as `?`
+//! ([`printable`]). The PNG carries its resolution (a `pHYs` chunk of 300 dpi), so it prints at
+//! A6 size; the SVG carries the text as text and names the same fonts.
 //!
 //! Print at 100 % on A6 (105 × 148 mm), or four to an A4 sheet.
 //!
@@ -42,19 +43,17 @@ use healthpass_i18n::messages::Arg;
 use healthpass_i18n::{Lang, Zone, text, words};
 use healthpass_qr::Qr;
 
+mod fonts;
+
+pub use fonts::printable;
+use fonts::{font_for, fonts, svg_families};
+
 /// The card's width in pixels: 105 mm at 300 dpi.
 pub const CARD_WIDTH: u32 = 1240;
 /// The card's height in pixels: 148 mm at 300 dpi.
 pub const CARD_HEIGHT: u32 = 1748;
 /// 300 dots per inch in pixels per metre, as the PNG `pHYs` chunk records it.
 pub const PIXELS_PER_METRE: u32 = 11_811;
-
-/// Noto Sans CJK SC, cut to the card's characters (`tools/font-subset.sh`; SIL OFL 1.1).
-const CJK_FONT: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-card.otf");
-/// DejaVu Sans, cut to Latin, Greek and Cyrillic (`tools/font-subset.sh`; Bitstream Vera licence).
-const LATIN_FONT: &[u8] = include_bytes!("../fonts/DejaVuSans-card.ttf");
-/// The font families the SVG names, in the order the PNG looks a character up.
-const SVG_FONTS: &str = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'DejaVu Sans', sans-serif";
 
 const MARGIN: u32 = 60;
 const BAND: u32 = 230;
@@ -87,26 +86,6 @@ fn palette(colour: Colour) -> ([u8; 3], [u8; 3]) {
 
 fn hex(rgb: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
-}
-
-/// The first line of a card made without checking the code's signature ([`Card::unverified`]).
-pub const UNVERIFIED_LINE: &str = "UNVERIFIED: signature NOT checked";
-
-/// The card's fonts, in the order a character is looked up.
-fn fonts() -> Vec<FontRef<'static>> {
-    [CJK_FONT, LATIN_FONT].into_iter().filter_map(|bytes| FontRef::try_from_slice(bytes).ok()).collect()
-}
-
-/// The first font that has a glyph for `c`.
-fn font_for<'a>(fonts: &'a [FontRef<'static>], c: char) -> Option<&'a FontRef<'static>> {
-    fonts.iter().find(|font| font.glyph_id(c).0 != 0)
-}
-
-/// The text as the PNG card prints it: characters neither embedded font holds, and control
-/// characters, become `?`.
-pub fn printable(text: &str) -> String {
-    let fonts = fonts();
-    text.chars().map(|c| if c == ' ' || (!c.is_control() && font_for(&fonts, c).is_some()) { c } else { '?' }).collect()
 }
 
 /// The width of `text` in pixels at `px`.
@@ -168,10 +147,11 @@ impl Card {
     }
 
     /// Marks the card as made from a code whose signature was NOT checked: its first line says
-    /// `UNVERIFIED`, so it cannot pass for the card of a verified code.
+    /// so in the card's language (`UNVERIFIED: signature NOT checked`, `未核验：签名未经检查`),
+    /// so it cannot pass for the card of a verified code.
     #[must_use]
     pub fn unverified(mut self) -> Self {
-        self.lines.insert(0, UNVERIFIED_LINE.to_owned());
+        self.lines.insert(0, text(self.lang, "card-unverified", &[]));
         self
     }
 
@@ -213,7 +193,7 @@ impl Card {
 
     /// The card as an RGB image of [`CARD_WIDTH`] × [`CARD_HEIGHT`] pixels.
     pub fn to_image(&self) -> RgbImage {
-        let fonts = fonts();
+        let fonts = fonts(self.lang);
         let mut image = RgbImage::from_pixel(CARD_WIDTH, CARD_HEIGHT, Rgb([255, 255, 255]));
         let (fill, ink) = palette(self.colour);
         for y in 0..BAND {
@@ -274,15 +254,16 @@ impl Card {
     /// The card as an SVG document of 105 × 148 mm (viewBox in 300-dpi pixels): the band, the
     /// word, the QR code as one path of dark modules, and the text as text in the named fonts.
     pub fn to_svg(&self) -> String {
-        let fonts = fonts();
+        let fonts = fonts(self.lang);
         let (fill, ink) = palette(self.colour);
         let mut svg = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xml:lang=\"{}\" \
-             width=\"105mm\" height=\"148mm\" viewBox=\"0 0 {CARD_WIDTH} {CARD_HEIGHT}\" font-family=\"{SVG_FONTS}\">\n\
+             width=\"105mm\" height=\"148mm\" viewBox=\"0 0 {CARD_WIDTH} {CARD_HEIGHT}\" font-family=\"{}\">\n\
              <rect width=\"{CARD_WIDTH}\" height=\"{CARD_HEIGHT}\" fill=\"#ffffff\"/>\n<rect id=\"band\" \
              width=\"{CARD_WIDTH}\" height=\"{BAND}\" fill=\"{}\"/>\n<text id=\"colour\" x=\"{}\" y=\"{}\" \
              font-size=\"{WORD_PX}\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
             self.lang.tag(),
+            svg_families(self.lang),
             hex(fill),
             CARD_WIDTH / 2,
             BAND / 2 + 52,
@@ -379,11 +360,12 @@ fn draw_text(image: &mut RgbImage, fonts: &[FontRef<'static>], text: &str, origi
 /// same embedded fonts, measuring, wrapping and anti-aliased drawing.
 pub(crate) mod glyphs {
     use ab_glyph::FontRef;
+    use healthpass_i18n::Lang;
     use image::RgbImage;
 
-    /// The embedded fonts, in lookup order.
-    pub(crate) fn fonts() -> Vec<FontRef<'static>> {
-        super::fonts()
+    /// The embedded fonts for `lang`, in lookup order.
+    pub(crate) fn fonts(lang: Lang) -> Vec<FontRef<'static>> {
+        super::fonts::fonts(lang)
     }
 
     /// The width of `text` in pixels at `px`.

@@ -38,6 +38,7 @@ use image::{Rgb, RgbImage};
 use crate::card::glyphs;
 use crate::venue::Venue;
 use healthpass::{Error, Result};
+use healthpass_i18n::Lang;
 use healthpass_qr::Qr;
 
 /// The poster's width in pixels: 210 mm at 150 dpi.
@@ -47,6 +48,9 @@ pub const POSTER_HEIGHT: u32 = 1754;
 /// 150 dots per inch in pixels per metre, as the PNG `pHYs` chunk records it.
 pub const PIXELS_PER_METRE: u32 = 5_906;
 
+/// The font order of Simplified Chinese (Noto Sans CJK SC, then DejaVu Sans): a venue's name in
+/// any of the card's scripts.
+const FONT_LANG: Lang = Lang::ZhHans;
 const MARGIN: u32 = 70;
 const TOP: u32 = 70;
 /// The venue's name: 96 px glyphs (16 mm), 120 px a line.
@@ -130,7 +134,7 @@ impl Poster {
     /// The poster as an RGB image of [`POSTER_WIDTH`] × [`POSTER_HEIGHT`] pixels: every line
     /// centred, the code between the heading and the footer.
     pub fn to_image(&self) -> RgbImage {
-        let fonts = glyphs::fonts();
+        let fonts = glyphs::fonts(FONT_LANG);
         let mut image = RgbImage::from_pixel(POSTER_WIDTH, POSTER_HEIGHT, Rgb([255, 255, 255]));
         let (lines, qr_top) = self.layout(&fonts);
         for (y, px, text) in lines {
@@ -243,7 +247,7 @@ mod tests {
     fn a_long_name_wraps_within_the_poster_and_above_the_code() {
         let name = "The Very Long Name of a Municipal Library and Reading Room ".repeat(4);
         let poster = Poster::new("HP1:ABC", &venue(Some(&name), Some("CN-GD")), until()).unwrap();
-        let fonts = glyphs::fonts();
+        let fonts = glyphs::fonts(FONT_LANG);
         let (lines, qr_top) = poster.layout(&fonts);
         let name_lines = lines.iter().filter(|(_, px, _)| *px == NAME.0).count();
         assert_eq!(name_lines, MAX_NAME_LINES, "a long name is cut to {MAX_NAME_LINES} lines");

@@ -17,6 +17,9 @@
 //! assert!(wallet.add("Mum", &code, now).is_err(), "labels are unique");
 //! assert_eq!(wallet.get("mum").map(|e| e.code.as_str()), Some(code.as_str()));
 //! assert_eq!(Whose::of(&Claims::example(now)).to_string(), "code of (name not on the code), carried by the person themself");
+//! let mut claims = Claims::example(now);
+//! claims.subject.name = Some("陈小明".into());
+//! assert_eq!(Whose::of(&claims).render(healthpass_i18n::Lang::ZhHans), "陈*明 的码，由本人携带");
 //! # Ok::<(), healthpass::Error>(())
 //! ```
 
@@ -30,6 +33,7 @@ use healthpass::claims::Relation;
 use healthpass::decide::mask_name;
 use healthpass::fs::{Mode, read_bounded, write_atomic};
 use healthpass::{Claims, Error, Limits, Result, UnverifiedCode};
+use healthpass_i18n::{Arg, Lang, text, words};
 
 /// The largest wallet file read.
 pub const MAX_WALLET_BYTES: usize = 1024 * 1024;
@@ -166,14 +170,27 @@ impl Whose {
     }
 }
 
+impl Whose {
+    /// Whose code it is in `lang`: `code of C** T** M**, carried by C** M** L** (the subject's
+    /// child)`, `陈*明 的码，由本人携带`.
+    pub fn render(&self, lang: Lang) -> String {
+        let subject = self.subject.clone().unwrap_or_else(|| text(lang, "whose-no-name", &[]));
+        let subject = text(lang, "whose-subject", &[("name", Arg::from(subject))]);
+        let relation = self.relation.map(|r| Arg::from(words::relation(lang, r)));
+        let carried = match (relation, &self.holder) {
+            (Some(relation), Some(holder)) => {
+                text(lang, "whose-carried-by", &[("holder", Arg::from(holder.as_str())), ("relation", relation)])
+            }
+            (Some(relation), None) => text(lang, "whose-carried-by-relation", &[("relation", relation)]),
+            (None, _) => text(lang, "whose-self", &[]),
+        };
+        text(lang, "whose-line", &[("subject", Arg::from(subject)), ("carried", Arg::from(carried))])
+    }
+}
+
 impl fmt::Display for Whose {
-    /// `code of C** T** M**, carried by C** S** M** (the subject's child)`.
+    /// [`Whose::render`] in English: `code of C** T** M**, carried by C** S** M** (the subject's child)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "code of {}", self.subject.as_deref().unwrap_or("(name not on the code)"))?;
-        match (self.relation, &self.holder) {
-            (Some(relation), Some(holder)) => write!(f, ", carried by {holder} (the subject's {relation})"),
-            (Some(relation), None) => write!(f, ", carried by the subject's {relation}"),
-            _ => write!(f, ", carried by the person themself"),
-        }
+        f.write_str(&self.render(Lang::En))
     }
 }

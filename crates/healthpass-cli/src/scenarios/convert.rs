@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{DeclarationCategory, SourceHash};
 use healthpass::decide::{Checkpoint, Finding, Policy};
 use healthpass::{Claims, CredentialId, Issuer, KeySet, Verified, Verifier};
+use healthpass_i18n::Arg;
 use healthpass_interop::ForeignKeys;
 use healthpass_interop::dcc::{DCC_PREFIX, DccVerifier};
 use healthpass_scenarios::border::Converter;
@@ -144,11 +145,12 @@ fn verify_source(args: &ConvertArgs, text: &str, now: DateTime<Utc>) -> Result<O
 
 /// Ends a refused conversion: the verdict document under `--json`, and exit 1 with every reason.
 fn refuse(args: &ConvertArgs, source: &str, findings: Vec<Finding>) -> Result<(), Failure> {
-    let why: Vec<String> = findings.iter().map(|f| format!("[{}] {}", f.code, f.message)).collect();
+    let lang = crate::locale::lang();
+    let why: Vec<String> = findings.iter().map(|f| healthpass_i18n::verdict::refusal(lang, f)).collect();
     if args.json {
         println!("{}", Report::refused(input_source(args), source, findings).to_json_line());
     }
-    Err(Failure::Refused(format!("REFUSED: {}", why.join("; "))))
+    Err(Failure::Refused(healthpass_i18n::text(lang, "verify-refused", &[("why", Arg::from(why.join("; ")))])))
 }
 
 fn input_source(args: &ConvertArgs) -> Source {
@@ -178,14 +180,16 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         Err(err) => return Err(Failure::from(err)),
     };
     let code = Issuer::new(signing).issue(&claims)?;
-    eprintln!(
-        "converted a {format} code from {} (sha256 {}) into a {} cross-border code from {}, valid until {}",
-        verified.issuer,
-        SourceHash::of(source),
-        claims.colour.describe().to_uppercase(),
-        claims.issuer,
-        claims.expires_at.format("%Y-%m-%d %H:%M UTC"),
-    );
+    let lang = crate::locale::lang();
+    let said = [
+        ("format", Arg::from(format)),
+        ("source", Arg::from(verified.issuer.as_str())),
+        ("hash", Arg::from(SourceHash::of(source).to_string())),
+        ("colour", Arg::from(healthpass_i18n::words::colour_loud(lang, claims.colour))),
+        ("issuer", Arg::from(claims.issuer.as_str())),
+        ("until", Arg::from(crate::locale::time(claims.expires_at))),
+    ];
+    eprintln!("{}", healthpass_i18n::text(lang, "convert-done", &said));
     if args.json {
         let mut report = Report::from_verified(input_source(args), source, &verified, Vec::new());
         report.issued = Some(code.clone());

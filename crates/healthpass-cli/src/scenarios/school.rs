@@ -269,12 +269,12 @@ pub(crate) fn run(command: SchoolCommand) -> Result<(), Failure> {
             }
             let problems = summary.missing.len() + summary.not_green.len() + refused.len();
             if problems > 0 {
-                return Err(Failure::Refused(format!(
-                    "{} missing, {} not green, {} refused",
-                    summary.missing.len(),
-                    summary.not_green.len(),
-                    crate::report::count(refused.len(), "code")
-                )));
+                let args = [
+                    ("missing", Arg::from(summary.missing.len())),
+                    ("not_green", Arg::from(summary.not_green.len())),
+                    ("count", Arg::from(refused.len())),
+                ];
+                return Err(Failure::Refused(healthpass_i18n::text(crate::locale::lang(), "school-problems", &args)));
             }
             Ok(())
         }

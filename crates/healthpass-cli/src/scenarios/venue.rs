@@ -9,6 +9,7 @@ use clap::Subcommand;
 use healthpass::CredentialId;
 use healthpass::Issuer;
 use healthpass::decide::{Finding, Policy};
+use healthpass_i18n::{Arg, text};
 use healthpass_scenarios::venue::{CheckIns, Venue, VenueScanner};
 
 use crate::common::read_public_keys;
@@ -88,6 +89,14 @@ pub(crate) enum VenueCommand {
     },
 }
 
+/// The venue as its lines name it: `Name (id, region)`, the name in the reader's language when
+/// the code has none.
+fn place(venue: &Venue) -> String {
+    let name = venue.name.clone().unwrap_or_else(|| text(crate::locale::lang(), "venue-no-name", &[]));
+    let region = venue.region.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+    format!("{name} ({}{region})", venue.venue_id)
+}
+
 pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
     match command {
         VenueCommand::Issue { id, name, region, policy, issuer, officer, valid_days, key, at, png, svg, terminal } => {
@@ -95,12 +104,10 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
             let venue = Venue { venue_id: id, name, region, issuer, policy: Policy::read_file(&policy)? };
             let claims = venue.claims(&officer, CredentialId::random()?, at.unwrap_or_else(Utc::now), valid_days)?;
             let code = Issuer::new(signing).issue(&claims)?;
-            eprintln!(
-                "venue code for {} ({}), valid until {}",
-                venue.name.as_deref().unwrap_or("(no name)"),
-                venue.venue_id,
-                claims.expires_at.format("%Y-%m-%d %H:%M UTC")
-            );
+            let lang = crate::locale::lang();
+            let args =
+                [("venue", Arg::from(place(&venue))), ("until", Arg::from(crate::locale::time(claims.expires_at)))];
+            eprintln!("{}", text(lang, "venue-issued", &args));
             println!("{code}");
             crate::common::render(&code, None, svg.as_deref(), false)?;
             crate::venue_poster::write(&code, &venue, claims.expires_at, png.as_deref(), terminal)
@@ -121,13 +128,15 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
                 }
                 Err(e) => return Err(Failure::from(e)),
             };
-            let policy = venue.policy.name.as_deref().map(|n| format!(", policy {n:?}")).unwrap_or_default();
-            say(format!(
-                "VENUE VERIFIED: {} ({}{}){policy}",
-                venue.name.as_deref().unwrap_or("(no name)"),
-                venue.venue_id,
-                venue.region.as_deref().map(|r| format!(", {r}")).unwrap_or_default(),
-            ));
+            let lang = crate::locale::lang();
+            let verified = match venue.policy.name.as_deref() {
+                Some(policy) => {
+                    let args = [("venue", Arg::from(place(&venue))), ("policy", Arg::from(format!("{policy:?}")))];
+                    text(lang, "venue-verified-policy", &args)
+                }
+                None => text(lang, "venue-verified", &[("venue", Arg::from(place(&venue)))]),
+            };
+            say(verified);
             let source = if person_code == "-" { Source::at("-", None) } else { Source::argument() };
             let person = read_input(&person_code)?;
             let verdict = scanner.check_visitor(&venue, person.trim(), now);
@@ -137,11 +146,9 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
                 let mut record = CheckIns::read(path)?;
                 record.record(&venue, now, keep_days);
                 record.write(path)?;
-                say(format!(
-                    "check-in recorded in {} ({} kept, on this device only)",
-                    path.display(),
-                    record.entries.len()
-                ));
+                let args =
+                    [("file", Arg::from(path.display().to_string())), ("count", Arg::from(record.entries.len()))];
+                say(text(lang, "venue-checkin", &args));
             }
             Ok(())
         }

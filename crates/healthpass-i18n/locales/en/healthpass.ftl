@@ -181,3 +181,91 @@ refusal-no_temperature = the code holds no temperature reading
 refusal-temperature_too_high = the temperature reading is too high
 refusal-not_logged = the code is not in the decision log
 refusal-list_past_next_update = the trust list is past its next update
+
+
+## Verdict lines of the command line (`verify`, `venue check`, `school summary`, `wallet list`)
+
+verdict-no-code = NO CODE
+verdict-unverified = UNVERIFIED
+report-code = { $kind } code from { $issuer }
+report-code-format = { $kind } code ({ $format }) from { $issuer }
+report-valid-until = , valid until { $until }
+report-name = , { $name }
+report-refused-count = { $refused } of { $total ->
+        [one] 1 code
+       *[other] { $total } codes
+    } refused or without a code
+
+## Reading a code without checking it
+
+decode-unverified = UNVERIFIED: the signature and validity of this code have NOT been checked
+card-unverified = UNVERIFIED: signature NOT checked
+
+## Wallets: whose code it is
+
+whose-subject = code of { $name }
+whose-no-name = (name not on the code)
+whose-carried-by = carried by { $holder } (the subject's { $relation })
+whose-carried-by-relation = carried by the subject's { $relation }
+whose-self = carried by the person themself
+whose-line = { $subject }, { $carried }
+wallet-line = { $label }: { $colour } { $kind }, { $whose }, valid until { $until } [{ $status }]
+wallet-verified = verified
+wallet-unverified = unverified
+wallet-not-verified = NOT VERIFIED
+wallet-show = { $whose } (unverified)
+
+## Border conversion and venues
+
+convert-done = converted a { $format } code from { $source } (sha256 { $hash }) into a { $colour } cross-border code from { $issuer }, valid until { $until }
+venue-issued = venue code for { $venue }, valid until { $until }
+venue-no-name = (no name)
+venue-verified = VENUE VERIFIED: { $venue }
+venue-verified-policy = VENUE VERIFIED: { $venue }, policy { $policy }
+venue-checkin = check-in recorded in { $file } ({ $count } kept, on this device only)
+
+## Refusals and warnings of the command line, by stable code
+
+refusal-unverified = no keys given: the signature was NOT checked
+refusal-no_policy = accepted as authentic whatever its colour: give --policy FILE or --green-only to refuse codes that are not green
+refusal-venue_refused = the venue's code was refused
+refusal-policy_not_met = the source code does not meet the conversion policy
+refusal-csca_untrusted = the certificate's signer is not trusted by a country signing authority
+refusal-rules = the EU DCC business rules could not be applied
+refusal-rule_failed = refused by the arrival country's EU DCC business rules
+refusal-rule_open = a business rule of the arrival country could not be decided
+
+## Errors and usage errors (`--help` itself is in English)
+
+error-line = error: { $detail }
+usage-unknown-argument = unexpected argument { $arg }
+usage-invalid-value = invalid value { $value } for { $arg }
+usage-missing-argument = a required argument is missing: { $arg }
+usage-unknown-command = unrecognised command { $command }
+usage-conflict = { $arg } cannot be used with { $other }
+usage-missing-command = a command is required
+usage-invalid = the command line is not valid ({ $detail })
+usage-usage = Usage: { $usage }
+usage-try-help = For more information, try '--help'.
+usage-card-output = give --png FILE and/or --svg FILE
+
+## More lines of the command line
+
+trust-unverified = UNVERIFIED: no --anchor given, so the signature has NOT been checked
+cli-wrote = wrote { $file }
+explain-not-verified = the code did not verify
+card-not-made = the code did not verify; no card was made
+wallet-added = added { $label } to { $file } ({ $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    })
+wallet-removed = removed { $label }
+wallet-empty = { $file } holds no codes
+wallet-failed = { $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    } did not verify
+school-problems = { $missing } missing, { $not_green } not green, { $count ->
+        [one] 1 code
+       *[other] { $count } codes
+    } refused

@@ -181,3 +181,91 @@ refusal-no_temperature = o código não tem nenhuma medição de temperatura
 refusal-temperature_too_high = a temperatura medida é demasiado alta
 refusal-not_logged = o código não consta do registo de decisões
 refusal-list_past_next_update = a lista de confiança passou a data da próxima atualização
+
+
+## Verdict lines of the command line (`verify`, `venue check`, `school summary`, `wallet list`)
+
+verdict-no-code = SEM CÓDIGO
+verdict-unverified = NÃO VERIFICADO
+report-code = código { $kind } de { $issuer }
+report-code-format = código { $kind } ({ $format }) de { $issuer }
+report-valid-until = , válido até { $until }
+report-name = , { $name }
+report-refused-count = { $refused } de { $total ->
+        [one] 1 código
+       *[other] { $total } códigos
+    } recusado(s) ou sem código
+
+## Reading a code without checking it
+
+decode-unverified = NÃO VERIFICADO: a assinatura e a validade deste código NÃO foram verificadas
+card-unverified = NÃO VERIFICADO: assinatura NÃO verificada
+
+## Wallets: whose code it is
+
+whose-subject = código de { $name }
+whose-no-name = (o nome não consta do código)
+whose-carried-by = apresentado por { $holder } ({ $relation } do titular)
+whose-carried-by-relation = apresentado por { $relation } do titular
+whose-self = apresentado pelo próprio titular
+whose-line = { $subject }, { $carried }
+wallet-line = { $label }: { $colour } { $kind }, { $whose }, válido até { $until } [{ $status }]
+wallet-verified = verificado
+wallet-unverified = não verificado
+wallet-not-verified = NÃO VERIFICADO
+wallet-show = { $whose } (não verificado)
+
+## Border conversion and venues
+
+convert-done = código { $format } de { $source } (sha256 { $hash }) convertido num código transfronteiriço { $colour } de { $issuer }, válido até { $until }
+venue-issued = código de local de { $venue }, válido até { $until }
+venue-no-name = (sem nome)
+venue-verified = LOCAL VERIFICADO: { $venue }
+venue-verified-policy = LOCAL VERIFICADO: { $venue }, regra { $policy }
+venue-checkin = entrada registada em { $file } ({ $count } guardadas, só neste dispositivo)
+
+## Refusals and warnings of the command line, by stable code
+
+refusal-unverified = sem chaves: a assinatura NÃO foi verificada
+refusal-no_policy = aceite como autêntico qualquer que seja a cor: indique --policy FILE ou --green-only para recusar códigos que não sejam verdes
+refusal-venue_refused = o código do local foi recusado
+refusal-policy_not_met = o código de origem não cumpre a regra de conversão
+refusal-csca_untrusted = o signatário do certificado não é reconhecido por uma autoridade de assinatura do país
+refusal-rules = as regras de negócio do EU DCC não puderam ser aplicadas
+refusal-rule_failed = recusado pelas regras de negócio do EU DCC do país de chegada
+refusal-rule_open = uma regra de negócio do país de chegada não pôde ser decidida
+
+## Errors and usage errors (`--help` itself is in English)
+
+error-line = erro: { $detail }
+usage-unknown-argument = argumento inesperado { $arg }
+usage-invalid-value = valor inválido { $value } para { $arg }
+usage-missing-argument = falta um argumento obrigatório: { $arg }
+usage-unknown-command = comando desconhecido { $command }
+usage-conflict = { $arg } não pode ser usado com { $other }
+usage-missing-command = é necessário indicar um comando
+usage-invalid = a linha de comandos não é válida ({ $detail })
+usage-usage = Utilização: { $usage }
+usage-try-help = Para mais informações, experimente '--help' (em inglês).
+usage-card-output = indique --png FILE e/ou --svg FILE
+
+## More lines of the command line
+
+trust-unverified = NÃO VERIFICADO: sem --anchor, a assinatura NÃO foi verificada
+cli-wrote = escrito { $file }
+explain-not-verified = o código não foi verificado com sucesso
+card-not-made = o código não foi verificado com sucesso; nenhum cartão foi feito
+wallet-added = { $label } adicionado a { $file } ({ $count ->
+        [one] 1 código
+       *[other] { $count } códigos
+    })
+wallet-removed = { $label } removido
+wallet-empty = { $file } não tem códigos
+wallet-failed = { $count ->
+        [one] 1 código não foi verificado
+       *[other] { $count } códigos não foram verificados
+    } com sucesso
+school-problems = { $missing } em falta, { $not_green } não verdes, { $count ->
+        [one] 1 código recusado
+       *[other] { $count } códigos recusados
+    }

@@ -181,3 +181,79 @@ refusal-no_temperature = 码中没有体温记录
 refusal-temperature_too_high = 体温读数过高
 refusal-not_logged = 此码不在决定记录中
 refusal-list_past_next_update = 信任名单已超过下次更新时间
+
+
+## Verdict lines of the command line (`verify`, `venue check`, `school summary`, `wallet list`)
+
+verdict-no-code = 无码
+verdict-unverified = 未核验
+report-code = { $kind }码，签发机构 { $issuer }
+report-code-format = { $kind }码（{ $format }），签发机构 { $issuer }
+report-valid-until = ，有效至 { $until }
+report-name = ，{ $name }
+report-refused-count = 共 { $total } 个码，{ $refused } 个被拒绝或无码
+
+## Reading a code without checking it
+
+decode-unverified = 未核验：此码的签名和有效期均未经检查
+card-unverified = 未核验：签名未经检查
+
+## Wallets: whose code it is
+
+whose-subject = { $name } 的码
+whose-no-name = （码中未载姓名）
+whose-carried-by = 由 { $holder }（本人的{ $relation }）携带
+whose-carried-by-relation = 由本人的{ $relation }携带
+whose-self = 由本人携带
+whose-line = { $subject }，{ $carried }
+wallet-line = { $label }：{ $colour }，{ $kind }，{ $whose }，有效至 { $until } [{ $status }]
+wallet-verified = 已核验
+wallet-unverified = 未核验
+wallet-not-verified = 核验失败
+wallet-show = { $whose }（未核验）
+
+## Border conversion and venues
+
+convert-done = 已将 { $source } 签发的 { $format } 码（sha256 { $hash }）转换为 { $issuer } 签发的跨境码：{ $colour }，有效至 { $until }
+venue-issued = 场所码：{ $venue }，有效至 { $until }
+venue-no-name = （无名称）
+venue-verified = 场所已核验：{ $venue }
+venue-verified-policy = 场所已核验：{ $venue }，入场规则 { $policy }
+venue-checkin = 入场记录已存入 { $file }（保留 { $count } 条，仅存于本设备）
+
+## Refusals and warnings of the command line, by stable code
+
+refusal-unverified = 未提供密钥：签名未经检查
+refusal-no_policy = 无论颜色，均作为真实的码接受：如需拒绝非绿码，请提供 --policy FILE 或 --green-only
+refusal-venue_refused = 场所码被拒绝
+refusal-policy_not_met = 原码不符合转换规则
+refusal-csca_untrusted = 证书签发者未获国家签名机构信任
+refusal-rules = 无法应用欧盟数字新冠证书的业务规则
+refusal-rule_failed = 未通过入境国家的欧盟数字新冠证书业务规则
+refusal-rule_open = 入境国家的某条业务规则无法判定
+
+## Errors and usage errors (`--help` itself is in English)
+
+error-line = 错误：{ $detail }
+usage-unknown-argument = 无法识别的参数 { $arg }
+usage-invalid-value = 参数 { $arg } 的值 { $value } 无效
+usage-missing-argument = 缺少必需的参数：{ $arg }
+usage-unknown-command = 无法识别的命令 { $command }
+usage-conflict = { $arg } 不能与 { $other } 同时使用
+usage-missing-command = 需要指定一个命令
+usage-invalid = 命令行无效（{ $detail }）
+usage-usage = 用法：{ $usage }
+usage-try-help = 详细说明请运行 '--help'（英文）。
+usage-card-output = 请提供 --png FILE 和/或 --svg FILE
+
+## More lines of the command line
+
+trust-unverified = 未核验：未提供 --anchor，签名未经检查
+cli-wrote = 已写入 { $file }
+explain-not-verified = 此码未通过核验
+card-not-made = 此码未通过核验，未制作卡片
+wallet-added = 已将 { $label } 加入 { $file }（共 { $count } 个码）
+wallet-removed = 已移除 { $label }
+wallet-empty = { $file } 中没有健康码
+wallet-failed = { $count } 个码未通过核验
+school-problems = 缺码 { $missing } 人，非绿码 { $not_green } 人，{ $count } 个码被拒绝

@@ -181,3 +181,79 @@ refusal-no_temperature = 碼中沒有體溫記錄
 refusal-temperature_too_high = 體溫讀數過高
 refusal-not_logged = 此碼不在決定記錄中
 refusal-list_past_next_update = 信任名單已超過下次更新時間
+
+
+## Verdict lines of the command line (`verify`, `venue check`, `school summary`, `wallet list`)
+
+verdict-no-code = 無碼
+verdict-unverified = 未核實
+report-code = { $kind }碼，簽發機構 { $issuer }
+report-code-format = { $kind }碼（{ $format }），簽發機構 { $issuer }
+report-valid-until = ，有效至 { $until }
+report-name = ，{ $name }
+report-refused-count = 共 { $total } 個碼，{ $refused } 個被拒絕或無碼
+
+## Reading a code without checking it
+
+decode-unverified = 未核實：此碼的簽名和有效期均未經檢查
+card-unverified = 未核實：簽名未經檢查
+
+## Wallets: whose code it is
+
+whose-subject = { $name } 的碼
+whose-no-name = （碼中未載姓名）
+whose-carried-by = 由 { $holder }（本人的{ $relation }）攜帶
+whose-carried-by-relation = 由本人的{ $relation }攜帶
+whose-self = 由本人攜帶
+whose-line = { $subject }，{ $carried }
+wallet-line = { $label }：{ $colour }，{ $kind }，{ $whose }，有效至 { $until } [{ $status }]
+wallet-verified = 已核實
+wallet-unverified = 未核實
+wallet-not-verified = 核實失敗
+wallet-show = { $whose }（未核實）
+
+## Border conversion and venues
+
+convert-done = 已將 { $source } 簽發的 { $format } 碼（sha256 { $hash }）轉換為 { $issuer } 簽發的跨境碼：{ $colour }，有效至 { $until }
+venue-issued = 場所碼：{ $venue }，有效至 { $until }
+venue-no-name = （無名稱）
+venue-verified = 場所已核實：{ $venue }
+venue-verified-policy = 場所已核實：{ $venue }，入場規則 { $policy }
+venue-checkin = 入場記錄已存入 { $file }（保留 { $count } 條，僅存於本裝置）
+
+## Refusals and warnings of the command line, by stable code
+
+refusal-unverified = 未提供密鑰：簽名未經檢查
+refusal-no_policy = 無論顏色，均作為真實的碼接受：如需拒絕非綠碼，請提供 --policy FILE 或 --green-only
+refusal-venue_refused = 場所碼被拒絕
+refusal-policy_not_met = 原碼不符合轉換規則
+refusal-csca_untrusted = 證書簽發者未獲國家簽名機構信任
+refusal-rules = 無法應用歐盟數碼新冠證書的業務規則
+refusal-rule_failed = 未通過入境國家的歐盟數碼新冠證書業務規則
+refusal-rule_open = 入境國家的某條業務規則無法判定
+
+## Errors and usage errors (`--help` itself is in English)
+
+error-line = 錯誤：{ $detail }
+usage-unknown-argument = 無法識別的參數 { $arg }
+usage-invalid-value = 參數 { $arg } 的值 { $value } 無效
+usage-missing-argument = 缺少必需的參數：{ $arg }
+usage-unknown-command = 無法識別的命令 { $command }
+usage-conflict = { $arg } 不能與 { $other } 同時使用
+usage-missing-command = 需要指定一個命令
+usage-invalid = 命令行無效（{ $detail }）
+usage-usage = 用法：{ $usage }
+usage-try-help = 詳細說明請執行 '--help'（英文）。
+usage-card-output = 請提供 --png FILE 和/或 --svg FILE
+
+## More lines of the command line
+
+trust-unverified = 未核實：未提供 --anchor，簽名未經檢查
+cli-wrote = 已寫入 { $file }
+explain-not-verified = 此碼未通過核實
+card-not-made = 此碼未通過核實，未製作卡片
+wallet-added = 已將 { $label } 加入 { $file }（共 { $count } 個碼）
+wallet-removed = 已移除 { $label }
+wallet-empty = { $file } 中沒有健康碼
+wallet-failed = { $count } 個碼未通過核實
+school-problems = 欠碼 { $missing } 人，非綠碼 { $not_green } 人，{ $count } 個碼被拒絕

@@ -5,12 +5,14 @@
 
 pub(crate) mod checkpoint;
 pub(crate) mod clock;
+pub(crate) mod mask;
 pub mod policy;
 pub(crate) mod state;
 pub(crate) mod verdict;
 
 pub use checkpoint::{Checkpoint, logged_credential_hash};
 pub use clock::ClockGuard;
+pub use mask::mask_name;
 pub use policy::Policy;
 pub use state::{ListSequence, ScannerState};
-pub use verdict::{Finding, Summary, Verdict, mask_name};
+pub use verdict::{Finding, Summary, Verdict};
