@@ -200,3 +200,31 @@ fn decode_reads_a_split_card_from_its_chunks() {
     let o = run(&["decode", &one, "HP1:ABC"], None);
     assert_eq!(o.status.code(), Some(2), "decode takes one code or one card's chunks");
 }
+
+#[test]
+fn the_chunk_refusals_are_said_in_the_readers_language() {
+    let (_, [one, _]) = card();
+    let jwks = examples().join("issuer/.well-known/jwks.json");
+    let args = |lang: &'static str| {
+        vec![
+            "--lang".to_owned(),
+            lang.to_owned(),
+            "verify".to_owned(),
+            one.clone(),
+            "--jwks".to_owned(),
+            jwks.to_str().unwrap().to_owned(),
+            "--shc-issuer".to_owned(),
+            "https://spec.smarthealth.cards/examples/issuer".to_owned(),
+        ]
+    };
+    for (lang, sentence) in
+        [("en", "is missing"), ("zh-Hans", "SMART 健康卡缺少一个二维码"), ("zh-Hant", "SMART 健康卡缺少一個二維碼")]
+    {
+        let args = args(lang);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&refs, None);
+        assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+        let line = out(&o);
+        assert!(line.contains("[shc_chunk_missing]") && line.contains(sentence), "{lang}: {line}");
+    }
+}
