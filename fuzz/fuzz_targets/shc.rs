@@ -1,8 +1,9 @@
 //! SMART Health Cards (`shc:/`) numeric text → verdict, one code or the chunks of a split card
 //! (one per line of the input). The example issuer of `test-vectors/shc` is trusted, with its
 //! CRL, so inputs that reassemble and decode reach the signature step: a card that verifies
-//! must be signed by that issuer's key; reassembly does not depend on the chunks' order;
-//! nothing panics.
+//! must be signed by that issuer's key; reassembly does not depend on the chunks' order; the
+//! chunks joined into one text assemble to the same JWS; the unverified reader reads every card
+//! that verifies; nothing panics.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -10,7 +11,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, TimeZone, Utc};
 use healthpass::Limits;
 use healthpass_conformance::SHC_EXAMPLE_ISSUER;
-use healthpass_interop::shc::{ShcIssuer, ShcVerifier, assemble};
+use healthpass_interop::shc::{ShcIssuer, ShcVerifier, assemble, decode_unverified, group_chunks, join_chunks};
 use libfuzzer_sys::fuzz_target;
 
 const JWKS: &str = include_str!("../../test-vectors/shc/examples/issuer/.well-known/jwks.json");
@@ -47,7 +48,16 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert!(assemble(&reversed, &limits).is_err());
     }
+    match (&joined, join_chunks(&chunks, &limits)) {
+        (Ok(jws), Ok(whole)) => assert_eq!(assemble(&[whole], &limits).as_ref(), Ok(jws)),
+        (Ok(_), Err(e)) => panic!("assembled but not joined: {e}"),
+        (Err(_), _) => {}
+    }
+    let cards = group_chunks(&chunks);
+    assert!(cards.iter().flatten().all(|&i| i < chunks.len()));
+    let unverified = decode_unverified(&chunks, &limits);
     if let Ok(card) = trust.verifier.verify(&chunks, trust.now) {
+        assert!(unverified.is_ok(), "a card that verifies reads unverified");
         let kid = String::from_utf8_lossy(card.kid().as_bytes()).into_owned();
         assert!(trust.kids.contains(&kid), "verified under {kid}");
         assert_eq!(card.issuer, SHC_EXAMPLE_ISSUER);

@@ -38,6 +38,27 @@ pub(crate) fn code_argument(arg: &str) -> Result<Vec<Item>, Failure> {
         .collect())
 }
 
+/// The codes of several code arguments, in order ([`code_argument`] each); with several
+/// arguments each text's source carries its position among them (from 1).
+pub(crate) fn code_arguments(args: &[String]) -> Result<Vec<Item>, Failure> {
+    if let [one] = args {
+        return code_argument(one);
+    }
+    let mut items = Vec::new();
+    for (at, arg) in args.iter().enumerate() {
+        let mut got = code_argument(arg)?;
+        if arg != "-" {
+            for item in &mut got {
+                if let Item::Text(source, _) = item {
+                    source.index = Some(at + 1);
+                }
+            }
+        }
+        items.extend(got);
+    }
+    Ok(items)
+}
+
 /// The files named: each file itself, and each folder's files (not its subfolders), sorted by
 /// name, leaving out hidden files.
 ///

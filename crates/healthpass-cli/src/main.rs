@@ -8,7 +8,6 @@ mod common;
 mod conformance;
 mod dcc_csca;
 mod dcc_revocation;
-mod decode_foreign;
 mod inputs;
 mod locale;
 mod log;
@@ -17,10 +16,12 @@ mod report;
 mod revoke;
 mod rules;
 mod scenarios;
+mod shc_chunks;
 mod trust;
 mod trust_keys;
 mod usage;
 mod usage_error;
+mod venue_poster;
 mod verify;
 
 use std::path::PathBuf;
@@ -75,8 +76,10 @@ enum Command {
     /// Print a code's claims as JSON WITHOUT verifying it (marked UNVERIFIED): HP1:, HC1:,
     /// NZCP:/1/ or shc:/, by prefix.
     Decode {
-        /// The code text, or `-` for standard input.
-        code: String,
+        /// The code text, or `-` for standard input; the chunks `shc:/C/N/…` of a SMART Health
+        /// Card split over several QR codes, each an argument or a line.
+        #[arg(required = true)]
+        code: Vec<String>,
     },
     /// Verify codes (HP1:, HC1:, NZCP:/1/, shc:/, by prefix) with keys or a trust list, and a
     /// policy if given; one verdict each. Exit 0 if all are accepted, 1 if any is refused or an

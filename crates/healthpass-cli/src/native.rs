@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use chrono::{TimeDelta, Utc};
 use healthpass::fs::{Mode, holds_secret_key, write_atomic};
 use healthpass::{Claims, CredentialId, Error, Issuer, Limits, SigningKey, UnverifiedCode, Verifier};
+use healthpass_interop::nzcp;
+use healthpass_interop::shc::{self, SHC_PREFIX};
 use serde_json::json;
 
 use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_input, render};
@@ -74,14 +76,28 @@ pub(crate) fn issue(
 }
 
 /// `decode`: a code's claims as JSON, marked UNVERIFIED; the format picked by prefix: `HP1:`,
-/// `HC1:` (its CWT and `hcert` payload), `NZCP:/1/` (its CWT), `shc:/` (its JWS header and payload).
-pub(crate) fn decode(code: &str) -> Result<(), Failure> {
-    let text = read_input(code)?;
-    let text = text.trim();
-    let out = match crate::report::format_of(text) {
+/// `HC1:` (its CWT and `hcert` payload), `NZCP:/1/` (its CWT), `shc:/` (its JWS header and
+/// payload; a card split over several QR codes from all its chunks, as arguments or lines).
+pub(crate) fn decode(codes: &[String]) -> Result<(), Failure> {
+    let limits = Limits::DEFAULT;
+    let mut texts = Vec::new();
+    for code in codes {
+        let input = read_input(code)?;
+        texts.extend(input.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+    }
+    let (text, rest) = match texts.as_slice() {
+        [] => return Err(Failure::Usage("no code to decode".into())),
+        [text, rest @ ..] => (text.as_str(), rest),
+    };
+    let format = crate::report::format_of(text);
+    let one_card = format == Some("SHC") && texts.iter().all(|t| t.starts_with(SHC_PREFIX));
+    if !rest.is_empty() && !one_card {
+        return Err(Failure::Usage("decode takes one code, or every chunk shc:/C/N/… of one SMART Health Card".into()));
+    }
+    let out = match format {
         Some("HC1") => {
-            let dcc = healthpass_interop::dcc::UnverifiedDcc::parse(text, &Limits::DEFAULT)?;
-            let cwt = dcc.cwt_unverified(&Limits::DEFAULT)?;
+            let dcc = healthpass_interop::dcc::UnverifiedDcc::parse(text, &limits)?;
+            let cwt = dcc.cwt_unverified(&limits)?;
             json!({
                 "UNVERIFIED": true,
                 "format": "HC1",
@@ -92,11 +108,17 @@ pub(crate) fn decode(code: &str) -> Result<(), Failure> {
                 "hcert": cwt.hcert_json()?,
             })
         }
-        Some("NZCP") => crate::decode_foreign::nzcp(text)?,
-        Some("SHC") => crate::decode_foreign::shc(text)?,
+        Some("NZCP") => {
+            let pass = nzcp::decode_unverified(text, &limits)?;
+            json!({ "UNVERIFIED": true, "format": "NZCP", "kid": pass.kid, "cwt": pass.cwt })
+        }
+        Some("SHC") => {
+            let card = shc::decode_unverified(&texts, &limits)?;
+            json!({ "UNVERIFIED": true, "format": "SHC", "header": card.header, "payload": card.payload })
+        }
         _ => {
-            let code = UnverifiedCode::parse(text, &Limits::DEFAULT)?;
-            let claims = code.claims_unverified(&Limits::DEFAULT)?;
+            let code = UnverifiedCode::parse(text, &limits)?;
+            let claims = code.claims_unverified(&limits)?;
             json!({ "UNVERIFIED": true, "format": "HP1", "kid": code.kid().ok().map(|k| k.to_string()), "claims": claims })
         }
     };
@@ -179,34 +201,39 @@ fn read_claims(json: &str, valid_hours: i64) -> Result<Claims, Failure> {
 /// `scan`: the text of every QR code in each image (and each folder's images). With one image
 /// each text is a line alone, ready for a pipe; with several, each line starts
 /// `FILE:INDEX: ` as grep names its files. `--json`: one `{source, text}` (or `{source, error}`)
-/// a line. Exit 1 when an image holds no readable code, 2 when a file cannot be read.
+/// a line. The chunks of a split SMART Health Card print as one `shc:/` text, at the first
+/// chunk's place. Exit 1 when an image holds no readable code or a card lacks a chunk, 2 when a
+/// file cannot be read.
 pub(crate) fn scan(images: &[PathBuf], json: bool) -> Result<(), Failure> {
     let files = inputs::expand(images)?;
     let named = files.len() > 1;
     let mut failed = 0;
+    let mut items = Vec::new();
     for path in &files {
-        for item in inputs::scan_file(path)? {
-            let (source, outcome) = match item {
-                Item::Text(source, text) => (source, Ok(text)),
-                Item::Done(report) => {
-                    failed += 1;
-                    let finding = report.refusals.into_iter().next();
-                    (report.source, Err(finding.map(|f| (f.code, f.message)).unwrap_or(("no_code", String::new()))))
-                }
-            };
-            let at = match source.index {
-                Some(i) => format!("{}:{i}", source.input),
-                None => source.input.clone(),
-            };
-            match (json, outcome) {
-                (true, Ok(text)) => println!("{}", json!({ "source": source, "text": text })),
-                (true, Err((code, message))) => {
-                    println!("{}", json!({ "source": source, "error": { "code": code, "message": message } }));
-                }
-                (false, Ok(text)) if named => println!("{at}: {text}"),
-                (false, Ok(text)) => println!("{text}"),
-                (false, Err((code, message))) => eprintln!("{at}: [{code}] {message}"),
+        items.extend(inputs::scan_file(path)?);
+    }
+    // A SMART Health Card's chunks, in one image or several, print as the one card they make.
+    for item in crate::shc_chunks::reassemble(items) {
+        let (source, outcome) = match item {
+            Item::Text(source, text) => (source, Ok(text)),
+            Item::Done(report) => {
+                failed += 1;
+                let finding = report.refusals.into_iter().next();
+                (report.source, Err(finding.map(|f| (f.code, f.message)).unwrap_or(("no_code", String::new()))))
             }
+        };
+        let at = match source.index {
+            Some(i) => format!("{}:{i}", source.input),
+            None => source.input.clone(),
+        };
+        match (json, outcome) {
+            (true, Ok(text)) => println!("{}", json!({ "source": source, "text": text })),
+            (true, Err((code, message))) => {
+                println!("{}", json!({ "source": source, "error": { "code": code, "message": message } }));
+            }
+            (false, Ok(text)) if named => println!("{at}: {text}"),
+            (false, Ok(text)) => println!("{text}"),
+            (false, Err((code, message))) => eprintln!("{at}: [{code}] {message}"),
         }
     }
     if failed > 0 {

@@ -37,11 +37,14 @@ pub(crate) struct ForeignArgs {
 /// Everything `verify` takes.
 #[derive(clap::Args)]
 pub(crate) struct VerifyArgs {
-    /// The code text, or `-` for standard input (one code a line; omit with --image).
+    /// The code text, or `-` for standard input (one code a line; omit with --image). Several
+    /// texts are several codes, except the chunks `shc:/C/N/…` of one SMART Health Card, which
+    /// are joined into one.
     #[arg(required_unless_present = "image")]
-    code: Option<String>,
-    /// Verify every code in these images (PNG, JPEG) or folders of images instead (repeatable).
-    #[arg(long = "image", conflicts_with = "code")]
+    codes: Vec<String>,
+    /// Verify every code in these images (PNG, JPEG) or folders of images instead (repeatable);
+    /// a SMART Health Card's chunks, in one image or several, are joined into one card.
+    #[arg(long = "image", conflicts_with = "codes")]
     image: Vec<PathBuf>,
     #[command(flatten)]
     trust: TrustArgs,
@@ -220,11 +223,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Failure> {
         Native::None
     };
     let foreign = foreign_verifier(args, skew)?;
-    let items = match (&args.code, args.image.is_empty()) {
-        (Some(code), true) => inputs::code_argument(code)?,
-        (None, false) => inputs::scan_all(&args.image)?,
+    let items = match (args.codes.is_empty(), args.image.is_empty()) {
+        (false, true) => inputs::code_arguments(&args.codes)?,
+        (true, false) => inputs::scan_all(&args.image)?,
         _ => return Err(Failure::Usage("give a code (or `-`) or --image FILE|FOLDER".into())),
     };
+    let items = crate::shc_chunks::reassemble(items);
     let cscas = match &args.dcc.csca {
         Some(path) => Some((crate::dcc_csca::load(path)?, rules::dsc_ders(&args.dcc)?)),
         None => None,

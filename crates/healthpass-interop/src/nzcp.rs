@@ -228,6 +228,43 @@ impl NzcpVerifier {
     }
 }
 
+/// What an NZ COVID Pass claims, read WITHOUT checking anything: not its signature, its issuer,
+/// its times nor its credential. For people looking at a pass (`healthpass decode`), never for
+/// a decision: [`NzcpVerifier::verify`] is the only way to a verified pass.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UnverifiedNzcp {
+    /// The protected header's `kid` as text (bytes that are not UTF-8 replaced), empty when the
+    /// header has none.
+    pub kid: String,
+    /// The CWT claims as JSON ([`crate::cbor_to_json`]: integer keys as strings, `"1"` the
+    /// issuer, `"4"` and `"5"` the times, `"vc"` the credential).
+    pub cwt: serde_json::Value,
+}
+
+/// Reads pass text WITHOUT verifying it ([`UnverifiedNzcp`]): prefix and version, base32,
+/// COSE_Sign1 (tagged or not), the CWT map, each step under `limits` (text length, CBOR depth,
+/// counts and string lengths, no trailing bytes, no duplicate keys).
+///
+/// # Errors
+/// The error of the first failed step: [`Error::TooLarge`] and [`Error::Prefix`] for the text,
+/// [`Error::Foreign`] (steps `prefix`, `base32`, `CWT`), [`Error::Cbor`] and the other errors of
+/// the COSE reader.
+pub fn decode_unverified(text: &str, limits: &Limits) -> Result<UnverifiedNzcp> {
+    let rest = healthpass::transport::strip_prefix(text, NZCP_PREFIX, limits)?;
+    let data = rest.strip_prefix("1/").ok_or_else(|| err("prefix", "only version 1 is supported"))?;
+    let bytes = data_encoding::BASE32_NOPAD
+        .decode(data.as_bytes())
+        .map_err(|_| err("base32", "not RFC 4648 base32 without padding"))?;
+    let message = CoseMessage::decode(&bytes, Profile::Foreign, limits)?;
+    let cwt = cbor::read_foreign(message.payload(), "CWT", limits)?;
+    if !matches!(cwt, Value::Map(_)) {
+        return Err(err("CWT", "the claims are not a CBOR map"));
+    }
+    let kid = message.protected_kid().map(|k| String::from_utf8_lossy(k.as_bytes()).into_owned()).unwrap_or_default();
+    Ok(UnverifiedNzcp { kid, cwt: crate::cbor_to_json(&cwt, 0)? })
+}
+
 fn credential_subject(vc: Option<&Value>) -> Result<NzcpSubject> {
     let vc = vc.ok_or_else(|| err("credential", "no vc claim"))?;
     let field = |map: &Value, name: &str| -> Option<Value> {

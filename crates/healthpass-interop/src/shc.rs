@@ -21,10 +21,11 @@ use healthpass::{Claims, Colour, CredentialKind, Error, Evidence, Limits, Reason
 
 /// The prefix of SMART Health Card QR text.
 pub const SHC_PREFIX: &str = "shc:/";
-/// Most chunks one card may be split into.
-const MAX_CHUNKS: usize = 16;
 /// The expiry given to cards without `exp` in the common claims: the end of year 9999.
 const NO_EXPIRY: i64 = 253_402_300_799;
+
+mod chunks;
+pub use chunks::{MAX_CHUNKS, assemble, chunk_position, chunk_refusal_code, group_chunks, join_chunks};
 
 fn err(step: &'static str, detail: impl Into<String>) -> Error {
     foreign("SHC", step, detail)
@@ -116,80 +117,58 @@ impl ShcIssuer {
     }
 }
 
-/// Joins numeric QR texts into the compact JWS: one `shc:/…` text, or every chunk
-/// `shc:/C/N/…` of a split card in any order.
-///
-/// # Errors
-/// [`Error::Prefix`], and [`Error::Foreign`] for malformed digits or an incomplete, repeated or
-/// inconsistent set of chunks.
-pub fn assemble<S: AsRef<str>>(texts: &[S], limits: &Limits) -> Result<String> {
-    if texts.len() > MAX_CHUNKS {
-        return Err(Error::TooLarge { what: "SHC chunks", limit: MAX_CHUNKS });
-    }
-    let mut parts: Vec<Option<String>> = Vec::new();
-    for text in texts {
-        let rest = healthpass::transport::strip_prefix(text.as_ref(), SHC_PREFIX, limits)?;
-        let fields: Vec<&str> = rest.split('/').collect();
-        let (index, total, digits) = match fields.as_slice() {
-            [digits] => (1, 1, *digits),
-            [index, total, digits] => {
-                // Digits only: `usize::from_str` would also take a leading `+`.
-                let number = |s: &str| {
-                    s.bytes()
-                        .all(|b| b.is_ascii_digit())
-                        .then(|| s.parse::<usize>().ok())
-                        .flatten()
-                        .filter(|n| (1..=MAX_CHUNKS).contains(n))
-                };
-                let index = number(index).ok_or_else(|| err("chunks", "bad chunk index"))?;
-                let total = number(total).ok_or_else(|| err("chunks", "bad chunk count"))?;
-                (index, total, *digits)
-            }
-            _ => return Err(err("chunks", "expected shc:/DIGITS or shc:/C/N/DIGITS")),
-        };
-        if parts.is_empty() {
-            parts = vec![None; total];
-        }
-        if parts.len() != total || index > total {
-            return Err(err("chunks", "the chunks disagree on their count"));
-        }
-        let slot = parts.get_mut(index - 1).ok_or_else(|| err("chunks", "bad chunk index"))?;
-        if slot.is_some() {
-            return Err(err("chunks", "a chunk is repeated"));
-        }
-        *slot = Some(numeric_to_text(digits)?);
-    }
-    let mut jws = String::new();
-    for part in parts {
-        jws.push_str(&part.ok_or_else(|| err("chunks", "a chunk is missing"))?);
-    }
-    if jws.is_empty() {
-        return Err(err("chunks", "no code"));
-    }
-    Ok(jws)
-}
-
-/// Numeric mode: each pair of digits is a character's code minus 45.
-fn numeric_to_text(digits: &str) -> Result<String> {
-    let bytes = digits.as_bytes();
-    if bytes.len() % 2 != 0 || !bytes.iter().all(u8::is_ascii_digit) {
-        return Err(err("numeric", "not an even number of digits"));
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| match pair {
-            [a, b] => {
-                let value = (a - b'0') * 10 + (b - b'0');
-                if value > 77 { Err(err("numeric", "a digit pair is above 77")) } else { Ok(char::from(value + 45)) }
-            }
-            _ => Err(err("numeric", "odd digit")),
-        })
-        .collect()
-}
-
 /// Inflates raw DEFLATE (RFC 1951), stopping at the limit.
 fn inflate_raw(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
     inflate_framed(input, Framing::RawDeflate, limits)
+}
+
+/// The three parts of a compact JWS, still base64url.
+fn split_jws(jws: &str) -> Result<(&str, &str, &str)> {
+    let mut pieces = jws.split('.');
+    match (pieces.next(), pieces.next(), pieces.next(), pieces.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Ok((header, payload, signature)),
+        _ => Err(err("JWS", "not three dot-separated parts")),
+    }
+}
+
+fn base64url(part: &str, what: &'static str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(part).map_err(|_| err("JWS", format!("the {what} is not base64url")))
+}
+
+/// The JWS header as JSON.
+fn jws_header(header64: &str) -> Result<serde_json::Value> {
+    serde_json::from_slice(&base64url(header64, "header")?).map_err(|_| err("JWS", "the header is not JSON"))
+}
+
+/// The JWS payload: base64url, raw DEFLATE inflated under the limit, JSON.
+fn jws_payload(payload64: &str, limits: &Limits) -> Result<serde_json::Value> {
+    serde_json::from_slice(&inflate_raw(&base64url(payload64, "payload")?, limits)?)
+        .map_err(|_| err("payload", "not JSON"))
+}
+
+/// What a SMART Health Card claims, read WITHOUT checking anything: not its signature, its
+/// issuer, its times nor its revocation. For people looking at a card (`healthpass decode`),
+/// never for a decision: [`ShcVerifier::verify`] is the only way to a verified card.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UnverifiedShc {
+    /// The JWS header (`alg`, `kid`, `zip`), as the card states it.
+    pub header: serde_json::Value,
+    /// The JWS payload (`iss`, `nbf`, `vc` with the FHIR bundle), as the card states it.
+    pub payload: serde_json::Value,
+}
+
+/// Reads a card WITHOUT verifying it ([`UnverifiedShc`]): one `shc:/…` text, or every chunk
+/// `shc:/C/N/…` of a split card in any order ([`assemble`]), then the JWS header and the
+/// payload (base64url, raw DEFLATE inflated no further than `limits.max_decompressed_len`, JSON).
+///
+/// # Errors
+/// Those of [`assemble`] (a missing, repeated or inconsistent chunk), [`Error::TooLarge`], and
+/// [`Error::Foreign`] (steps `JWS`, `payload`) or [`Error::Decompress`] for the step that failed.
+pub fn decode_unverified<S: AsRef<str>>(texts: &[S], limits: &Limits) -> Result<UnverifiedShc> {
+    let jws = assemble(texts, limits)?;
+    let (header64, payload64, _) = split_jws(&jws)?;
+    Ok(UnverifiedShc { header: jws_header(header64)?, payload: jws_payload(payload64, limits)? })
 }
 
 /// Verifies SMART Health Cards against trusted issuers and a clock the caller passes in.
@@ -232,17 +211,8 @@ impl ShcVerifier {
         if jws.len() > limits.max_text_len.saturating_mul(MAX_CHUNKS) {
             return Err(Error::TooLarge { what: "JWS", limit: limits.max_text_len.saturating_mul(MAX_CHUNKS) });
         }
-        let mut pieces = jws.split('.');
-        let (Some(header64), Some(payload64), Some(signature64), None) =
-            (pieces.next(), pieces.next(), pieces.next(), pieces.next())
-        else {
-            return Err(err("JWS", "not three dot-separated parts"));
-        };
-        let decode = |part: &str, what: &'static str| {
-            URL_SAFE_NO_PAD.decode(part).map_err(|_| err("JWS", format!("the {what} is not base64url")))
-        };
-        let header: serde_json::Value =
-            serde_json::from_slice(&decode(header64, "header")?).map_err(|_| err("JWS", "the header is not JSON"))?;
+        let (header64, payload64, signature64) = split_jws(jws)?;
+        let header = jws_header(header64)?;
         let field = |name: &str| header.get(name).and_then(serde_json::Value::as_str);
         if field("zip") != Some("DEF") {
             return Err(err("JWS", "the header's zip is not DEF"));
@@ -253,14 +223,14 @@ impl ShcVerifier {
             None => return Err(Error::MissingAlg { in_unprotected: false }),
         }
         let kid = Kid::new(field("kid").ok_or(Error::MissingKid)?.as_bytes()).ok_or(Error::MissingKid)?;
-        let payload: serde_json::Value = serde_json::from_slice(&inflate_raw(&decode(payload64, "payload")?, limits)?)
-            .map_err(|_| err("payload", "not JSON"))?;
+        let payload = jws_payload(payload64, limits)?;
         let iss = payload.get("iss").and_then(serde_json::Value::as_str).ok_or_else(|| err("payload", "no iss"))?;
         let issuer =
             self.issuers.iter().find(|i| i.url == iss).ok_or_else(|| Error::UntrustedIssuer(iss.to_owned()))?;
         let signed_len = header64.len() + 1 + payload64.len();
         let signed = jws.get(..signed_len).ok_or_else(|| err("JWS", "truncated"))?;
-        let key = issuer.keys.verify(&kid, ForeignAlg::Es256, signed.as_bytes(), &decode(signature64, "signature")?)?;
+        let key =
+            issuer.keys.verify(&kid, ForeignAlg::Es256, signed.as_bytes(), &base64url(signature64, "signature")?)?;
         let number = |name: &str| payload.get(name).and_then(serde_json::Value::as_f64);
         let not_before = number("nbf").ok_or_else(|| err("payload", "no nbf"))?;
         let expires_at = number("exp");
@@ -385,62 +355,4 @@ pub fn to_claims(card: &ShcCard) -> Result<Claims> {
         holder: None,
         evidence: Evidence { vaccinations, ..Evidence::default() },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The step and detail of an SHC format error, or a description of any other outcome.
-    fn shc_fault<T: std::fmt::Debug>(result: Result<T>) -> (String, String) {
-        match result {
-            Err(Error::Foreign { format: "SHC", step, detail }) => (step.to_owned(), detail),
-            other => (format!("{other:?}"), String::new()),
-        }
-    }
-
-    fn numeric(detail: &str) -> (String, String) {
-        ("numeric".to_owned(), detail.to_owned())
-    }
-
-    fn chunks(detail: &str) -> (String, String) {
-        ("chunks".to_owned(), detail.to_owned())
-    }
-
-    #[test]
-    fn numeric_mode_round_trip_and_faults() {
-        assert_eq!(numeric_to_text("5676").unwrap(), "ey");
-        assert_eq!(shc_fault(numeric_to_text("567")), numeric("not an even number of digits"));
-        assert_eq!(shc_fault(numeric_to_text("78")), numeric("a digit pair is above 77"));
-        assert_eq!(shc_fault(numeric_to_text("5a")), numeric("not an even number of digits"));
-        assert_eq!(numeric_to_text("77").unwrap(), "z", "77 is the highest pair");
-    }
-
-    #[test]
-    fn chunks_must_be_complete_and_consistent() {
-        let l = Limits::DEFAULT;
-        assert_eq!(assemble(&["shc:/2/2/5676", "shc:/1/2/5676"], &l).unwrap(), "eyey");
-        assert_eq!(shc_fault(assemble(&["shc:/1/2/5676"], &l)), chunks("a chunk is missing"));
-        assert_eq!(shc_fault(assemble(&["shc:/1/2/5676", "shc:/1/2/5676"], &l)), chunks("a chunk is repeated"));
-        assert_eq!(
-            shc_fault(assemble(&["shc:/1/2/5676", "shc:/2/3/5676"], &l)),
-            chunks("the chunks disagree on their count")
-        );
-        assert_eq!(shc_fault(assemble(&["shc:/0/2/5676"], &l)), chunks("bad chunk index"));
-        assert_eq!(
-            shc_fault(assemble(&["shc:/+2/2/5676", "shc:/1/2/5676"], &l)),
-            chunks("bad chunk index"),
-            "a sign is not a digit"
-        );
-        assert_eq!(shc_fault(assemble(&["shc:/1/+1/5676"], &l)), chunks("bad chunk count"));
-        assert_eq!(
-            shc_fault(assemble(&["shc:/3/2/5676", "shc:/1/2/5676"], &l)),
-            chunks("the chunks disagree on their count")
-        );
-        assert_eq!(shc_fault(assemble(&["shc:/1/17/56"], &l)), chunks("bad chunk count"), "at most 16 chunks");
-        assert_eq!(shc_fault(assemble::<&str>(&[], &l)), chunks("no code"));
-        let seventeen = vec!["shc:/56"; MAX_CHUNKS + 1];
-        assert_eq!(assemble(&seventeen, &l).unwrap_err().code(), "too_large");
-        assert_eq!(assemble(&["SHC:/56"], &l).unwrap_err().code(), "prefix");
-    }
 }

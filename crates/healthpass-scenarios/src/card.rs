@@ -355,3 +355,31 @@ fn draw_text(image: &mut RgbImage, fonts: &[FontRef<'static>], text: &str, origi
         x += scaled.h_advance(id);
     }
 }
+
+/// The card's text drawing, for the other printed sheets of this crate (the venue poster): the
+/// same embedded fonts, measuring, wrapping and anti-aliased drawing.
+pub(crate) mod glyphs {
+    use ab_glyph::FontRef;
+    use healthpass_i18n::Lang;
+    use image::RgbImage;
+
+    /// The embedded fonts for `lang`, in lookup order.
+    pub(crate) fn fonts(lang: Lang) -> Vec<FontRef<'static>> {
+        super::fonts::fonts(lang)
+    }
+
+    /// The width of `text` in pixels at `px`.
+    pub(crate) fn measure(fonts: &[FontRef<'static>], text: &str, px: f32) -> f32 {
+        super::measure(fonts, text, px)
+    }
+
+    /// `text` broken into parts at most `width` pixels wide.
+    pub(crate) fn wrap(fonts: &[FontRef<'static>], text: &str, width: f32, px: f32) -> Vec<String> {
+        super::wrap(fonts, text, width, px)
+    }
+
+    /// Draws `text` with its top at `origin`, `px` pixels a line of glyphs.
+    pub(crate) fn draw(image: &mut RgbImage, fonts: &[FontRef<'static>], text: &str, origin: (u32, u32), px: f32) {
+        super::draw_text(image, fonts, text, origin, px, [0, 0, 0]);
+    }
+}

@@ -6,6 +6,7 @@
 pub mod border;
 pub mod card;
 pub mod explain;
+pub mod poster;
 pub mod rules;
 pub mod school;
 pub mod venue;

@@ -13,15 +13,57 @@ export type Colour = "green" | "yellow" | "orange" | "red";
 export interface Finding { code: string; message: string; }
 /** What a checkpoint shows of an authentic code. Times are RFC 3339 (UTC). */
 export interface Summary {
-  colour: Colour; issuer: string; kind: string;
+  colour: Colour; issuer: string; kind: VerdictKind;
   valid_from: string; valid_until: string; name?: string;
 }
-/** The core's Verdict, serialized as the CLI's --json prints it. */
+/**
+ * What Checkpoint.check and checkImage return: the core's Verdict, serialized by serde. It is NOT
+ * the CLI's verdict document (VerdictDocument below, docs/verdict.schema.json) but carries the
+ * same decision: `accepted` is `status === "accepted"` (a browser verdict is never "no_code" or
+ * "unverified": a frame without a code is a refusal with code "no_code"); `colour`, `refusals`
+ * and `warnings` are the same; `kind`, `issuer`, `valid_from`, `valid_until` and `name` are under
+ * `summary` (null when nothing of the code could be trusted); there is no `version`, `source` or
+ * `format`.
+ */
 export interface Verdict {
   accepted: boolean; colour: Colour | null; summary: Summary | null;
   refusals: Finding[]; warnings: Finding[];
 }
-/** The result of verify(): the claims of a code whose signature verified. */
+/** A credential kind, as verdicts name it. */
+export type VerdictKind = "personal" | "student" | "cross_border" | "venue";
+/** Where a code came from: the file, "-" (standard input) or "argument"; its position in it from 1; a wallet label or role. */
+export interface VerdictSource { input: string; index?: number; label?: string; }
+/**
+ * The CLI's verdict document, version 1 (docs/verdict.schema.json): one line of the --json output
+ * of `healthpass verify`, `venue check`, `school summary`, `convert` and `wallet list`, for
+ * JavaScript that reads that output. Times are RFC 3339; fields of a code that did not verify are null.
+ */
+export interface VerdictDocument {
+  version: 1;
+  source: VerdictSource;
+  status: "accepted" | "refused" | "no_code" | "unverified";
+  format: "HP1" | "HC1" | "NZCP" | "SHC" | null;
+  colour: Colour | null;
+  kind: VerdictKind | null;
+  issuer: string | null;
+  valid_from: string | null;
+  valid_until: string | null;
+  name: string | null;
+  refusals: Finding[];
+  warnings: Finding[];
+  /** convert only: the text of the code issued from this one. */
+  issued?: string;
+}
+/** The last line of `healthpass school summary --json`. */
+export interface ClassSummaryLine {
+  version: 1;
+  class_summary: {
+    school: string; class: string; day: string; green: string[];
+    not_green: { name: string; colour: Colour; reasons: string[] }[];
+    missing: string[]; not_in_class: number; refused: number;
+  };
+}
+/** The result of verify(): the claims of a code whose signature verified (no policy, no trust list: not a verdict). */
 export interface Verification { valid: true; kid: string; claims: any; }
 /** The scanner state kept between runs (docs/TRUST.md). */
 export interface ScannerState {

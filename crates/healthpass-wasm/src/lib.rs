@@ -13,8 +13,11 @@
 //!   only for `wasm32`: each JSON document becomes a JavaScript object (`JSON.parse`), each
 //!   [`ApiError`] a JavaScript `Error` with a `code` property.
 //!
-//! The verdict document is the core's [`Verdict`] serialized with serde, exactly as the CLI's
-//! `--json` prints it. Every input (code text, key files, lists, policy, state, images and
+//! A checkpoint's verdict is the core's [`Verdict`] serialized with serde (`{accepted, colour,
+//! summary, refusals, warnings}`). It is not the CLI's versioned verdict document
+//! (`docs/verdict.schema.json`, printed by `healthpass verify --json`), though it carries the
+//! same decision; the TypeScript types declare both (`Verdict`, `VerdictDocument`) and say how
+//! one maps to the other. Every input (code text, key files, lists, policy, state, images and
 //! frames) is untrusted and bounded by the core's [`Limits`].
 //!
 //! ```
@@ -125,8 +128,10 @@ fn key_from_hex(line: &str) -> Result<PublicKey, Error> {
 }
 
 /// Verifies code text with a plain key set (no trust list, no policy) at `now_ms`:
-/// `{"valid": true, "kid": …, "claims": …}` (the shape the CLI's `verify --json` printed before
-/// its versioned verdict document, docs/verdict.schema.json; the scanner page reads this one).
+/// `{"valid": true, "kid": …, "claims": …}`: the claims of an authentic code, with no policy
+/// applied, so no verdict (neither the CLI's verdict document, docs/verdict.schema.json, which
+/// `healthpass verify --json` prints, nor the core's [`Verdict`]; use [`WebCheckpoint`] for a
+/// verdict).
 ///
 /// # Errors
 /// Those of [`parse_keys`] and [`time_from_ms`], then the error of the first failed step of

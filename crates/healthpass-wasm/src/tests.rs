@@ -148,3 +148,75 @@ fn large_frames_are_shrunk_by_a_whole_factor() {
     let white = grey_from_rgba(&[255; 4], 1, 1, &Limits::DEFAULT).unwrap();
     assert_eq!(white.as_raw(), &vec![255]);
 }
+
+/// The body of `export interface NAME { … }` in the TypeScript the bindings declare.
+fn ts_interface<'a>(ts: &'a str, name: &str) -> &'a str {
+    let start = ts.find(&format!("export interface {name} {{")).unwrap_or_else(|| panic!("no interface {name}"));
+    let body = &ts[start..];
+    let mut depth = 0;
+    for (at, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => return &body[..=at],
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("interface {name} does not end");
+}
+
+/// The TypeScript member `name` of an interface body: (optional, its type), comments left out.
+fn ts_member(body: &str, name: &str) -> Option<(bool, String)> {
+    let code: String = body
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("/**") && !l.trim_start().starts_with('*'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.split([';', '{', '\n']).find_map(|part| {
+        let (member, ty) = part.trim().split_once(':')?;
+        let optional = member.ends_with('?');
+        (member.trim_end_matches('?') == name).then(|| (optional, ty.trim().to_owned()))
+    })
+}
+
+#[test]
+fn the_typescript_verdict_document_follows_the_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let schema: Value = serde_json::from_slice(&std::fs::read(root.join("docs/verdict.schema.json")).unwrap()).unwrap();
+    let ts = std::fs::read_to_string(root.join("crates/healthpass-wasm/src/bindings.rs")).unwrap();
+    let verdict = &schema["$defs"]["verdict"];
+    let document = ts_interface(&ts, "VerdictDocument");
+    let kinds = ts.split("export type VerdictKind =").nth(1).unwrap().split(';').next().unwrap().to_owned();
+    let required: Vec<&str> = verdict["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let properties = verdict["properties"].as_object().unwrap();
+    for (name, spec) in properties {
+        let (optional, ty) = ts_member(document, name).unwrap_or_else(|| panic!("VerdictDocument lacks {name}"));
+        assert_eq!(optional, !required.contains(&name.as_str()), "{name}: optional in TypeScript iff not required");
+        // Every value an enum allows is in the TypeScript type (null included), and no other.
+        if let Some(values) = spec["enum"].as_array() {
+            let ty = if ty.starts_with("VerdictKind") { ty.replacen("VerdictKind", &kinds, 1) } else { ty.clone() };
+            for value in values {
+                let spelled =
+                    if value.is_null() { "null".to_owned() } else { format!("\"{}\"", value.as_str().unwrap()) };
+                assert!(ty.contains(&spelled), "{name}: {spelled} missing from {ty}");
+            }
+            assert_eq!(ty.matches('|').count() + 1, values.len(), "{name}: {ty} against {values:?}");
+        }
+        if spec.get("oneOf").is_some() || spec["type"].as_array().is_some_and(|t| t.contains(&Value::from("null"))) {
+            assert!(ty.ends_with("| null"), "{name} may be null: {ty}");
+        }
+    }
+    let source = ts_interface(&ts, "VerdictSource");
+    let source_spec = &verdict["properties"]["source"];
+    for (name, _) in source_spec["properties"].as_object().unwrap() {
+        let required = source_spec["required"].as_array().unwrap().contains(&Value::from(name.as_str()));
+        assert_eq!(ts_member(source, name).map(|m| m.0), Some(!required), "source.{name}");
+    }
+    let summary = ts_interface(&ts, "ClassSummaryLine");
+    for name in schema["$defs"]["class_summary_line"]["properties"]["class_summary"]["required"].as_array().unwrap() {
+        assert!(summary.contains(&format!("{}:", name.as_str().unwrap())), "class_summary.{name}");
+    }
+    // The core's Verdict, which the checkpoint returns, says it is not the CLI's document.
+    let core = ts.split("export interface Verdict {").next().unwrap();
+    assert!(core.contains("NOT") && core.contains("VerdictDocument"), "the Verdict type says how it differs");
+}

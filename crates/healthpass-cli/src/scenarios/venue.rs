@@ -48,12 +48,17 @@ pub(crate) enum VenueCommand {
         /// Issue as of this time (RFC 3339) instead of now.
         #[arg(long)]
         at: Option<DateTime<Utc>>,
-        /// Also write the QR code as PNG.
+        /// Also write the poster as PNG: the venue's name and region above the QR code, its id
+        /// and validity under it (A4 at 150 dpi).
         #[arg(long)]
         png: Option<PathBuf>,
-        /// Also write the QR code as SVG.
+        /// Also write the bare QR code as SVG.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Also draw the poster on the terminal (standard error): the name and region, the QR
+        /// code, the id and validity.
+        #[arg(long)]
+        terminal: bool,
     },
     /// Verify a venue's code, then a person's code against that venue's policy; exit 0 if the
     /// person may enter, 1 if the venue or the person is refused. With --checkins, an entry is
@@ -94,7 +99,7 @@ fn place(venue: &Venue) -> String {
 
 pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
     match command {
-        VenueCommand::Issue { id, name, region, policy, issuer, officer, valid_days, key, at, png, svg } => {
+        VenueCommand::Issue { id, name, region, policy, issuer, officer, valid_days, key, at, png, svg, terminal } => {
             let signing = load_signing_key(&key)?;
             let venue = Venue { venue_id: id, name, region, issuer, policy: Policy::read_file(&policy)? };
             let claims = venue.claims(&officer, CredentialId::random()?, at.unwrap_or_else(Utc::now), valid_days)?;
@@ -104,7 +109,8 @@ pub(crate) fn run(command: VenueCommand) -> Result<(), Failure> {
                 [("venue", Arg::from(place(&venue))), ("until", Arg::from(crate::locale::time(claims.expires_at)))];
             eprintln!("{}", text(lang, "venue-issued", &args));
             println!("{code}");
-            crate::common::render(&code, png.as_deref(), svg.as_deref(), false)
+            crate::common::render(&code, None, svg.as_deref(), false)?;
+            crate::venue_poster::write(&code, &venue, claims.expires_at, png.as_deref(), terminal)
         }
         VenueCommand::Check { venue_code, person_code, trust, anchor, at, checkins, keep_days, json } => {
             let now = at.unwrap_or_else(Utc::now);
