@@ -14,7 +14,10 @@ use healthpass_interop::policy_rules::PolicyRuleCheck;
 use crate::common::Failure;
 
 /// The rules of `policy` (read from `policy_file`'s folder), if it names any.
-pub(crate) fn load(policy: Option<&Policy>, policy_file: Option<&Path>) -> Result<Option<Arc<PolicyRuleCheck>>, Failure> {
+pub(crate) fn load(
+    policy: Option<&Policy>,
+    policy_file: Option<&Path>,
+) -> Result<Option<Arc<PolicyRuleCheck>>, Failure> {
     let Some(rules) = policy.and_then(|p| p.rules.as_ref()) else {
         return Ok(None);
     };
@@ -23,7 +26,10 @@ pub(crate) fn load(policy: Option<&Policy>, policy_file: Option<&Path>) -> Resul
         .map_err(|e| Failure::Usage(format!("policy: {e}")))?
         .with_lang(&crate::locale::requested_lang());
     if check.problems() > 0 {
-        eprintln!("warning: {} rule(s) of the policy did not load; they are open wherever they apply", check.problems());
+        eprintln!(
+            "warning: {} rule(s) of the policy did not load; they are open wherever they apply",
+            check.problems()
+        );
     }
     Ok(Some(Arc::new(check)))
 }

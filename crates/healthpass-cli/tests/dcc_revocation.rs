@@ -129,7 +129,8 @@ fn a_folder_of_bloom_chunks_and_hash_lists_is_read_and_a_filter_alone_never_revo
     for (n, case) in cases.iter().enumerate() {
         let data = case["data"].as_array().unwrap();
         let mut filter =
-            BloomFilter::new(data.len() as u32, case["p"].as_f64().unwrap() as f32, &RevocationLimits::DEFAULT).unwrap();
+            BloomFilter::new(data.len() as u32, case["p"].as_f64().unwrap() as f32, &RevocationLimits::DEFAULT)
+                .unwrap();
         // `written` says which of `data` were added (the others test the "absent" answer).
         for (item, written) in data.iter().zip(case["written"].as_array().unwrap()) {
             if written == 1 {
@@ -144,8 +145,7 @@ fn a_folder_of_bloom_chunks_and_hash_lists_is_read_and_a_filter_alone_never_revo
     // A chunk whose filter says "maybe" for the DCC's UCI hash, with no exact entry: accepted, noted.
     let mut filter = BloomFilter::new(10, 0.01, &RevocationLimits::DEFAULT).unwrap();
     filter.add(&hashes.uci);
-    std::fs::write(lists.join("uci-chunk.json"), chunk(&kid, "UCI", [hashes.uci[0], hashes.uci[1]], &filter))
-        .unwrap();
+    std::fs::write(lists.join("uci-chunk.json"), chunk(&kid, "UCI", [hashes.uci[0], hashes.uci[1]], &filter)).unwrap();
     let out = verify(&code, &cert, &lists);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("possibly revoked"), "{}", text(&out));
@@ -155,8 +155,11 @@ fn a_folder_of_bloom_chunks_and_hash_lists_is_read_and_a_filter_alone_never_revo
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("[revoked]"), "{}", text(&out));
     // A chunk file with a bad filter is a usage error naming the step.
-    std::fs::write(lists.join("bad-chunk.json"), chunk(&kid, "UCI", [0, 0], &filter).replace("\"filter\":\"", "\"filter\":\"AA"))
-        .unwrap();
+    std::fs::write(
+        lists.join("bad-chunk.json"),
+        chunk(&kid, "UCI", [0, 0], &filter).replace("\"filter\":\"", "\"filter\":\"AA"),
+    )
+    .unwrap();
     let out = verify(&code, &cert, &lists);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("Bloom filter") || text(&out).contains("chunk"), "{}", text(&out));

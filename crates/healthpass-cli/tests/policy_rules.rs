@@ -84,7 +84,8 @@ fn a_native_code_is_judged_by_the_rules_its_policy_names() {
     let incomplete = run(&["verify", &native_code(1), "--demo-key", "--policy", policy, "--json"], None);
     assert_eq!(incomplete.status.code(), Some(1), "{}", text(&incomplete));
     let verdict: serde_json::Value = serde_json::from_slice(&incomplete.stdout).unwrap();
-    let codes: Vec<&str> = verdict["refusals"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        verdict["refusals"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["rule_failed"], "{verdict}");
     assert!(verdict["refusals"][0]["message"].as_str().unwrap().contains("VR-MO-0001"), "{verdict}");
     // The same code without the rules in its policy is accepted: the refusal is the rule's.
@@ -126,8 +127,11 @@ fn a_dcc_is_judged_by_the_same_policy_rules_on_its_own_payload() {
 fn a_policy_naming_rules_that_cannot_be_read_is_a_usage_error() {
     let dir = temp("missing");
     let policy = dir.join("policy.json");
-    std::fs::write(&policy, r#"{ "accept_colours": ["green"], "rules": { "dir": "no-such-folder", "arrival": "MO" } }"#)
-        .unwrap();
+    std::fs::write(
+        &policy,
+        r#"{ "accept_colours": ["green"], "rules": { "dir": "no-such-folder", "arrival": "MO" } }"#,
+    )
+    .unwrap();
     let out = run(&["verify", &native_code(2), "--demo-key", "--policy", policy.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     std::fs::write(&policy, r#"{ "accept_colours": ["green"], "rules": { "dir": "r", "arrival": "Macau" } }"#).unwrap();

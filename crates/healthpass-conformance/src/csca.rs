@@ -89,7 +89,8 @@ pub fn run_dcc_csca(dir: &Path, store: &CscaStore) -> Result<CscaReport> {
 /// The chain of one test file's DSC, at its DCC's `iat`, for its DCC's type.
 fn check_file(test: &serde_json::Value, store: &CscaStore) -> std::result::Result<(), (String, String)> {
     let input = |why: &str| ("no_input".to_owned(), why.to_owned());
-    let certificate = test.pointer("/TESTCTX/CERTIFICATE").and_then(|c| c.as_str()).ok_or(input("no TESTCTX.CERTIFICATE"))?;
+    let certificate =
+        test.pointer("/TESTCTX/CERTIFICATE").and_then(|c| c.as_str()).ok_or(input("no TESTCTX.CERTIFICATE"))?;
     // Bare base64 as the test data defines it; PEM armour lines are tolerated.
     let base64: String = certificate.lines().filter(|l| !l.starts_with("-----")).flat_map(str::chars).collect();
     let der = STANDARD
@@ -98,7 +99,8 @@ fn check_file(test: &serde_json::Value, store: &CscaStore) -> std::result::Resul
     let prefix = test.get("PREFIX").and_then(|p| p.as_str()).ok_or(input("no PREFIX"))?;
     let limits = Limits::DEFAULT;
     let step = |e: Error| (e.code().to_owned(), e.to_string());
-    let cwt = UnverifiedDcc::parse(prefix.trim(), &limits).and_then(|code| code.cwt_unverified(&limits)).map_err(step)?;
+    let cwt =
+        UnverifiedDcc::parse(prefix.trim(), &limits).and_then(|code| code.cwt_unverified(&limits)).map_err(step)?;
     let usage = cwt.usage().map_err(step)?;
     let signed_at = cwt.issued_at.ok_or(input("the DCC has no iat"))?;
     store.verify_dsc(&der, Some(usage), signed_at).map(|_| ()).map_err(|e| (e.code().to_owned(), e.to_string()))

@@ -117,7 +117,8 @@ impl PolicyRuleCheck {
     pub fn judge_native(&self, claims: &Claims, now: DateTime<Utc>) -> Result<Vec<RuleVerdict>> {
         let json = serde_json::to_value(claims).map_err(|e| policy_error("claims", e))?;
         let payload = native_payload(&json).map_err(|e| policy_error("native mapping", e))?;
-        let external = native_external(&json, &self.base_external(now)).map_err(|e| policy_error("native mapping", e))?;
+        let external =
+            native_external(&json, &self.base_external(now)).map_err(|e| policy_error("native mapping", e))?;
         Ok(self.evaluate(&payload, &external, now))
     }
 
@@ -156,11 +157,7 @@ impl PolicyRuleCheck {
             )),
             Overall::Open => Some(Finding::new(
                 POLICY_RULE_OPEN,
-                format!(
-                    "a rule of {} could not be decided: {}",
-                    self.arrival,
-                    named(|v| v.outcome.is_open())
-                ),
+                format!("a rule of {} could not be decided: {}", self.arrival, named(|v| v.outcome.is_open())),
             )),
         }
     }

@@ -65,7 +65,13 @@ fn a_revoked_dcc_is_refused_in_the_checkpoints_verdict() {
     // A filter's "maybe" alone: a warning, not a refusal.
     let mut filter = BloomFilter::new(4, 0.01, &RevocationLimits::DEFAULT).unwrap();
     filter.add(&hashes.signature);
-    store.insert_filter(&kid, healthpass_interop::dcc_revocation::HashType::Signature, hashes.signature[0], hashes.signature[1], filter);
+    store.insert_filter(
+        &kid,
+        healthpass_interop::dcc_revocation::HashType::Signature,
+        hashes.signature[0],
+        hashes.signature[1],
+        filter,
+    );
     let verdict = store.check_at_checkpoint(&mut checkpoint, &code, &verified, at()).unwrap();
     assert!(verdict.accepted(), "{verdict}");
     assert_eq!(verdict.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), ["possibly_revoked_unconfirmed"]);

@@ -88,7 +88,9 @@ impl BatchCheck {
             Some(dsc) if dsc != country => Some(RefusedBatch {
                 batch: index,
                 code: BATCH_COUNTRY,
-                reason: format!("a batch of {country} names the kid of a DSC of {dsc}; a country revokes its own DCCs only"),
+                reason: format!(
+                    "a batch of {country} names the kid of a DSC of {dsc}; a country revokes its own DCCs only"
+                ),
             }),
             _ => None,
         }

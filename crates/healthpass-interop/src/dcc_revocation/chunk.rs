@@ -48,8 +48,8 @@ impl RevocationStore {
         if bytes.len() > limits.max_file_bytes {
             return Err(Error::TooLarge { what: "revocation chunk file", limit: limits.max_file_bytes });
         }
-        let file: ChunkFile = serde_json::from_slice(bytes)
-            .map_err(|e| err("chunk", format!("not a Bloom filter chunk file: {e}")))?;
+        let file: ChunkFile =
+            serde_json::from_slice(bytes).map_err(|e| err("chunk", format!("not a Bloom filter chunk file: {e}")))?;
         let kid = STANDARD.decode(&file.kid).map_err(|_| err("chunk", "kid is not base64"))?;
         if kid.is_empty() || kid.len() > 64 {
             return Err(err("chunk", format!("kid has {} bytes (1 to 64 allowed)", kid.len())));

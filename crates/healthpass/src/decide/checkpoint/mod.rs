@@ -138,8 +138,8 @@ impl Checkpoint {
         let clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
         let keys = index(&trust);
         let seen = ScannerState::default();
-        let revocations = Vec::new();
-        Ok(Checkpoint { anchors, trust, keys, revocations, policy, clock, limits, seen, logged: None, claims_check: None })
+        let (revocations, logged, claims_check) = (Vec::new(), None, None);
+        Ok(Checkpoint { anchors, trust, keys, revocations, policy, clock, limits, seen, logged, claims_check })
     }
 
     /// Checks that no list held was signed after `now` plus the skew, then records their
