@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use healthpass::decide::rules_hook::{POLICY_RULE_FAILED, POLICY_RULE_OPEN};
@@ -28,10 +29,12 @@ const MAX_VALUE_SETS_FILE: usize = 8 << 20;
 
 /// The rules a policy names, loaded: the rule set, its value sets, the country (and region) of
 /// arrival, and the language of the rules' descriptions.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PolicyRuleCheck {
     set: RuleSet,
-    value_sets: BTreeMap<String, Vec<String>>,
+    /// The external parameter as JSON with the value sets, built once (building it costs more
+    /// than a country's rules: BENCHMARKS.md); each code only overwrites its own fields.
+    external: Mutex<Value>,
     arrival: String,
     region: Option<String>,
     lang: String,
@@ -68,10 +71,13 @@ impl PolicyRuleCheck {
             }
             None => BTreeMap::new(),
         };
+        let arrival = rules.arrival.to_ascii_uppercase();
+        let external =
+            External { value_sets, country_code: arrival.clone(), region: rules.region.clone(), ..External::default() };
         Ok(PolicyRuleCheck {
             set,
-            value_sets,
-            arrival: rules.arrival.to_ascii_uppercase(),
+            external: Mutex::new(external.to_json()),
+            arrival,
             region: rules.region.clone(),
             lang: "en".into(),
         })
@@ -91,7 +97,6 @@ impl PolicyRuleCheck {
     fn base_external(&self, now: DateTime<Utc>) -> External {
         External {
             validation_clock: now.to_rfc3339_opts(SecondsFormat::Secs, true),
-            value_sets: self.value_sets.clone(),
             country_code: self.arrival.clone(),
             region: self.region.clone(),
             ..External::default()
@@ -107,7 +112,14 @@ impl PolicyRuleCheck {
             certificate_type: CertificateType::of_payload(payload).unwrap_or(CertificateType::General),
             validation_clock_ms: now.timestamp_millis(),
         };
-        self.set.evaluate(&query, payload, &external.to_json(), &self.lang)
+        // The held JSON with this code's fields (clock, times, issuer, kid) written over it.
+        let mut held = self.external.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (Value::Object(target), Value::Object(fields)) = (&mut *held, external.to_json()) {
+            for (key, value) in fields.into_iter().filter(|(key, _)| key != "valueSets") {
+                target.insert(key, value);
+            }
+        }
+        self.set.evaluate(&query, payload, &held, &self.lang)
     }
 
     /// Every rule verdict for a verified native code at `now`, through the native mapping.

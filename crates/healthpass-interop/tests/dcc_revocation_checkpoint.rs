@@ -113,3 +113,38 @@ fn a_policys_rules_judge_native_codes_at_a_checkpoint() {
     assert_eq!(verdict.refusal_codes(), vec!["rule_failed"]);
     assert!(verdict.refusals[0].message.contains("GR-CN-0001"), "{verdict}");
 }
+
+#[test]
+fn each_code_sees_its_own_external_fields_through_the_held_value_sets() {
+    use healthpass_interop::policy_rules::PolicyRuleCheck;
+    let dir = std::env::temp_dir().join(format!("healthpass-policy-rules-external-{}", std::process::id()));
+    let folder = dir.join("XX/GR-XX-0001");
+    std::fs::create_dir_all(&folder).unwrap();
+    let rule = serde_json::json!({
+        "Identifier": "GR-XX-0001", "Type": "Acceptance", "Country": "XX", "Version": "1.0.0",
+        "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0", "CertificateType": "General",
+        "Description": [{"lang": "en", "desc": "Issued in DE, judged in 2021, value sets held."}],
+        "ValidFrom": "2020-01-01T00:00:00Z", "ValidTo": "2099-01-01T00:00:00Z", "AffectedFields": [],
+        "Logic": {"and": [
+            {"===": [{"var": "external.issuerCountryCode"}, "DE"]},
+            {"before": [{"plusTime": [{"var": "external.validationClock"}, 0, "day"]}, {"plusTime": ["2022-01-01", 0, "day"]}]},
+            {"in": ["EU/1/20/1528", {"var": "external.valueSets.vaccines-covid-19-names"}]}
+        ]}
+    });
+    std::fs::write(folder.join("rule.json"), rule.to_string()).unwrap();
+    let rules = healthpass::decide::PolicyRules {
+        dir: dir.to_str().unwrap().into(),
+        arrival: "XX".into(),
+        region: None,
+        value_sets: Some(root().join("test-vectors/dcc-rules/valuesets/valueSets.json").to_str().unwrap().into()),
+    };
+    let check = PolicyRuleCheck::load(&rules, Path::new("/")).unwrap();
+    let payload = serde_json::json!({"ver": "1.3.0"});
+    let judge =
+        |country: &str, now: DateTime<Utc>| check.refusal(&check.judge_dcc(&payload, country, (None, None), None, now));
+    assert_eq!(judge("DE", at()), None);
+    assert_eq!(judge("FR", at()).unwrap().code, "rule_failed");
+    assert_eq!(judge("DE", at()), None, "the previous code's country does not stay");
+    assert_eq!(judge("DE", at() + TimeDelta::days(400)).unwrap().code, "rule_failed");
+    assert_eq!(judge("DE", at()), None, "nor its clock");
+}
