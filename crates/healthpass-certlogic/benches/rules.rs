@@ -71,9 +71,44 @@ fn rules(c: &mut Criterion) {
     }
 }
 
+/// A native code's claims (docs/FORMAT.md §11 JSON) through the native mapping, then DE's
+/// applicable rules: what a checkpoint policy naming rules (`rules`) adds per native code.
+fn native(c: &mut Criterion) {
+    let claims = json!({
+        "issuer": "MO", "credential_id": "00112233445566778899aabbccddeeff",
+        "issued_at": "2022-03-01T08:00:00Z", "not_before": "2022-03-01T08:00:00Z", "expires_at": "2022-03-08T08:00:00Z",
+        "colour": "green", "reasons": ["vaccinated"], "kind": {"type": "personal"},
+        "subject": {"id": "00112233445566778899aabbccddeeff", "birth_date": "1990-01-01"},
+        "evidence": {"vaccinations": [{"product": "EU/1/20/1528", "dose": 3, "doses": 3, "date": "2022-01-10"}]}
+    });
+    let clock = "2022-03-01T10:00:00Z";
+    let value_sets = External::parse_value_sets(
+        &std::fs::read(vectors().join("valuesets/valueSets.json")).unwrap(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let base =
+        External { validation_clock: clock.into(), value_sets, country_code: "DE".into(), ..External::default() };
+    let external_json = healthpass_certlogic::native_external(&claims, &base).unwrap().to_json();
+    let set = RuleSet::load(&vectors().join("DE")).unwrap();
+    c.bench_function("DE: native code, mapping + select + applicable rules", |b| {
+        b.iter(|| {
+            let payload = healthpass_certlogic::native_payload(black_box(&claims)).unwrap();
+            let query = RuleQuery {
+                arrival_country: "DE".into(),
+                arrival_region: None,
+                issuing_country: "MO".into(),
+                certificate_type: CertificateType::of_payload(&payload).unwrap(),
+                validation_clock_ms: parse_date_time(clock, "clock").unwrap(),
+            };
+            black_box(set.evaluate(&query, &payload, &external_json, "en"))
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(2)).warm_up_time(std::time::Duration::from_millis(500));
-    targets = rules
+    targets = rules, native
 }
 criterion_main!(benches);

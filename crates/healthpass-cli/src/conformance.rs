@@ -21,6 +21,10 @@ pub enum Suite {
         /// Also list the known issues (KNOWN) and untestable expectations (N/A), one a line.
         #[arg(long)]
         verbose: bool,
+        /// Also require every file expected to verify to have a DSC chaining to a CSCA of its
+        /// country in this PEM bundle (the published test data carries no CSCAs).
+        #[arg(long)]
+        csca: Option<PathBuf>,
     },
     /// Run the NZ COVID Pass examples listed in FILE (nzcp-examples.json).
     Nzcp {
@@ -51,20 +55,29 @@ pub enum Suite {
 
 pub fn run(suite: Suite) -> Result<(), Failure> {
     match suite {
-        Suite::Dcc { dir, json, verbose } => {
+        Suite::Dcc { dir, json, verbose, csca } => {
             let report = conformance::run_dcc(&dir)?;
+            let chains = match &csca {
+                Some(bundle) => Some(conformance::csca::run_dcc_csca(&dir, &crate::dcc_csca::load(bundle)?)?),
+                None => None,
+            };
+            let (chain_passed, chain_failed) = chains.as_ref().map_or((0, 0), |c| (c.passed(), c.failed()));
             if json {
                 let out = serde_json::json!({
                     "report": &report,
-                    "passed": report.passed(),
-                    "failed": report.failed(),
+                    "passed": report.passed() + chain_passed,
+                    "failed": report.failed() + chain_failed,
                     "known_issues": report.known_issues(),
+                    "csca": chains,
                 });
                 println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             } else {
                 print!("{}", summary_last(&report.to_text(), verbose));
+                if let Some(chains) = &chains {
+                    print!("{}", chains.to_text());
+                }
             }
-            finish(report.passed(), report.failed())
+            finish(report.passed() + chain_passed, report.failed() + chain_failed)
         }
         Suite::Nzcp { file, at, json } => cases(&conformance::run_nzcp(&file, at)?, json),
         Suite::Shc { dir, at, issuer, json } => cases(&conformance::run_shc(&dir, issuer.as_deref(), at)?, json),

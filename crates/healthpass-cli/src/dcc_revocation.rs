@@ -1,5 +1,7 @@
 //! `verify 'HC1:…' --dcc-revocation FILE_OR_DIR`: loads the gateway's revocation batch JSON
-//! files and checks a verified DCC against them. The lists and lookup are
+//! files and Bloom filter chunk files (told apart by content) and checks a verified DCC against
+//! them. Batches past their `expires` time or of another country than their DSC are refused
+//! with their codes and noted. The lists and lookup are
 //! `healthpass_interop::dcc_revocation`; this module reads files and prints.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +9,7 @@ use std::path::{Path, PathBuf};
 use healthpass::Limits;
 use healthpass::decide::Finding;
 use healthpass_interop::dcc::UnverifiedDcc;
-use healthpass_interop::dcc_revocation::{Lookup, RevocationHashes, RevocationStore};
+use healthpass_interop::dcc_revocation::{BatchCheck, Lookup, RevocationHashes, RevocationStore};
 
 use crate::common::Failure;
 
@@ -34,8 +36,8 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
-/// Loads every revocation file at `path` into one store.
-pub(crate) fn load(path: &Path) -> Result<RevocationStore, Failure> {
+/// Loads every revocation file at `path` into one store, batches checked by `check`.
+pub(crate) fn load(path: &Path, check: &BatchCheck) -> Result<RevocationStore, Failure> {
     let mut store = RevocationStore::new();
     let files = list_files(path)?;
     if files.is_empty() {
@@ -46,10 +48,13 @@ pub(crate) fn load(path: &Path) -> Result<RevocationStore, Failure> {
         let bytes = healthpass::fs::read_bounded(&file, max, "revocation list file")
             .map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?;
         let report = store
-            .load_gateway_json(&bytes)
+            .load_json(&bytes, Some(check))
             .map_err(|e| Failure::Usage(format!("{}: [{}] {e}", file.display(), e.code())))?;
         for skipped in &report.skipped {
             eprintln!("note: {}: {skipped}", file.display());
+        }
+        for refused in &report.refused {
+            eprintln!("note: {}: {refused}", file.display());
         }
     }
     Ok(store)

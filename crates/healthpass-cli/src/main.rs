@@ -12,6 +12,7 @@ mod inputs;
 mod locale;
 mod log;
 mod native;
+mod policy_rules;
 mod report;
 mod revoke;
 mod rules;

@@ -83,6 +83,8 @@ struct Decider<'a> {
     cscas: Option<(healthpass_interop::dcc_csca::CscaStore, Vec<Vec<u8>>)>,
     /// `--dcc-revocation`: the DCC revocation lists.
     dcc_revocation: Option<healthpass_interop::dcc_revocation::RevocationStore>,
+    /// The business rules the policy names (`rules`), for codes not decided by a checkpoint.
+    policy_rules: Option<std::sync::Arc<healthpass_interop::policy_rules::PolicyRuleCheck>>,
 }
 
 /// A finding that says what was not decided: no policy was given and the code is not green.
@@ -110,7 +112,11 @@ impl Decider<'_> {
         match &mut self.native {
             Native::Checkpoint(checkpoint) => Ok(Report::from_verdict(source, text, &checkpoint.check(text, self.now))),
             Native::Keys(keys) => Ok(match keys.0.verify(text, self.now) {
-                Ok(verified) => with_policy(source, text, &verified, keys.1.as_ref(), self.now),
+                Ok(verified) => {
+                    let mut report = with_policy(source, text, &verified, keys.1.as_ref(), self.now);
+                    apply_policy_rules(self.policy_rules.as_deref(), &mut report, &verified, self.now);
+                    report
+                }
                 Err(e) => Report::error(source, text, &e),
             }),
             Native::None => Err(Failure::Usage(
@@ -140,6 +146,12 @@ impl Decider<'_> {
             Err(e) => return Ok(Report::error(source, text, &e)),
         };
         let mut report = with_policy(source, text, &verified, self.policy.as_ref(), self.now);
+        match (&self.policy_rules, report::format_of(text)) {
+            (Some(check), Some("HC1")) => {
+                report.refuse_if(crate::policy_rules::dcc(text, &verified.issuer, check, self.now)?)
+            }
+            _ => apply_policy_rules(self.policy_rules.as_deref(), &mut report, &verified, self.now),
+        }
         if let (Some("HC1"), Some(dir), Some(arrival)) =
             (report::format_of(text), &self.args.dcc.rules, &self.args.dcc.arrival)
         {
@@ -156,6 +168,20 @@ impl Decider<'_> {
             }
         }
         Ok(report)
+    }
+}
+
+/// The policy's business rules on verified claims through the native mapping (native codes
+/// under --keys, NZCP and SHC codes; a checkpoint applies them itself).
+fn apply_policy_rules(
+    rules: Option<&healthpass_interop::policy_rules::PolicyRuleCheck>,
+    report: &mut Report,
+    verified: &Verified<Claims>,
+    now: DateTime<Utc>,
+) {
+    use healthpass::decide::ClaimsCheck;
+    for finding in rules.map(|check| check.check(verified, now)).unwrap_or_default() {
+        report.refuse(finding);
     }
 }
 
@@ -213,9 +239,14 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Failure> {
     let skew = TimeDelta::try_seconds(args.skew).ok_or_else(|| Failure::Usage("--skew is out of range".into()))?;
     let now = args.trust.at.unwrap_or_else(Utc::now);
     let policy = args.checkpoint.policy()?;
+    let policy_rules = crate::policy_rules::load(policy.as_ref(), args.checkpoint.policy.as_deref())?;
     let native = if args.checkpoint.is_set() {
         let policy = policy.clone().unwrap_or_else(Policy::permissive);
-        Native::Checkpoint(Box::new(trust::open_checkpoint(&args.checkpoint, policy, now, skew)?))
+        let mut checkpoint = trust::open_checkpoint(&args.checkpoint, policy, now, skew)?;
+        if let Some(check) = &policy_rules {
+            checkpoint.set_claims_check(check.clone());
+        }
+        Native::Checkpoint(Box::new(checkpoint))
     } else if !args.trust.keys.is_empty() || args.trust.demo_key {
         let verifier = Verifier::new(load_keys(&args.trust.keys, args.trust.demo_key)?).with_skew(skew);
         Native::Keys(Box::new((verifier, policy.clone())))
@@ -229,12 +260,26 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Failure> {
         _ => return Err(Failure::Usage("give a code (or `-`) or --image FILE|FOLDER".into())),
     };
     let items = crate::shc_chunks::reassemble(items);
-    let cscas = match &args.dcc.csca {
+    // --csca, else the policy's `dcc_csca` (relative to the policy file).
+    let policy_csca = policy.as_ref().and_then(|p| p.dcc_csca.as_ref()).map(|bundle| {
+        let base = args.checkpoint.policy.as_deref().and_then(std::path::Path::parent);
+        base.map_or_else(|| PathBuf::from(bundle), |base| base.join(bundle))
+    });
+    let cscas = match args.dcc.csca.as_ref().or(policy_csca.as_ref()) {
         Some(path) => Some((crate::dcc_csca::load(path)?, rules::dsc_ders(&args.dcc)?)),
         None => None,
     };
-    let dcc_revocation = args.dcc.dcc_revocation.as_deref().map(crate::dcc_revocation::load).transpose()?;
-    let mut decider = Decider { args, native, foreign, policy, now, cscas, dcc_revocation };
+    let dcc_revocation = match args.dcc.dcc_revocation.as_deref() {
+        Some(path) => {
+            let mut check = healthpass_interop::dcc_revocation::BatchCheck::new(now);
+            for der in rules::dsc_ders(&args.dcc)? {
+                check = check.with_dsc_der(&der)?;
+            }
+            Some(crate::dcc_revocation::load(path, &check)?)
+        }
+        None => None,
+    };
+    let mut decider = Decider { args, native, foreign, policy, now, cscas, dcc_revocation, policy_rules };
     let mut reports = Vec::with_capacity(items.len());
     for item in items {
         reports.push(match item {

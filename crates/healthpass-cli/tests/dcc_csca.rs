@@ -121,3 +121,63 @@ fn expired_chains_and_other_key_usages_are_refused_with_their_codes() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("no PEM certificate"), "{}", text(&out));
 }
+
+#[test]
+fn a_policy_naming_a_csca_bundle_requires_the_chain() {
+    let dir = temp("policy");
+    let (de_pem, de) = csca("DE", 2030);
+    let (fr_pem, _) = csca("FR", 2030);
+    let (dsc, code) = dsc_and_code(&de, 2023, None);
+    let dsc_file = dir.join("dsc.pem");
+    std::fs::write(&dsc_file, &dsc).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(&policy, r#"{ "accept_colours": ["green"], "dcc_csca": "cscas.pem" }"#).unwrap();
+    let run = |bundle: &str| {
+        std::fs::write(dir.join("cscas.pem"), bundle).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_healthpass"))
+            .args(["verify", &code, "--dcc-cert", dsc_file.to_str().unwrap(), "--at", AT])
+            .args(["--policy", policy.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let out = run(&de_pem);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run(&fr_pem);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("[csca_untrusted]"), "{}", text(&out));
+    // Without the field, the same DSC is trusted as given.
+    std::fs::write(&policy, r#"{ "accept_colours": ["green"] }"#).unwrap();
+    assert_eq!(run(&fr_pem).status.code(), Some(0));
+}
+
+#[test]
+fn the_conformance_runner_checks_chains_with_a_csca_bundle() {
+    let dir = temp("conformance");
+    let (de_pem, de) = csca("DE", 2030);
+    let (fr_pem, _) = csca("FR", 2030);
+    let (dsc, code) = dsc_and_code(&de, 2023, None);
+    let tests = dir.join("tests/DE/2DCode/raw");
+    std::fs::create_dir_all(&tests).unwrap();
+    let test = serde_json::json!({
+        "PREFIX": code,
+        "TESTCTX": {"CERTIFICATE": dsc, "VALIDATIONCLOCK": AT, "DESCRIPTION": "re-signed under a generated CSCA"},
+        "EXPECTEDRESULTS": {"EXPECTEDVERIFY": true}
+    });
+    std::fs::write(tests.join("1.json"), test.to_string()).unwrap();
+    let run = |bundle: &str| {
+        let file = dir.join("bundle.pem");
+        std::fs::write(&file, bundle).unwrap();
+        let folder = dir.join("tests");
+        Command::new(env!("CARGO_BIN_EXE_healthpass"))
+            .args(["conformance", "dcc", folder.to_str().unwrap(), "--csca", file.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let out = run(&de_pem);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("CSCA chains: 1 passed, 0 failed"), "{}", text(&out));
+    let out = run(&fr_pem);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("[csca_untrusted]"), "{}", text(&out));
+    assert!(text(&out).contains("CSCA chains: 0 passed, 1 failed"), "{}", text(&out));
+}

@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use healthpass::Limits;
 use healthpass_interop::dcc::UnverifiedDcc;
-use healthpass_interop::dcc_revocation::RevocationHashes;
+use healthpass_interop::dcc_revocation::{BloomFilter, RevocationHashes, RevocationLimits};
 
 const FILE: &str = "DE/2DCode/raw/1.json";
 const AT: &str = "2021-11-01T10:00:00Z";
@@ -96,4 +96,91 @@ fn a_bad_list_file_is_a_usage_error_naming_the_step() {
     let out = verify(&code, &cert, &empty);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("no revocation list"), "{}", text(&out));
+}
+
+fn batch_of(country: &str, expires: &str, kid: &[u8], hash: &[u8]) -> String {
+    serde_json::json!({
+        "country": country, "expires": expires, "kid": STANDARD.encode(kid),
+        "hashType": "UCI", "entries": [ { "hash": STANDARD.encode(hash) } ]
+    })
+    .to_string()
+}
+
+/// A chunk file: the serialized dgc-bloomfilter filter with its coordinates.
+fn chunk(kid: &[u8], hash_type: &str, coordinates: [u8; 2], filter: &BloomFilter) -> String {
+    serde_json::json!({
+        "kid": STANDARD.encode(kid), "hashType": hash_type, "partition": coordinates[0], "chunk": coordinates[1],
+        "filter": STANDARD.encode(filter.encode())
+    })
+    .to_string()
+}
+
+#[test]
+fn a_folder_of_bloom_chunks_and_hash_lists_is_read_and_a_filter_alone_never_revokes() {
+    let dir = temp("chunks");
+    let (code, cert, kid, hashes) = dcc(&dir);
+    let lists = dir.join("lists");
+    std::fs::create_dir_all(&lists).unwrap();
+    // The dgc-bloomfilter test file's filters, rebuilt bit for bit, as chunks of other coordinates.
+    let cases: Vec<serde_json::Value> = serde_json::from_slice(
+        &std::fs::read(root().join("test-vectors/dcc-revocation/dgc-bloomfilter/filter-test.json")).unwrap(),
+    )
+    .unwrap();
+    for (n, case) in cases.iter().enumerate() {
+        let data = case["data"].as_array().unwrap();
+        let mut filter =
+            BloomFilter::new(data.len() as u32, case["p"].as_f64().unwrap() as f32, &RevocationLimits::DEFAULT)
+                .unwrap();
+        // `written` says which of `data` were added (the others test the "absent" answer).
+        for (item, written) in data.iter().zip(case["written"].as_array().unwrap()) {
+            if written == 1 {
+                filter.add(item.as_str().unwrap().as_bytes());
+            }
+        }
+        let expected = String::from_utf8(STANDARD.decode(case["filter"].as_str().unwrap()).unwrap()).unwrap();
+        assert_eq!(filter.words_text(), expected, "case {n}");
+        let other = [hashes.uci[0] ^ 0xff, n as u8];
+        std::fs::write(lists.join(format!("chunk-{n}.json")), chunk(&kid, "UCI", other, &filter)).unwrap();
+    }
+    // A chunk whose filter says "maybe" for the DCC's UCI hash, with no exact entry: accepted, noted.
+    let mut filter = BloomFilter::new(10, 0.01, &RevocationLimits::DEFAULT).unwrap();
+    filter.add(&hashes.uci);
+    std::fs::write(lists.join("uci-chunk.json"), chunk(&kid, "UCI", [hashes.uci[0], hashes.uci[1]], &filter)).unwrap();
+    let out = verify(&code, &cert, &lists);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("possibly revoked"), "{}", text(&out));
+    // The exact hash list beside it confirms the filter: revoked.
+    std::fs::write(lists.join("uci-batch.json"), batch(&kid, "UCI", &hashes.uci)).unwrap();
+    let out = verify(&code, &cert, &lists);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("[revoked]"), "{}", text(&out));
+    // A chunk file with a bad filter is a usage error naming the step.
+    std::fs::write(
+        lists.join("bad-chunk.json"),
+        chunk(&kid, "UCI", [0, 0], &filter).replace("\"filter\":\"", "\"filter\":\"AA"),
+    )
+    .unwrap();
+    let out = verify(&code, &cert, &lists);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("Bloom filter") || text(&out).contains("chunk"), "{}", text(&out));
+}
+
+#[test]
+fn expired_batches_and_batches_of_another_country_are_refused_with_their_codes() {
+    let dir = temp("batch-checks");
+    let (code, cert, kid, hashes) = dcc(&dir);
+    let file = dir.join("batch.json");
+    // Expired before the check (AT is 2021-11-01): not loaded, so not revoked.
+    std::fs::write(&file, batch_of("DE", "2021-06-01T00:00:00Z", &kid, &hashes.uci)).unwrap();
+    let out = verify(&code, &cert, &file);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("[revocation_batch_expired]"), "{}", text(&out));
+    // A batch of FR naming the kid of this DE DSC: refused.
+    std::fs::write(&file, batch_of("FR", "2030-01-01T00:00:00Z", &kid, &hashes.uci)).unwrap();
+    let out = verify(&code, &cert, &file);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("[revocation_batch_country]"), "{}", text(&out));
+    // The same batch from DE, in force: revoked.
+    std::fs::write(&file, batch_of("DE", "2030-01-01T00:00:00Z", &kid, &hashes.uci)).unwrap();
+    assert_eq!(verify(&code, &cert, &file).status.code(), Some(1));
 }

@@ -18,6 +18,8 @@ use healthpass_interop::dcc::{self, DCC_PREFIX, DccCwt, DccVerifier, UnverifiedD
 use healthpass_interop::{cbor_to_json, dcc_schema, foreign};
 use healthpass_qr as qr;
 
+pub mod csca;
+
 /// Test files larger than this are refused (the largest published one is about 60 KiB).
 const MAX_TEST_FILE: usize = 4 * 1024 * 1024;
 

@@ -15,15 +15,23 @@
 //!   that kid and hash type); only an exact match revokes. A "maybe" with no exact entry is
 //!   [`Lookup::Unconfirmed`], which a verifier reports but does not refuse on.
 //! - **Files** ([`RevocationStore::load_gateway_json`]): the gateway's revocation batch JSON, read
-//!   under [`RevocationLimits`]; every error names the step that failed.
+//!   under [`RevocationLimits`]; every error names the step that failed. With a [`BatchCheck`],
+//!   expired batches and batches of another country than their DSC are refused with their codes.
+//!   Bloom filter chunks come as JSON files holding the serialized filter and its coordinates
+//!   ([`RevocationStore::load_chunk_json`]); [`RevocationStore::load_json`] takes either.
 //!
 //! Hand-written because no maintained crate implements the DCC revocation format; the hashing
 //! is `sha2` and the JSON `serde_json`.
 
+mod at_checkpoint;
+mod batch_check;
 mod bloom;
+mod chunk;
 mod gateway;
 mod store;
 
+pub use at_checkpoint::POSSIBLY_REVOKED;
+pub use batch_check::{BATCH_COUNTRY, BATCH_EXPIRED, BatchCheck, RefusedBatch};
 pub use bloom::BloomFilter;
 pub use gateway::LoadReport;
 pub use store::{Lookup, RevocationStore};

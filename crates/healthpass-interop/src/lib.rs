@@ -16,6 +16,7 @@ pub mod dcc_csca;
 pub mod dcc_revocation;
 pub mod dcc_schema;
 pub mod nzcp;
+pub mod policy_rules;
 pub mod shc;
 
 use ciborium::Value;

@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
-use super::{HASH_LEN, HashType, RevocationHash, RevocationStore, err};
+use super::{BatchCheck, HASH_LEN, HashType, RefusedBatch, RevocationHash, RevocationStore, err};
 use healthpass::{Error, Result};
 
 /// The kid the gateway writes when the signer of the revoked DCCs is not known.
@@ -53,21 +53,38 @@ pub struct LoadReport {
     /// Batches passed over, each with the reason (such as an `UNKNOWN_KID` batch, which no DCC
     /// can be matched to).
     pub skipped: Vec<String>,
+    /// Batches refused by a [`BatchCheck`] (expired, or of another country than their DSC).
+    pub refused: Vec<RefusedBatch>,
 }
 
 impl RevocationStore {
     /// Adds the batches of one gateway revocation JSON file (see the module docs for the form).
     /// Either the whole file is added or, on an error, none of it.
     ///
-    /// Not checked here: the batch's CMS signature (check it where the file is downloaded) and
-    /// its `expires` time (a revoked hash stays revoked; `expires` only says when a list may
-    /// forget it), beyond its being an RFC 3339 time.
+    /// Not checked here: the batch's CMS signature (check it where the file is downloaded), and
+    /// its `expires` time and country against the DSCs beyond their form (see
+    /// [`RevocationStore::load_gateway_json_checked`]).
     ///
     /// # Errors
     /// [`Error::TooLarge`] past `max_file_bytes`, `max_batches`, `max_batch_entries` or
     /// `max_total_entries`; [`Error::Foreign`] with step `batch JSON` for JSON of another shape
     /// and `batch` naming the batch (and entry) with a bad country, time, kid, hash type or hash.
     pub fn load_gateway_json(&mut self, bytes: &[u8]) -> Result<LoadReport> {
+        self.load_batches(bytes, None)
+    }
+
+    /// As [`RevocationStore::load_gateway_json`], refusing (not loading) each batch that
+    /// `check` refuses: one past its `expires` time (`revocation_batch_expired`) or whose country
+    /// is not the country of the DSC its kid names (`revocation_batch_country`). The other
+    /// batches of the file are loaded; [`LoadReport::refused`] lists the refused ones.
+    ///
+    /// # Errors
+    /// As [`RevocationStore::load_gateway_json`].
+    pub fn load_gateway_json_checked(&mut self, bytes: &[u8], check: &BatchCheck) -> Result<LoadReport> {
+        self.load_batches(bytes, Some(check))
+    }
+
+    fn load_batches(&mut self, bytes: &[u8], check: Option<&BatchCheck>) -> Result<LoadReport> {
         let limits = *self.limits();
         if bytes.len() > limits.max_file_bytes {
             return Err(Error::TooLarge { what: "revocation list file", limit: limits.max_file_bytes });
@@ -89,7 +106,12 @@ impl RevocationStore {
                 report.skipped.push(format!("batch {index}: kid {UNKNOWN_KID}, no DCC can be matched to it"));
                 continue;
             }
-            parsed.push(parse_batch(index, batch, limits.max_batch_entries)?);
+            let (kid, hash_type, hashes, expires) = parse_batch(index, batch, limits.max_batch_entries)?;
+            if let Some(refused) = check.and_then(|c| c.refuse(index, &kid, &batch.country, expires)) {
+                report.refused.push(refused);
+                continue;
+            }
+            parsed.push((kid, hash_type, hashes));
         }
         let total: usize = parsed.iter().map(|(_, _, hashes)| hashes.len()).sum();
         if self.len().saturating_add(total) > limits.max_total_entries {
@@ -104,7 +126,9 @@ impl RevocationStore {
     }
 }
 
-fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<(Vec<u8>, HashType, Vec<RevocationHash>)> {
+type ParsedBatch = (Vec<u8>, HashType, Vec<RevocationHash>, chrono::DateTime<chrono::Utc>);
+
+fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<ParsedBatch> {
     let bad = |what: String| err("batch", format!("batch {index}: {what}"));
     if batch.entries.len() > max_entries {
         return Err(Error::TooLarge { what: "entries in a revocation batch", limit: max_entries });
@@ -112,9 +136,9 @@ fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<(Vec<u
     if batch.country.len() != 2 || !batch.country.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(bad("country is not two upper-case letters".into()));
     }
-    if chrono::DateTime::parse_from_rfc3339(&batch.expires).is_err() {
-        return Err(bad("expires is not an RFC 3339 time".into()));
-    }
+    let expires = chrono::DateTime::parse_from_rfc3339(&batch.expires)
+        .map_err(|_| bad("expires is not an RFC 3339 time".into()))?
+        .with_timezone(&chrono::Utc);
     let kid = STANDARD.decode(&batch.kid).map_err(|_| bad("kid is not base64".into()))?;
     if kid.is_empty() || kid.len() > 64 {
         return Err(bad(format!("kid has {} bytes (1 to 64 allowed)", kid.len())));
@@ -140,5 +164,5 @@ fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<(Vec<u
             }
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok((kid, hash_type, hashes))
+    Ok((kid, hash_type, hashes, expires))
 }

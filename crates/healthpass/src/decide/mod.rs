@@ -7,6 +7,7 @@ pub(crate) mod checkpoint;
 pub(crate) mod clock;
 pub(crate) mod mask;
 pub mod policy;
+pub mod rules_hook;
 pub(crate) mod state;
 pub(crate) mod verdict;
 
@@ -14,5 +15,6 @@ pub use checkpoint::{Checkpoint, logged_credential_hash};
 pub use clock::ClockGuard;
 pub use mask::mask_name;
 pub use policy::Policy;
+pub use rules_hook::{ClaimsCheck, PolicyRules};
 pub use state::{ListSequence, ScannerState};
 pub use verdict::{Finding, Summary, Verdict};

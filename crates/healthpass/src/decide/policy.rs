@@ -113,6 +113,18 @@ pub struct Policy {
     /// otherwise, and every code is refused until a state is synced.
     #[serde(default, skip_serializing_if = "is_false")]
     pub require_logged: bool,
+    /// CertLogic business rules the code must also pass (docs/POLICY.md, "Business rules"),
+    /// applied by a layer above the core: a checkpoint needs a
+    /// [`crate::decide::ClaimsCheck`] installed for them, and refuses every native code
+    /// (`rule_open`) without one rather than pass codes the rules were never asked about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::decide::PolicyRules>,
+    /// A PEM bundle of CSCA certificates (a relative path is read from the policy file's
+    /// folder): an EU DCC is accepted only when its signer certificate (DSC) has a valid path to
+    /// a CSCA of its own country (docs/INTEROP.md, "CSCA → DSC"; codes `csca_*`). Applied by the
+    /// layer that holds the DSC (`verify --dcc-cert`); the core reads no X.509.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dcc_csca: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -139,6 +151,8 @@ impl Policy {
             max_temperature_decicelsius: None,
             stale_list_grace_hours: 0,
             require_logged: false,
+            rules: None,
+            dcc_csca: None,
         }
     }
 
@@ -204,6 +218,12 @@ impl Policy {
         }
         if self.max_temperature_decicelsius.is_some_and(|t| !(340..=450).contains(&t)) {
             return refuse("max_temperature_decicelsius must be in tenths of a degree, between 340 and 450");
+        }
+        if let Some(rules) = &self.rules {
+            rules.validate()?;
+        }
+        if self.dcc_csca.as_ref().is_some_and(|path| path.trim().is_empty()) {
+            return refuse("dcc_csca is empty: name the PEM bundle of CSCA certificates");
         }
         Ok(())
     }

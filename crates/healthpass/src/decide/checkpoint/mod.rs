@@ -16,6 +16,7 @@ use crate::trust::{KeyAlgorithm, TrustEntry, TrustList};
 use crate::verify::{UnverifiedCode, Verified, Verifier, authenticate};
 use crate::{Claims, Error, Limits, Result};
 
+mod hook;
 mod lists;
 
 /// Everything a checkpoint decides with, offline: the pinned trust anchors, the current trust
@@ -70,6 +71,8 @@ pub struct Checkpoint {
     seen: ScannerState,
     /// The decision-log state last synced, for the policy's `require_logged`.
     logged: Option<LoggedState>,
+    /// The outer crate's check of the policy's business rules (`hook.rs`).
+    claims_check: Option<std::sync::Arc<dyn crate::decide::ClaimsCheck>>,
 }
 
 /// The credential id hashes a decision log held at a checkpoint size.
@@ -135,7 +138,8 @@ impl Checkpoint {
         let clock = ClockGuard::new(Verifier::DEFAULT_SKEW);
         let keys = index(&trust);
         let seen = ScannerState::default();
-        Ok(Checkpoint { anchors, trust, keys, revocations: Vec::new(), policy, clock, limits, seen, logged: None })
+        let (revocations, logged, claims_check) = (Vec::new(), None, None);
+        Ok(Checkpoint { anchors, trust, keys, revocations, policy, clock, limits, seen, logged, claims_check })
     }
 
     /// Checks that no list held was signed after `now` plus the skew, then records their
@@ -266,7 +270,9 @@ impl Checkpoint {
             refusals.push(Error::BadSignature.into());
             return Verdict::refused(refusals, warnings);
         };
-        self.judge(&claims, (&kid, &key_issuer), best, refusals, warnings, now)
+        let mut verdict = self.judge(&claims, (&kid, &key_issuer), best, refusals, warnings, now);
+        verdict.refusals.extend(self.business_rules(&claims, now));
+        verdict
     }
 
     /// Decides about claims whose signature was verified elsewhere: codes of other systems
