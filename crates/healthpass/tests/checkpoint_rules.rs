@@ -6,8 +6,8 @@
 use healthpass_testkit::trust as trust_support;
 
 use chrono::TimeDelta;
-use healthpass::decide::{Checkpoint, Policy, logged_credential_hash};
-use healthpass::trust::KeySet;
+use healthpass::decide::{Checkpoint, Policy, ScannerState, logged_credential_hash};
+use healthpass::trust::{KeyFingerprint, KeySet, RevocationList};
 use healthpass::{CredentialId, Limits, Verifier};
 use trust_support::*;
 
@@ -52,4 +52,33 @@ fn a_checkpoint_made_at_a_time_records_the_lists_signed_time_in_its_clock_guard(
     // Without a time the list's signed time is not yet known to be past: nothing is recorded.
     let made = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive()).unwrap();
     assert_eq!(made.clock().newest(), None);
+}
+
+fn anchor_revocations(sequence: u64) -> Vec<u8> {
+    let list = RevocationList::new(sequence, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.sign(&anchor(), &Limits::DEFAULT).unwrap()
+}
+
+fn state_floor(revocation_sequence: u64) -> ScannerState {
+    let mut state = ScannerState::default();
+    state.record_revocation(KeyFingerprint::of_ed25519(&anchor().public_key()), None, revocation_sequence);
+    state
+}
+
+/// docs/TRUST.md (scanner state): a held revocation list older than the state's record is a
+/// rollback; one of the recorded sequence or newer is not.
+#[test]
+fn restoring_a_state_refuses_a_held_revocation_list_older_than_recorded() {
+    for (recorded, refused) in [(1, false), (2, false), (3, true)] {
+        let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive()).unwrap();
+        cp.add_revocation_list_at(&anchor_revocations(2), t0()).unwrap();
+        let result = cp.restore_state(&state_floor(recorded));
+        match result {
+            Err(err) => {
+                assert!(refused, "recorded {recorded}: refused {err}");
+                assert_eq!(err.code(), "list_rollback");
+            }
+            Ok(()) => assert!(!refused, "recorded {recorded}: a held list older than the state was kept"),
+        }
+    }
 }
