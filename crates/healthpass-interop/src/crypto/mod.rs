@@ -9,6 +9,7 @@ use x509_cert::der::{self, Decode, Encode};
 use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoOwned};
 
 use healthpass::keys::Kid;
+use healthpass::trust::KeyFingerprint;
 use healthpass::{Error, Result};
 
 mod backend;
@@ -116,6 +117,8 @@ pub struct ForeignKey {
     spki: Vec<u8>,
     material: KeyMaterial,
     checker: backend::Checker,
+    /// SHA-256 of the SPKI, computed once (every verified code carries it).
+    fingerprint: KeyFingerprint,
     certificate: Option<CertificateInfo>,
     issuer: Option<String>,
 }
@@ -167,7 +170,17 @@ impl ForeignKey {
             )));
         }
         let checker = backend::Checker::new(&material);
-        Ok(ForeignKey { kid, alg: key_alg, spki: spki.to_vec(), material, checker, certificate: None, issuer: None })
+        let fingerprint = KeyFingerprint::of(spki);
+        Ok(ForeignKey {
+            kid,
+            alg: key_alg,
+            spki: spki.to_vec(),
+            material,
+            checker,
+            fingerprint,
+            certificate: None,
+            issuer: None,
+        })
     }
 
     /// A P-256 key from a JSON Web Key (`kty` EC, `crv` P-256, `x`, `y`). The kid is the JWK's
@@ -225,6 +238,12 @@ impl ForeignKey {
     /// The SubjectPublicKeyInfo (DER).
     pub fn spki_der(&self) -> &[u8] {
         &self.spki
+    }
+
+    /// The key's fingerprint: SHA-256 of its SubjectPublicKeyInfo, as [`KeyFingerprint::of`]
+    /// computes it.
+    pub fn fingerprint(&self) -> &KeyFingerprint {
+        &self.fingerprint
     }
 
     /// The signer certificate's validity and key usage, when the key came from a certificate.
