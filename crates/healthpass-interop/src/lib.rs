@@ -14,7 +14,6 @@ pub mod crypto;
 pub mod dcc;
 pub mod dcc_csca;
 pub mod dcc_revocation;
-pub mod dcc_schema;
 pub mod nzcp;
 pub mod shc;
 

@@ -4,13 +4,15 @@
 //!
 //! One file per purpose: `decode` reads the CWT and the DCC in one pass (the only payload
 //! reader), `cwt` and `payload` hold the types, `claims` maps a DCC to the common claims,
-//! `verify` checks signature, issuer, key usage and times, `country` binds the issuing country.
+//! `verify` checks signature, issuer, key usage and times, `country` binds the issuing country,
+//! `schema` checks a DCC's JSON against the published schema and value sets.
 
 mod claims;
 mod country;
 mod cwt;
 mod decode;
 mod payload;
+pub mod schema;
 mod verify;
 
 pub(crate) use claims::{foreign_subject_id, hashed_credential_id};
