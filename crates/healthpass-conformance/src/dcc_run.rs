@@ -10,8 +10,8 @@ use crate::errata::{KnownIssues, contradicted, known_issues};
 use crate::{Check, DccReport, MAX_TEST_FILE, Outcome, Stage};
 
 /// Runs every DCC test file under `dir`: any file whose content is a JSON object with an
-/// `EXPECTEDRESULTS` object is a test file, whatever its name. Known issues come from the table
-/// in this module and from `tests/known_issues.csv` under `dir` when present.
+/// `EXPECTEDRESULTS` object is a test file, whatever its name. Known issues come from the list
+/// in `test-vectors/dcc-errata/` (built in) and from `tests/known_issues.csv` under `dir` when present.
 ///
 /// # Errors
 /// [`Error::Io`] if `dir` cannot be listed; [`Error::NoTests`] if it holds no test file with an

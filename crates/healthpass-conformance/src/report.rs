@@ -85,7 +85,7 @@ impl DccReport {
     }
 
     /// Checks that disagreed with an expectation known to be wrong: listed upstream, or contradicted
-    /// by the test data (`CONTRADICTED`, docs/INTEROP.md).
+    /// by the test data (`test-vectors/dcc-errata/contradicted.tsv`, docs/INTEROP.md).
     pub fn known_issues(&self) -> usize {
         self.checks.iter().filter(|c| matches!(c.outcome, Outcome::KnownIssue { .. })).count()
     }
