@@ -1,8 +1,8 @@
 //! One DCC test file: each stage of the procedure run on the input it reads.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, TimeDelta, Utc};
+
+use data_encoding::{BASE64, HEXLOWER_PERMISSIVE};
 
 use healthpass::transport::{decode_base45, inflate_bounded, strip_prefix};
 use healthpass::{Error, Limits, Result, cbor};
@@ -92,8 +92,9 @@ impl<'a> DccCase<'a> {
     fn hex(&self, key: &str) -> Option<Fallible<Vec<u8>>> {
         self.text(key).map(|text| {
             let text = text.trim();
-            hex::decode(text)
-                .or_else(|_| STANDARD.decode(text))
+            HEXLOWER_PERMISSIVE
+                .decode(text.as_bytes())
+                .or_else(|_| BASE64.decode(text.as_bytes()))
                 .map_err(|_| StageError::Failed(format!("{key} is neither hex nor base64")))
         })
     }
@@ -126,7 +127,7 @@ impl<'a> DccCase<'a> {
         let image = image.trim();
         let image = image.split_once(";base64,").map_or(image, |(_, data)| data);
         let image: String = image.chars().filter(|c| !c.is_whitespace()).collect();
-        let png = STANDARD.decode(image).map_err(|_| "2DCODE is not base64".to_owned())?;
+        let png = BASE64.decode(image.as_bytes()).map_err(|_| "2DCODE is not base64".to_owned())?;
         let image = qr::read_image(&png, &self.limits).map_err(fail)?;
         let first_code = |image: &image::GrayImage| -> Result<String> {
             qr::scan_image(image, &self.limits)?.into_iter().next().unwrap_or(Err(Error::NoCode))
@@ -262,7 +263,7 @@ impl<'a> DccCase<'a> {
             .flat_map(|l| l.chars())
             .filter(|c| !c.is_whitespace())
             .collect();
-        STANDARD.decode(text).map_err(|_| "TESTCTX.CERTIFICATE is not base64".into())
+        BASE64.decode(text.as_bytes()).map_err(|_| "TESTCTX.CERTIFICATE is not base64".into())
     }
 
     fn signer(&self) -> Fallible<SignerCertificate> {

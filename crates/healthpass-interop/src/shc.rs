@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use data_encoding::BASE64URL_NOPAD;
 use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys, jwk_thumbprint};
@@ -239,7 +238,7 @@ impl ShcVerifier {
             return Err(err("JWS", "not three dot-separated parts"));
         };
         let decode = |part: &str, what: &'static str| {
-            URL_SAFE_NO_PAD.decode(part).map_err(|_| err("JWS", format!("the {what} is not base64url")))
+            BASE64URL_NOPAD.decode(part.as_bytes()).map_err(|_| err("JWS", format!("the {what} is not base64url")))
         };
         let header: serde_json::Value =
             serde_json::from_slice(&decode(header64, "header")?).map_err(|_| err("JWS", "the header is not JSON"))?;

@@ -85,6 +85,7 @@ mod cose;
 pub mod decide;
 mod error;
 pub mod fs;
+mod hex;
 mod issue;
 pub mod keys;
 mod limits;

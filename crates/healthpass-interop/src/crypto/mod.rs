@@ -2,8 +2,7 @@
 //! signature check runs on `ring` by default, or on `aws-lc-rs` with the `aws-lc` feature (which
 //! keeps each key in aws-lc's parsed form: faster, see BENCHMARKS.md).
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use data_encoding::BASE64URL_NOPAD;
 use sha2::{Digest, Sha256};
 use x509_cert::der::{self, Decode, Encode};
 use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoOwned};
@@ -195,8 +194,9 @@ impl ForeignKey {
         }
         let coordinate = |name: &str| -> Result<Vec<u8>> {
             let value = text(name).ok_or_else(|| Error::Key(format!("JWK: missing `{name}`")))?;
-            let bytes =
-                URL_SAFE_NO_PAD.decode(value).map_err(|_| Error::Key(format!("JWK: `{name}` is not base64url")))?;
+            let bytes = BASE64URL_NOPAD
+                .decode(value.as_bytes())
+                .map_err(|_| Error::Key(format!("JWK: `{name}` is not base64url")))?;
             if bytes.len() != 32 {
                 return Err(Error::Key(format!("JWK: `{name}` is not 32 bytes")));
             }
@@ -325,7 +325,7 @@ pub fn jwk_thumbprint(jwk: &serde_json::Value) -> Result<String> {
         json(member("x")?),
         json(member("y")?)
     );
-    Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes())))
+    Ok(BASE64URL_NOPAD.encode(&Sha256::digest(canonical.as_bytes())))
 }
 
 #[cfg(test)]
