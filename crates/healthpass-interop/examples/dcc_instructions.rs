@@ -20,7 +20,6 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use healthpass::Limits;
 use healthpass_interop::dcc::{DccVerifier, UnverifiedDcc};
@@ -38,7 +37,7 @@ fn main() {
         DateTime::parse_from_rfc3339(json["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap().with_timezone(&Utc);
     let text = json["PREFIX"].as_str().unwrap().to_owned();
     let certificate = json["TESTCTX"]["CERTIFICATE"].as_str().unwrap();
-    let der = base64::engine::general_purpose::STANDARD.decode(certificate).unwrap();
+    let der = data_encoding::BASE64.decode(certificate.as_bytes()).unwrap();
     let ours = DccVerifier::new([ForeignKey::from_x509_der(&der).unwrap()].into_iter().collect::<ForeignKeys>());
     let mut theirs = dgc::TrustList::default();
     theirs.add_key_from_certificate(certificate).unwrap();

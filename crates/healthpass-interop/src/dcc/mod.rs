@@ -175,8 +175,13 @@ mod tests {
             match (ours, serde_oracle::decode_serde(&payload, &limits)) {
                 (Ok((cwt, Some(ours))), Ok((header, theirs))) => {
                     both += 1;
-                    assert_eq!((cwt.issuer, cwt.issued_at, cwt.expires_at), header, "{}", hex::encode(&payload));
-                    assert_eq!(ours, theirs, "{}", hex::encode(&payload));
+                    assert_eq!(
+                        (cwt.issuer, cwt.issued_at, cwt.expires_at),
+                        header,
+                        "{}",
+                        data_encoding::HEXLOWER.encode(&payload)
+                    );
+                    assert_eq!(ours, theirs, "{}", data_encoding::HEXLOWER.encode(&payload));
                 }
                 (Err(_), Err(_)) => {}
                 // Stricter by design: map keys other than integers and text (serde skipped
@@ -185,8 +190,10 @@ mod tests {
                 (Err(Error::Cbor { detail, .. }), Ok(_)) if detail.contains("map key") => {}
                 (Err(Error::DuplicateKey { .. }), Ok(_)) => {}
                 (Err(Error::Foreign { detail, .. }), Ok(_)) if detail.contains("is not text") => {}
-                (Err(ours), Ok(_)) => stricter.push(format!("{ours}: {}", hex::encode(&payload))),
-                (ours, theirs) => panic!("{ours:?} against serde's {theirs:?}: {}", hex::encode(&payload)),
+                (Err(ours), Ok(_)) => stricter.push(format!("{ours}: {}", data_encoding::HEXLOWER.encode(&payload))),
+                (ours, theirs) => {
+                    panic!("{ours:?} against serde's {theirs:?}: {}", data_encoding::HEXLOWER.encode(&payload))
+                }
             }
         }
         assert!(both > total / 4, "{both} of {total}");
