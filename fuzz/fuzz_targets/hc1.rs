@@ -6,8 +6,7 @@
 
 use std::sync::LazyLock;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use chrono::{DateTime, TimeZone, Utc};
 use healthpass::Limits;
 use healthpass_interop::dcc::{DccVerifier, UnverifiedDcc, decompress_body};
@@ -34,7 +33,7 @@ static TRUST: LazyLock<Trust> = LazyLock::new(|| {
         .map(|text| {
             let vector: serde_json::Value = serde_json::from_str(text).expect("vector JSON");
             let certificate = vector["TESTCTX"]["CERTIFICATE"].as_str().expect("TESTCTX.CERTIFICATE");
-            ForeignKey::from_x509_der(&STANDARD.decode(certificate).expect("base64")).expect("certificate")
+            ForeignKey::from_x509_der(&BASE64.decode(certificate.as_bytes()).expect("base64")).expect("certificate")
         })
         .collect();
     let kids = keys.iter().map(|k| k.kid().clone()).collect();

@@ -9,8 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde::Serialize;
 
 use healthpass::{Error, Limits, Result};
@@ -93,8 +92,8 @@ fn check_file(test: &serde_json::Value, store: &CscaStore) -> std::result::Resul
         test.pointer("/TESTCTX/CERTIFICATE").and_then(|c| c.as_str()).ok_or(input("no TESTCTX.CERTIFICATE"))?;
     // Bare base64 as the test data defines it; PEM armour lines are tolerated.
     let base64: String = certificate.lines().filter(|l| !l.starts_with("-----")).flat_map(str::chars).collect();
-    let der = STANDARD
-        .decode(base64.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+    let der = BASE64
+        .decode(base64.chars().filter(|c| !c.is_whitespace()).collect::<String>().as_bytes())
         .map_err(|_| input("TESTCTX.CERTIFICATE is not base64"))?;
     let prefix = test.get("PREFIX").and_then(|p| p.as_str()).ok_or(input("no PREFIX"))?;
     let limits = Limits::DEFAULT;

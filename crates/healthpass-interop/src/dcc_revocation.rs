@@ -196,6 +196,6 @@ mod tests {
     #[test]
     fn truncated_is_the_sha256_prefix() {
         // SHA-256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 ...
-        assert_eq!(hex::encode(truncated(&[b"a", b"bc"])), "ba7816bf8f01cfea414140de5dae2223");
+        assert_eq!(data_encoding::HEXLOWER.encode(&truncated(&[b"a", b"bc"])), "ba7816bf8f01cfea414140de5dae2223");
     }
 }

@@ -14,7 +14,6 @@ pub mod crypto;
 pub mod dcc;
 pub mod dcc_csca;
 pub mod dcc_revocation;
-pub mod dcc_schema;
 pub mod nzcp;
 pub mod policy_rules;
 pub mod shc;
@@ -171,7 +170,6 @@ pub fn foreign(format: &'static str, step: &'static str, detail: impl Into<Strin
 /// # Errors
 /// [`Error::Foreign`] for nesting past 32 levels or a map key that is neither text nor integer.
 pub fn cbor_to_json(value: &Value, depth: usize) -> Result<serde_json::Value> {
-    use base64::Engine;
     use serde_json::Value as J;
     if depth > 32 {
         return Err(foreign("CBOR", "JSON", "nested too deeply"));
@@ -187,7 +185,7 @@ pub fn cbor_to_json(value: &Value, depth: usize) -> Result<serde_json::Value> {
         }
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
         Value::Text(t) => J::String(t.clone()),
-        Value::Bytes(b) => J::String(base64::engine::general_purpose::STANDARD.encode(b)),
+        Value::Bytes(b) => J::String(data_encoding::BASE64.encode(b)),
         Value::Bool(b) => J::Bool(*b),
         Value::Null => J::Null,
         Value::Tag(1, inner) => {

@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use data_encoding::BASE64URL_NOPAD;
 use serde::Serialize;
 
 use super::crypto::{ForeignAlg, ForeignKey, ForeignKeys, jwk_thumbprint};
@@ -132,7 +131,7 @@ fn split_jws(jws: &str) -> Result<(&str, &str, &str)> {
 }
 
 fn base64url(part: &str, what: &'static str) -> Result<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(part).map_err(|_| err("JWS", format!("the {what} is not base64url")))
+    BASE64URL_NOPAD.decode(part.as_bytes()).map_err(|_| err("JWS", format!("the {what} is not base64url")))
 }
 
 /// The JWS header as JSON.

@@ -6,10 +6,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, TimeZone, Utc};
 use coset::{CborSerializable, CoseSign1, TaggedCborSerializable, iana};
+use data_encoding::{BASE64, BASE64URL_NOPAD, HEXLOWER, HEXLOWER_PERMISSIVE};
 use healthpass::transport::{deflate, encode_base45};
 use healthpass::{Error, Limits};
 use healthpass_conformance::SHC_EXAMPLE_ISSUER;
@@ -43,9 +42,9 @@ mod dcc {
     /// its validation clock.
     pub(super) fn case(file: &str) -> (CoseSign1, DccVerifier, DateTime<Utc>) {
         let vector = json(vectors().join("dcc").join(file));
-        let certificate = STANDARD.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+        let certificate = BASE64.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap().as_bytes()).unwrap();
         let key = ForeignKey::from_x509_der(&certificate).unwrap();
-        let cose = hex::decode(vector["COSE"].as_str().unwrap()).unwrap();
+        let cose = HEXLOWER_PERMISSIVE.decode(vector["COSE"].as_str().unwrap().as_bytes()).unwrap();
         let message = CoseSign1::from_tagged_slice(&cose).or_else(|_| CoseSign1::from_slice(&cose)).unwrap();
         let clock = DateTime::parse_from_rfc3339(vector["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap();
         (message, DccVerifier::new([key].into_iter().collect::<ForeignKeys>()), clock.with_timezone(&Utc))
@@ -297,12 +296,12 @@ mod shc {
     pub(super) fn jws() -> (serde_json::Value, String, String) {
         let text = original();
         let parts: Vec<&str> = text.split('.').collect();
-        let header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        let header = serde_json::from_slice(&BASE64URL_NOPAD.decode(parts[0].as_bytes()).unwrap()).unwrap();
         (header, parts[1].to_owned(), parts[2].to_owned())
     }
 
     pub(super) fn join(header: &serde_json::Value, payload: &str, signature: &str) -> String {
-        format!("{}.{payload}.{signature}", URL_SAFE_NO_PAD.encode(header.to_string()))
+        format!("{}.{payload}.{signature}", BASE64URL_NOPAD.encode(header.to_string().as_bytes()))
     }
 
     pub(super) fn chunk_error(detail: &str) -> Error {
@@ -423,7 +422,7 @@ fn shc_with_a_kid_the_issuer_does_not_publish() {
     header["kid"] = "not-a-published-kid".into();
     assert_eq!(
         shc::verifier().verify_jws(&shc::join(&header, &payload, &signature), shc::now()).unwrap_err(),
-        Error::UnknownKid(hex::encode("not-a-published-kid"))
+        Error::UnknownKid(HEXLOWER.encode(b"not-a-published-kid"))
     );
 }
 
@@ -432,7 +431,7 @@ fn shc_deflate_bomb_stops_at_the_cap() {
     // Raw DEFLATE (no zlib header) of 4 MiB of zeros, as the JWS payload.
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&vec![0; 4 << 20]).unwrap();
-    let bomb = URL_SAFE_NO_PAD.encode(encoder.finish().unwrap());
+    let bomb = BASE64URL_NOPAD.encode(&encoder.finish().unwrap());
     let (header, _, signature) = shc::jws();
     assert_eq!(
         shc::verifier().verify_jws(&shc::join(&header, &bomb, &signature), shc::now()).unwrap_err(),

@@ -138,9 +138,7 @@ fn certificates_without_a_country_or_malformed_are_refused() {
 fn a_published_dsc_does_not_chain_to_a_generated_csca() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/dcc/DE/2DCode/raw/1.json");
     let vector: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    use base64::Engine;
-    let der =
-        base64::engine::general_purpose::STANDARD.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+    let der = data_encoding::BASE64.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap().as_bytes()).unwrap();
     let error = store(&[&csca("DE", 2020, 2030)]).verify_dsc(&der, None, at(2021)).unwrap_err();
     assert_eq!(error.code(), "csca_untrusted", "{error}");
 }

@@ -25,11 +25,10 @@ fn at() -> DateTime<Utc> {
 /// The published DE vaccination DCC, its signer certificate (DER), a checkpoint trusting that
 /// key for DE under `policy`, and the verified claims.
 fn setup(policy: Policy) -> (Checkpoint, UnverifiedDcc, healthpass::Verified<healthpass::Claims>) {
-    use base64::Engine;
     let vector: serde_json::Value =
         serde_json::from_slice(&std::fs::read(root().join("test-vectors/dcc/DE/2DCode/raw/1.json")).unwrap()).unwrap();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap().split_whitespace().collect::<String>())
+    let der = data_encoding::BASE64
+        .decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap().split_whitespace().collect::<String>().as_bytes())
         .unwrap();
     let certificate = SignerCertificate::from_der(&der).unwrap();
     let anchor = SigningKey::from_seed(&[1; 32]);

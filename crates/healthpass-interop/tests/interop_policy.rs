@@ -1,7 +1,6 @@
 //! A checkpoint policy written for native codes decides DCC codes by the same rules.
 #![allow(clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unwrap_used)]
 
-use base64::Engine;
 use chrono::{DateTime, TimeDelta, Utc};
 use healthpass::claims::{TestOutcome, TestResult};
 use healthpass::{Claims, Colour, Issuer, KeySet, Reason, SigningKey, Verified, Verifier};
@@ -30,8 +29,7 @@ struct DccFile {
 fn dcc(file: &str) -> DccFile {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join("test-vectors/dcc").join(file);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let der =
-        base64::engine::general_purpose::STANDARD.decode(json["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+    let der = data_encoding::BASE64.decode(json["TESTCTX"]["CERTIFICATE"].as_str().unwrap().as_bytes()).unwrap();
     let clock = DateTime::parse_from_rfc3339(json["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap();
     DccFile {
         text: json["PREFIX"].as_str().unwrap().to_owned(),

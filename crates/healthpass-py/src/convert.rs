@@ -80,10 +80,10 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
     }
     if let Ok(bytes) = obj.cast::<PyBytes>() {
-        return Ok(Value::String(hex::encode(bytes.as_bytes())));
+        return Ok(Value::String(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&bytes.as_bytes()))));
     }
     if let Ok(bytes) = obj.cast::<PyByteArray>() {
-        return Ok(Value::String(hex::encode(bytes.to_vec())));
+        return Ok(Value::String(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&bytes.to_vec()))));
     }
     let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     Err(input(format!("a value of type {name}, which has no JSON form")))
@@ -209,7 +209,9 @@ pub(crate) fn bytes_of(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 /// Exactly `N` bytes from bytes or hex text.
 pub(crate) fn fixed<const N: usize>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<[u8; N]> {
     let raw = if let Ok(text) = obj.cast::<PyString>() {
-        hex::decode(text.to_cow()?.as_ref()).map_err(|_| input(format!("{what}: not hex")))?
+        data_encoding::HEXLOWER_PERMISSIVE
+            .decode(AsRef::<[u8]>::as_ref(text.to_cow()?.as_ref()))
+            .map_err(|_| input(format!("{what}: not hex")))?
     } else {
         bytes_of(obj)?
     };

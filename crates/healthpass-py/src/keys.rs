@@ -137,7 +137,7 @@ impl PublicKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("PublicKey('{}')", hex::encode(self.key.to_bytes()))
+        format!("PublicKey('{}')", data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&self.key.to_bytes())))
     }
 
     fn __hash__(&self) -> u64 {

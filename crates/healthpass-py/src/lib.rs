@@ -70,7 +70,7 @@ fn issue_batch(py: Python<'_>, claims: &Bound<'_, PyAny>, key: &Bound<'_, Signin
 #[pyfunction]
 fn new_credential_id() -> PyResult<String> {
     let id = CredentialId::random().py_err()?;
-    Ok(hex::encode(id.0))
+    Ok(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&id.0)))
 }
 
 /// The pseudonymous subject id (32 hex digits) of an identity-document number under the
@@ -85,7 +85,7 @@ fn derive_subject_id(key: &Bound<'_, PyAny>, document: &str, number: &str) -> Py
     let key = zeroize::Zeroizing::new(bytes_of(key)?);
     let kind = serde_json::from_value(serde_json::Value::String(document.to_owned()))
         .map_err(|e| errors::to_py(&healthpass::Error::Claims(e.to_string())))?;
-    Ok(hex::encode(SubjectId::derive(&key, kind, number).0))
+    Ok(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&SubjectId::derive(&key, kind, number).0)))
 }
 
 /// The code as a 1-bit PNG QR code (error correction M, a 4-module quiet zone),

@@ -150,7 +150,9 @@ impl RevocationList {
     /// (an aware datetime).
     fn revoke_key(&mut self, kid: &Bound<'_, PyAny>, from_: &Bound<'_, PyAny>) -> PyResult<()> {
         let kid = match kid.extract::<String>() {
-            Ok(text) => hex::decode(text).map_err(|_| input("kid: not hex"))?,
+            Ok(text) => {
+                data_encoding::HEXLOWER_PERMISSIVE.decode(text.as_bytes()).map_err(|_| input("kid: not hex"))?
+            }
             Err(_) => bytes_of(kid)?,
         };
         if kid.len() > 64 {

@@ -114,8 +114,11 @@ pub fn cofactorless_holds(signer: &Signer, shape: Shape, k: Scalar) -> bool {
 /// `s + times·ℓ` as a 256-bit little-endian number.
 pub fn plus_ell(mut s: [u8; 32], times: u8) -> [u8; 32] {
     // ℓ = 2²⁵² + 27742317777372353535851937790883648493, little-endian.
-    let ell: [u8; 32] =
-        hex::decode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010").unwrap().try_into().unwrap();
+    let ell: [u8; 32] = data_encoding::HEXLOWER
+        .decode(b"edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")
+        .unwrap()
+        .try_into()
+        .unwrap();
     for _ in 0..times {
         let mut carry = 0u16;
         for (byte, add) in s.iter_mut().zip(ell) {

@@ -11,7 +11,11 @@ pub fn published_cose() -> Vec<Vec<u8>> {
             } else if path.extension().is_some_and(|e| e == "json") {
                 let json: serde_json::Value =
                     serde_json::from_slice(&std::fs::read(&path).unwrap_or_default()).unwrap_or_default();
-                if let Some(cose) = json.get("COSE").and_then(|c| c.as_str()).and_then(|c| hex::decode(c).ok()) {
+                if let Some(cose) = json
+                    .get("COSE")
+                    .and_then(|c| c.as_str())
+                    .and_then(|c| data_encoding::HEXLOWER_PERMISSIVE.decode(c.as_bytes()).ok())
+                {
                     out.push(cose);
                 }
             }

@@ -66,7 +66,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
         .ok_or_else(|| Error::Io { path: path.display().to_string(), detail: "not a file name".into() })?;
     let mut nonce = [0u8; 8];
     getrandom::fill(&mut nonce).map_err(|_| Error::Random)?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), hex::encode(nonce)));
+    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), crate::hex::encode(&nonce)));
     let result = write_new(&tmp, bytes, mode).and_then(|()| fs::rename(&tmp, path));
     if let Err(err) = result {
         let _ = fs::remove_file(&tmp);

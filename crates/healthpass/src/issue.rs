@@ -159,7 +159,7 @@ mod tests {
     /// Claims too large even compressed are still refused, at the issuer's limit.
     #[test]
     fn claims_too_large_even_compressed_are_refused() {
-        let claims = readings(|i| Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(i.to_be_bytes()))));
+        let claims = readings(|i| Some(crate::hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(i.to_be_bytes()))));
         let issuer = Issuer::new(SigningKey::from_seed(&[0x11; 32]));
         assert_eq!(issuer.issue(&claims), Err(Error::TooLarge { what: "code text", limit: MAX_ISSUED_TEXT }));
     }

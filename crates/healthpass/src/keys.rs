@@ -59,7 +59,7 @@ impl Kid {
 
 impl std::fmt::Display for Kid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hex::encode(&self.0))
+        f.write_str(&crate::hex::encode(&self.0))
     }
 }
 

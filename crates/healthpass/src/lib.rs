@@ -64,8 +64,12 @@
 //! ## Features
 //!
 //! - `pem`: keys as PKCS#8 / SPKI PEM files (`SigningKey::read_file` and the like).
-//! - `hazmat`: the strict CBOR reader (`cbor`), checked time arithmetic (`time`) and
-//!   `Verified::new`, for the crates that verify other formats. Not needed to issue or verify.
+//! - `hazmat`: the building blocks under [`Issuer`] and [`Verifier`], for the crates that
+//!   verify other formats and for tests: the strict CBOR reader (`cbor`), the one COSE_Sign1
+//!   reader and writer (`cose`), the text transport (`transport`: prefix, base45, bounded zlib),
+//!   checked time arithmetic (`time`) and `Verified::new`. As in ed25519-dalek, these are
+//!   easy to misuse (a `CoseMessage`'s payload is unverified; `inflate_bounded` is only as safe
+//!   as the limit passed to it), so they are opt-in. Not needed to issue or verify.
 
 #[cfg(feature = "hazmat")]
 pub mod cbor;
@@ -73,10 +77,15 @@ pub mod cbor;
 #[allow(dead_code, unreachable_pub)]
 mod cbor;
 pub mod claims;
+#[cfg(feature = "hazmat")]
 pub mod cose;
+#[cfg(not(feature = "hazmat"))]
+#[allow(dead_code, unreachable_pub)]
+mod cose;
 pub mod decide;
 mod error;
 pub mod fs;
+mod hex;
 mod issue;
 pub mod keys;
 mod limits;
@@ -85,7 +94,11 @@ pub mod time;
 #[cfg(not(feature = "hazmat"))]
 #[allow(dead_code, unreachable_pub)]
 mod time;
+#[cfg(feature = "hazmat")]
 pub mod transport;
+#[cfg(not(feature = "hazmat"))]
+#[allow(dead_code, unreachable_pub)]
+mod transport;
 pub mod trust;
 pub mod verify;
 

@@ -1,5 +1,6 @@
 //! The text transport: prefix, base45 (RFC 9285) and bounded zlib (RFC 1950).
 
+use std::cell::Cell;
 use std::io::Write;
 
 use flate2::{Compression, Decompress, FlushDecompress, Status, write::ZlibEncoder};
@@ -30,29 +31,56 @@ pub fn strip_prefix<'t>(text: &'t str, prefix: &'static str, limits: &Limits) ->
 
 /// Decodes base45 text (RFC 9285), refusing every non-canonical or out-of-range group.
 ///
+/// Decoded here, through a table of digit values, rather than by the `base45` crate (which
+/// still encodes): the crate truncates a final pair above 255 to its low byte instead of
+/// refusing it, which would let two texts decode to the same bytes, and it took a fifth of the
+/// instructions spent outside the signature check on a DCC (BENCHMARKS.md). A test holds the
+/// two decoders equal on every text the crate decodes canonically.
+///
 /// # Errors
 /// [`Error::Base45`] naming the fault: a character outside the alphabet, a length that leaves a
 /// single character, a three-character group above 65535 or a final pair above 255.
 pub fn decode_base45(text: &str) -> Result<Vec<u8>> {
-    // Refused before anything is allocated, whatever the text's length (see `strip_prefix`).
-    if !text.is_ascii() {
-        return Err(Error::Base45(OUTSIDE_ALPHABET));
-    }
     let bytes = text.as_bytes();
-    // The crate truncates a final pair above 255 to its low byte instead of refusing it, which
-    // would let two texts decode to the same bytes; check that group ourselves.
-    if bytes.len() % 3 == 2 {
-        let tail = bytes.get(bytes.len() - 2..).unwrap_or_default();
-        if let [a, b] = tail {
-            if let (Some(a), Some(b)) = (base45_digit(*a), base45_digit(*b)) {
-                if a + b * 45 > 255 {
-                    return Err(Error::Base45("a final two-character group is above 255"));
-                }
-            }
+    let digit = |c: &u8| BASE45_DIGITS.get(usize::from(*c)).copied().filter(|d| *d < 45).map(u32::from);
+    let mut out = Vec::with_capacity(bytes.len() / 3 * 2 + 1);
+    let mut groups = bytes.chunks_exact(3);
+    for group in &mut groups {
+        let value = match group {
+            [a, b, c] => digit(a).zip(digit(b)).zip(digit(c)).map(|((a, b), c)| a + b * 45 + c * 45 * 45),
+            _ => None,
+        };
+        match value.and_then(|v| u16::try_from(v).ok()) {
+            Some(v) => out.extend_from_slice(&v.to_be_bytes()),
+            None => return Err(Error::Base45(diagnose_base45(bytes))),
         }
     }
-    base45::decode(bytes).map_err(|_| Error::Base45(diagnose_base45(bytes)))
+    match groups.remainder() {
+        [] => {}
+        [a, b] => match digit(a).zip(digit(b)).and_then(|(a, b)| u8::try_from(a + b * 45).ok()) {
+            Some(v) => out.push(v),
+            None => return Err(Error::Base45(diagnose_base45(bytes))),
+        },
+        _ => return Err(Error::Base45(diagnose_base45(bytes))),
+    }
+    Ok(out)
 }
+
+/// The base45 alphabet (RFC 9285 §4).
+const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/// Each byte's base45 digit value, or 255 for a byte outside the alphabet.
+// Evaluated at compile time: an index out of range would fail the build, never a run.
+#[allow(clippy::indexing_slicing)]
+const BASE45_DIGITS: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < BASE45_ALPHABET.len() {
+        table[BASE45_ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Encodes bytes as base45 (RFC 9285).
 pub fn encode_base45(bytes: &[u8]) -> String {
@@ -60,15 +88,28 @@ pub fn encode_base45(bytes: &[u8]) -> String {
 }
 
 fn base45_digit(c: u8) -> Option<u32> {
-    const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    ALPHABET.iter().position(|&a| a == c).and_then(|p| u32::try_from(p).ok())
+    BASE45_DIGITS.get(usize::from(c)).copied().filter(|d| *d < 45).map(u32::from)
 }
 
 /// The fault of a base45 text holding a character outside the alphabet.
 const OUTSIDE_ALPHABET: &str = "a character outside the base45 alphabet";
 
-/// Names the reason a base45 text failed to decode (only called on failure).
+/// Names the reason a base45 text failed to decode (only called on failure), in the order the
+/// faults are reported: a character outside the alphabet when the text is not ASCII, a final
+/// pair above 255, any character outside the alphabet, the length, a group above 65535.
 fn diagnose_base45(bytes: &[u8]) -> &'static str {
+    if !bytes.is_ascii() {
+        return OUTSIDE_ALPHABET;
+    }
+    if bytes.len() % 3 == 2 {
+        if let Some([a, b]) = bytes.get(bytes.len() - 2..) {
+            if let (Some(a), Some(b)) = (base45_digit(*a), base45_digit(*b)) {
+                if a + b * 45 > 255 {
+                    return "a final two-character group is above 255";
+                }
+            }
+        }
+    }
     if bytes.iter().any(|&c| base45_digit(c).is_none()) {
         return OUTSIDE_ALPHABET;
     }
@@ -109,7 +150,35 @@ pub fn inflate_framed(input: &[u8], framing: Framing, limits: &Limits) -> Result
         Framing::RawDeflate => ("corrupt DEFLATE stream", "truncated DEFLATE stream", "DEFLATE"),
     };
     let cap = limits.max_decompressed_len;
-    let mut inflater = Decompress::new(framing == Framing::Zlib);
+    let zlib = framing == Framing::Zlib;
+    // The thread's inflater, reset, or a new one (on first use, or when a caller up the stack
+    // holds it); put back for the next stream whatever happens to this one.
+    let mut inflater = INFLATER.try_with(Cell::take).ok().flatten().map_or_else(
+        || Decompress::new(zlib),
+        |mut inflater| {
+            inflater.reset(zlib);
+            inflater
+        },
+    );
+    let out = inflate_with(&mut inflater, input, (corrupt, truncated, step), cap);
+    let _ = INFLATER.try_with(|cell| cell.set(Some(inflater)));
+    out
+}
+
+thread_local! {
+    /// One inflater kept per thread and reset before each stream: building zlib-rs's state
+    /// zeroes tens of kilobytes, which cost a quarter of inflating a typical code (BENCHMARKS.md,
+    /// "Instruction counts"). It holds that memory (about 40 KiB) for the thread's lifetime.
+    static INFLATER: Cell<Option<Decompress>> = const { Cell::new(None) };
+}
+
+/// Inflates `input` with a fresh or reset `inflater` up to `cap` bytes of output.
+fn inflate_with(
+    inflater: &mut Decompress,
+    input: &[u8],
+    (corrupt, truncated, step): (&'static str, &'static str, &'static str),
+    cap: usize,
+) -> Result<Vec<u8>> {
     // Grow the buffer as output arrives, never past the cap (+1 to tell "exactly at" from "over").
     let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap.saturating_add(1)));
     loop {
@@ -188,6 +257,32 @@ mod tests {
         assert_eq!(decode_base45("BB8A").unwrap_err(), Error::Base45("the length leaves a single character"));
         // "::" is 44 + 44*45 = 2024, above 255: the crate alone would truncate it.
         assert_eq!(decode_base45("::").unwrap_err(), Error::Base45("a final two-character group is above 255"));
+    }
+
+    /// The table decoder against the `base45` crate: the same bytes on every text the crate
+    /// decodes canonically, and a refusal wherever the crate refuses.
+    #[test]
+    fn base45_decodes_as_the_crate_does() {
+        let alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:a~";
+        let mut seed = 0x2545_f491_u32;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 17;
+                        seed ^= seed << 5;
+                        alphabet.as_bytes()[seed as usize % alphabet.len()] as char
+                    })
+                    .collect();
+                let canonical = base45::decode(&text).ok().filter(|bytes| base45::encode(bytes) == text);
+                match (decode_base45(&text), base45::decode(&text)) {
+                    (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "{text:?}"),
+                    (Err(_), _) => assert!(canonical.is_none(), "{text:?}"),
+                    (Ok(_), Err(_)) => panic!("accepted {text:?}"),
+                }
+            }
+        }
     }
 
     /// FORMAT.md §1: the length limit applies to ASCII text; a non-ASCII character is refused by

@@ -551,9 +551,8 @@ fn dcc_vector(file: &str) -> serde_json::Value {
 }
 
 fn dcc_certificate_key(file: &str) -> healthpass_interop::ForeignKey {
-    use base64::Engine;
     let certificate = dcc_vector(file)["TESTCTX"]["CERTIFICATE"].as_str().unwrap().to_owned();
-    let der = base64::engine::general_purpose::STANDARD.decode(certificate).unwrap();
+    let der = data_encoding::BASE64.decode(certificate.as_bytes()).unwrap();
     healthpass_interop::ForeignKey::from_x509_der(&der).unwrap()
 }
 

@@ -10,7 +10,7 @@ use healthpass::{Claims, CredentialId, Error, Issuer, Limits, PublicKey, Signing
 use serde_json::Value;
 
 fn bytes(value: &Value) -> Vec<u8> {
-    hex::decode(value.as_str().unwrap()).unwrap()
+    data_encoding::HEXLOWER_PERMISSIVE.decode(value.as_str().unwrap().as_bytes()).unwrap()
 }
 
 fn public_key(key: &Value) -> PublicKey {

@@ -2,13 +2,13 @@
 //! signature check runs on `ring` by default, or on `aws-lc-rs` with the `aws-lc` feature (which
 //! keeps each key in aws-lc's parsed form: faster, see BENCHMARKS.md).
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use data_encoding::BASE64URL_NOPAD;
 use sha2::{Digest, Sha256};
 use x509_cert::der::{self, Decode, Encode};
 use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoOwned};
 
 use healthpass::keys::Kid;
+use healthpass::trust::KeyFingerprint;
 use healthpass::{Error, Result};
 
 mod backend;
@@ -116,6 +116,8 @@ pub struct ForeignKey {
     spki: Vec<u8>,
     material: KeyMaterial,
     checker: backend::Checker,
+    /// SHA-256 of the SPKI, computed once (every verified code carries it).
+    fingerprint: KeyFingerprint,
     certificate: Option<CertificateInfo>,
     issuer: Option<String>,
 }
@@ -167,7 +169,17 @@ impl ForeignKey {
             )));
         }
         let checker = backend::Checker::new(&material);
-        Ok(ForeignKey { kid, alg: key_alg, spki: spki.to_vec(), material, checker, certificate: None, issuer: None })
+        let fingerprint = KeyFingerprint::of(spki);
+        Ok(ForeignKey {
+            kid,
+            alg: key_alg,
+            spki: spki.to_vec(),
+            material,
+            checker,
+            fingerprint,
+            certificate: None,
+            issuer: None,
+        })
     }
 
     /// A P-256 key from a JSON Web Key (`kty` EC, `crv` P-256, `x`, `y`). The kid is the JWK's
@@ -182,8 +194,9 @@ impl ForeignKey {
         }
         let coordinate = |name: &str| -> Result<Vec<u8>> {
             let value = text(name).ok_or_else(|| Error::Key(format!("JWK: missing `{name}`")))?;
-            let bytes =
-                URL_SAFE_NO_PAD.decode(value).map_err(|_| Error::Key(format!("JWK: `{name}` is not base64url")))?;
+            let bytes = BASE64URL_NOPAD
+                .decode(value.as_bytes())
+                .map_err(|_| Error::Key(format!("JWK: `{name}` is not base64url")))?;
             if bytes.len() != 32 {
                 return Err(Error::Key(format!("JWK: `{name}` is not 32 bytes")));
             }
@@ -225,6 +238,12 @@ impl ForeignKey {
     /// The SubjectPublicKeyInfo (DER).
     pub fn spki_der(&self) -> &[u8] {
         &self.spki
+    }
+
+    /// The key's fingerprint: SHA-256 of its SubjectPublicKeyInfo, as [`KeyFingerprint::of`]
+    /// computes it.
+    pub fn fingerprint(&self) -> &KeyFingerprint {
+        &self.fingerprint
     }
 
     /// The signer certificate's validity and key usage, when the key came from a certificate.
@@ -306,7 +325,7 @@ pub fn jwk_thumbprint(jwk: &serde_json::Value) -> Result<String> {
         json(member("x")?),
         json(member("y")?)
     );
-    Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes())))
+    Ok(BASE64URL_NOPAD.encode(&Sha256::digest(canonical.as_bytes())))
 }
 
 #[cfg(test)]

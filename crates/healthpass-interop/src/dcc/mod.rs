@@ -4,13 +4,15 @@
 //!
 //! One file per purpose: `decode` reads the CWT and the DCC in one pass (the only payload
 //! reader), `cwt` and `payload` hold the types, `claims` maps a DCC to the common claims,
-//! `verify` checks signature, issuer, key usage and times, `country` binds the issuing country.
+//! `verify` checks signature, issuer, key usage and times, `country` binds the issuing country,
+//! `schema` checks a DCC's JSON against the published schema and value sets.
 
 mod claims;
 mod country;
 mod cwt;
 mod decode;
 mod payload;
+pub mod schema;
 mod verify;
 
 pub(crate) use claims::{foreign_subject_id, hashed_credential_id};
@@ -173,8 +175,13 @@ mod tests {
             match (ours, serde_oracle::decode_serde(&payload, &limits)) {
                 (Ok((cwt, Some(ours))), Ok((header, theirs))) => {
                     both += 1;
-                    assert_eq!((cwt.issuer, cwt.issued_at, cwt.expires_at), header, "{}", hex::encode(&payload));
-                    assert_eq!(ours, theirs, "{}", hex::encode(&payload));
+                    assert_eq!(
+                        (cwt.issuer, cwt.issued_at, cwt.expires_at),
+                        header,
+                        "{}",
+                        data_encoding::HEXLOWER.encode(&payload)
+                    );
+                    assert_eq!(ours, theirs, "{}", data_encoding::HEXLOWER.encode(&payload));
                 }
                 (Err(_), Err(_)) => {}
                 // Stricter by design: map keys other than integers and text (serde skipped
@@ -183,8 +190,10 @@ mod tests {
                 (Err(Error::Cbor { detail, .. }), Ok(_)) if detail.contains("map key") => {}
                 (Err(Error::DuplicateKey { .. }), Ok(_)) => {}
                 (Err(Error::Foreign { detail, .. }), Ok(_)) if detail.contains("is not text") => {}
-                (Err(ours), Ok(_)) => stricter.push(format!("{ours}: {}", hex::encode(&payload))),
-                (ours, theirs) => panic!("{ours:?} against serde's {theirs:?}: {}", hex::encode(&payload)),
+                (Err(ours), Ok(_)) => stricter.push(format!("{ours}: {}", data_encoding::HEXLOWER.encode(&payload))),
+                (ours, theirs) => {
+                    panic!("{ours:?} against serde's {theirs:?}: {}", data_encoding::HEXLOWER.encode(&payload))
+                }
             }
         }
         assert!(both > total / 4, "{both} of {total}");

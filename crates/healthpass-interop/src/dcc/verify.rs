@@ -5,7 +5,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{DccCwt, UnverifiedDcc, check_issuer_country, claimed_country, decode, err, to_claims};
 use crate::crypto::{CertificateInfo, ForeignKey, ForeignKeys};
 use crate::{ForeignCode, ForeignPayload};
-use healthpass::trust::KeyFingerprint;
 use healthpass::verify::{Skew, Window};
 use healthpass::{Error, Limits, Result, Verified};
 
@@ -133,7 +132,7 @@ impl DccVerifier {
         claims.validate(self.limits.max_text_string_len)?;
         claims.check_evidence_times(now, self.skew)?;
         Ok(ForeignCode {
-            claims: Verified::new(claims, key.kid().clone(), KeyFingerprint::of(key.spki_der())),
+            claims: Verified::new(claims, key.kid().clone(), *key.fingerprint()),
             payload: ForeignPayload::Dcc(payload),
         })
     }

@@ -11,8 +11,7 @@
 //! them. [`RevocationStore::load_json`] reads a chunk file or a gateway batch file, told apart by
 //! their content (a chunk has `filter`), never by their names.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -50,13 +49,13 @@ impl RevocationStore {
         }
         let file: ChunkFile =
             serde_json::from_slice(bytes).map_err(|e| err("chunk", format!("not a Bloom filter chunk file: {e}")))?;
-        let kid = STANDARD.decode(&file.kid).map_err(|_| err("chunk", "kid is not base64"))?;
+        let kid = BASE64.decode(file.kid.as_bytes()).map_err(|_| err("chunk", "kid is not base64"))?;
         if kid.is_empty() || kid.len() > 64 {
             return Err(err("chunk", format!("kid has {} bytes (1 to 64 allowed)", kid.len())));
         }
         let hash_type = HashType::from_name(&file.hash_type)
             .ok_or_else(|| err("chunk", "hashType is not SIGNATURE, UCI or COUNTRYCODEUCI"))?;
-        let filter = STANDARD.decode(&file.filter).map_err(|_| err("chunk", "filter is not base64"))?;
+        let filter = BASE64.decode(file.filter.as_bytes()).map_err(|_| err("chunk", "filter is not base64"))?;
         let filter = BloomFilter::decode(&filter, &limits)?;
         self.insert_filter(&kid, hash_type, file.partition, file.chunk, filter);
         Ok(())

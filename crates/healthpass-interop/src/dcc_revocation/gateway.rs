@@ -10,8 +10,7 @@
 //! file's bytes are capped before parsing (which bounds every allocation), then the batch and
 //! entry counts; each error names the batch (and entry) that failed.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use data_encoding::BASE64;
 use serde::Deserialize;
 
 use super::{BatchCheck, HASH_LEN, HashType, RefusedBatch, RevocationHash, RevocationStore, err};
@@ -139,7 +138,7 @@ fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<Parsed
     let expires = chrono::DateTime::parse_from_rfc3339(&batch.expires)
         .map_err(|_| bad("expires is not an RFC 3339 time".into()))?
         .with_timezone(&chrono::Utc);
-    let kid = STANDARD.decode(&batch.kid).map_err(|_| bad("kid is not base64".into()))?;
+    let kid = BASE64.decode(batch.kid.as_bytes()).map_err(|_| bad("kid is not base64".into()))?;
     if kid.is_empty() || kid.len() > 64 {
         return Err(bad(format!("kid has {} bytes (1 to 64 allowed)", kid.len())));
     }
@@ -150,7 +149,8 @@ fn parse_batch(index: usize, batch: &Batch, max_entries: usize) -> Result<Parsed
         .iter()
         .enumerate()
         .map(|(at, entry)| {
-            let raw = STANDARD.decode(&entry.hash).map_err(|_| bad(format!("entry {at}: hash is not base64")))?;
+            let raw =
+                BASE64.decode(entry.hash.as_bytes()).map_err(|_| bad(format!("entry {at}: hash is not base64")))?;
             // 16 bytes as specified; a full 32-byte SHA-256 is cut to its first 128 bits.
             match raw.len() {
                 HASH_LEN | 32 => {

@@ -241,7 +241,8 @@ impl<'b> Reader<'b> {
     /// readers, such as ciborium's serde, read the tagged item as if untagged).
     pub fn skip_tags(&mut self) -> Result<usize> {
         let mut count = 0;
-        while self.tag()?.is_some() {
+        // Looking at the major type first spares decoding a header that is not a tag.
+        while self.peek_major() == Some(6) && self.tag()?.is_some() {
             count += 1;
         }
         Ok(count)
@@ -347,6 +348,10 @@ impl<'b> Reader<'b> {
         let key = self.label(depth)?;
         if seen.contains(&key) {
             return Err(Error::DuplicateKey { step: self.step });
+        }
+        if seen.capacity() == 0 {
+            // One allocation for a map's keys rather than growing from four (a DCC entry has 11).
+            seen.reserve(16);
         }
         seen.push(match &key {
             Key::Int(n) => Key::Int(*n),

@@ -183,21 +183,20 @@ impl SourceHash {
 impl TryFrom<String> for SourceHash {
     type Error = String;
     fn try_from(text: String) -> std::result::Result<Self, String> {
-        let mut hash = [0u8; 32];
-        hex::decode_to_slice(&text, &mut hash).map_err(|_| "SourceHash must be 64 hex digits".to_string())?;
+        let hash = crate::hex::decode_array(&text).ok_or_else(|| "SourceHash must be 64 hex digits".to_string())?;
         Ok(SourceHash(hash))
     }
 }
 
 impl From<SourceHash> for String {
     fn from(hash: SourceHash) -> String {
-        hex::encode(hash.0)
+        crate::hex::encode(&hash.0)
     }
 }
 
 impl std::fmt::Display for SourceHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(&crate::hex::encode(&self.0))
     }
 }
 
@@ -322,20 +321,19 @@ macro_rules! hex_id {
         impl TryFrom<String> for $name {
             type Error = String;
             fn try_from(text: String) -> std::result::Result<Self, String> {
-                let mut id = [0u8; 16];
-                hex::decode_to_slice(&text, &mut id)
-                    .map_err(|_| format!("{} must be 32 hex digits", stringify!($name)))?;
+                let id = crate::hex::decode_array(&text)
+                    .ok_or_else(|| format!("{} must be 32 hex digits", stringify!($name)))?;
                 Ok($name(id))
             }
         }
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                hex::encode(id.0)
+                crate::hex::encode(&id.0)
             }
         }
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&hex::encode(self.0))
+                f.write_str(&crate::hex::encode(&self.0))
             }
         }
     };

@@ -76,7 +76,7 @@ fn the_reader_reads_as_coset_does() {
                         unprotected_kid: ours.unprotected_kid.filter(|k| !k.is_empty()),
                         ..ours
                     };
-                    assert_eq!(ours, theirs, "{}", hex::encode(&message));
+                    assert_eq!(ours, theirs, "{}", data_encoding::HEXLOWER.encode(&message));
                     assert_eq!(ours.signed_bytes(), theirs.signed_bytes());
                 }
                 (Err(_), Err(_)) => {}
@@ -85,7 +85,9 @@ fn the_reader_reads_as_coset_does() {
                 // for an integer; an unknown `alg` is refused later, as `unsupported_alg`).
                 (Ok(ours), Err(e)) if has_empty_kid(&ours) || e.contains("IANA") => lenient += 1,
                 (Err(Error::Cbor { detail, .. }), Ok(_)) if detail.contains(" must be ") => stricter += 1,
-                (ours, theirs) => panic!("{ours:?} against coset's {theirs:?}: {}", hex::encode(&message)),
+                (ours, theirs) => {
+                    panic!("{ours:?} against coset's {theirs:?}: {}", data_encoding::HEXLOWER.encode(&message))
+                }
             }
         }
     }
@@ -117,7 +119,7 @@ fn tags_and_lengths_by_profile() {
             [read(Profile::Native), read(Profile::Foreign), read(Profile::ForeignTagged)],
             [native, foreign, tagged_only],
             "{}",
-            hex::encode(bytes)
+            data_encoding::HEXLOWER.encode(bytes)
         );
     }
     // The same message with an indefinite-length array, unprotected map and payload.
@@ -182,14 +184,14 @@ fn known_header_labels_with_the_wrong_type_are_cbor_errors() {
             CoseMessage::decode(&cose, Profile::Native, &Limits::DEFAULT).unwrap_err(),
             Error::Cbor { step: "protected header", detail: detail.clone() },
             "{}",
-            hex::encode(&bytes)
+            data_encoding::HEXLOWER.encode(&bytes)
         );
         let cose = raw_sign1(&protected(&[], 2), &[&[0xa1][..], parameter].concat(), &payload, &key);
         assert_eq!(
             CoseMessage::decode(&cose, Profile::Native, &Limits::DEFAULT).unwrap_err(),
             Error::Cbor { step: "COSE_Sign1", detail },
             "{}",
-            hex::encode(parameter)
+            data_encoding::HEXLOWER.encode(parameter)
         );
     }
     // The other checked types: crit (an array of labels, refused anyway when protected),

@@ -173,12 +173,12 @@ pub(crate) mod hex_serde {
     use crate::keys::Kid;
 
     pub(crate) fn bytes_to_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(bytes))
+        s.serialize_str(&crate::hex::encode(bytes))
     }
 
     pub(crate) fn bytes_from_hex<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
-        hex::decode(text).map_err(|_| serde::de::Error::custom("expected hex digits"))
+        crate::hex::decode(&text).ok_or_else(|| serde::de::Error::custom("expected hex digits"))
     }
 
     pub(crate) fn kid_to_hex<S: Serializer>(kid: &Kid, s: S) -> Result<S::Ok, S::Error> {

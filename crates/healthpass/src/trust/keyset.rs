@@ -29,15 +29,13 @@ impl KeyFingerprint {
 
     /// The fingerprint from its 64 lowercase or uppercase hex digits.
     pub fn from_hex(text: &str) -> Option<Self> {
-        let mut bytes = [0u8; 32];
-        hex::decode_to_slice(text, &mut bytes).ok()?;
-        Some(KeyFingerprint(bytes))
+        crate::hex::decode_array(text).map(KeyFingerprint)
     }
 }
 
 impl serde::Serialize for KeyFingerprint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(self.0))
+        s.serialize_str(&crate::hex::encode(&self.0))
     }
 }
 
@@ -50,7 +48,7 @@ impl<'de> serde::Deserialize<'de> for KeyFingerprint {
 
 impl std::fmt::Display for KeyFingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(&crate::hex::encode(&self.0))
     }
 }
 

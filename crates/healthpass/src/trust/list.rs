@@ -145,8 +145,9 @@ impl TrustList {
     /// against a held list ([`TrustList::check_update`]); [`crate::decide::Checkpoint`] does both.
     ///
     /// # Errors
-    /// [`Error::TooLarge`] for a file over [`Limits::max_list_bytes`]; the COSE errors of
-    /// [`CoseMessage::decode`]; [`Error::MissingAlg`] or [`Error::UnsupportedAlg`] unless the
+    /// [`Error::TooLarge`] for a file over [`Limits::max_list_bytes`]; the COSE errors
+    /// ([`Error::Cbor`], [`Error::TrailingBytes`], [`Error::DuplicateKey`], [`Error::TooLarge`]
+    /// for a malformed COSE_Sign1, FORMAT.md §3); [`Error::MissingAlg`] or [`Error::UnsupportedAlg`] unless the
     /// protected header names EdDSA; [`Error::MissingKid`]; [`Error::UnknownAnchor`] if no
     /// anchor has the kid; [`Error::BadSignature`]; [`Error::List`] for a payload that breaks
     /// the format.

@@ -331,8 +331,14 @@ mod tests {
     #[test]
     fn the_credential_hash_matches_the_documented_vectors() {
         // Computed independently: sha256(b"healthpass/revoked-credential/v1" + id)[:16] in Python.
-        assert_eq!(hex::encode(CredentialHash::of(&CredentialId([0; 16])).0), "76dfae703d3b091446143fc7a894051f");
-        assert_eq!(hex::encode(CredentialHash::of(&CredentialId([0x5a; 16])).0), "daa488d32a746da6ddaeed62a8c2a623");
+        assert_eq!(
+            crate::hex::encode(&CredentialHash::of(&CredentialId([0; 16])).0),
+            "76dfae703d3b091446143fc7a894051f"
+        );
+        assert_eq!(
+            crate::hex::encode(&CredentialHash::of(&CredentialId([0x5a; 16])).0),
+            "daa488d32a746da6ddaeed62a8c2a623"
+        );
     }
 
     #[test]

@@ -55,7 +55,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut m = 0;
     for vector in json_files(Path::new("test-vectors/trust")) {
         m += 1;
-        let hex = |key: &str| vector.get(key).and_then(|v| v.as_str()).and_then(|h| hex::decode(h).ok());
+        let hex = |key: &str| {
+            vector
+                .get(key)
+                .and_then(|v| v.as_str())
+                .and_then(|h| data_encoding::HEXLOWER_PERMISSIVE.decode(AsRef::<[u8]>::as_ref(h)).ok())
+        };
         match vector.get("kind").and_then(|k| k.as_str()) {
             Some("trust_list") => {
                 if let Some(list) = hex("list_hex") {
@@ -141,10 +146,16 @@ fn checkpoint_seed(vector: &serde_json::Value, base: DateTime<Utc>) -> Result<Ve
     let field = |key: &str| vector.get(key).and_then(|v| v.as_str()).ok_or(format!("checkpoint vector without {key}"));
     let now: DateTime<Utc> = field("now")?.parse()?;
     let mut seed = i32::try_from((now - base).num_seconds())?.to_be_bytes().to_vec();
-    push_section(&mut seed, &hex::decode(field("trust_list_hex")?)?)?;
+    push_section(
+        &mut seed,
+        &data_encoding::HEXLOWER_PERMISSIVE.decode(AsRef::<[u8]>::as_ref(field("trust_list_hex")?))?,
+    )?;
     let mut revocations = Vec::new();
     for list in vector.get("revocation_lists_hex").and_then(|v| v.as_array()).into_iter().flatten() {
-        push_section(&mut revocations, &hex::decode(list.as_str().unwrap_or_default())?)?;
+        push_section(
+            &mut revocations,
+            &data_encoding::HEXLOWER_PERMISSIVE.decode(AsRef::<[u8]>::as_ref(list.as_str().unwrap_or_default()))?,
+        )?;
     }
     push_section(&mut seed, &revocations)?;
     let policy = serde_json::to_string(vector.get("policy").unwrap_or(&serde_json::Value::Null))?;

@@ -40,7 +40,7 @@ fn key(seed: [u8; 32]) -> SigningKey {
 
 fn key_json(seed: [u8; 32]) -> Value {
     let k = key(seed);
-    json!({ "seed": hex::encode(seed), "public_key": hex::encode(k.public_key().to_bytes()), "kid": k.kid().to_string() })
+    json!({ "seed": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&seed)), "public_key": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&k.public_key().to_bytes())), "kid": k.kid().to_string() })
 }
 
 fn trust_list(sequence: u64) -> TrustList {
@@ -141,7 +141,7 @@ fn main() {
     let good_bytes = good.sign(&key(ANCHOR), &Limits::DEFAULT).unwrap();
     let trust_case = |description: &str, list: &[u8], signer: [u8; 32], expected: Value| {
         json!({ "kind": "trust_list", "description": description, "anchor": key_json(ANCHOR),
-                "signer": key_json(signer), "list_hex": hex::encode(list), "expected": expected })
+                "signer": key_json(signer), "list_hex": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&list)), "expected": expected })
     };
 
     let mut v = trust_case(
@@ -225,10 +225,10 @@ fn main() {
 
     let revocation_case = |description: &str, list: &[u8], signer: [u8; 32], expected: Value| {
         json!({ "kind": "revocation_list", "description": description, "anchor": key_json(ANCHOR),
-                "signer": key_json(signer), "trust_list_hex": hex::encode(&good_bytes),
-                "list_hex": hex::encode(list), "expected": expected })
+                "signer": key_json(signer), "trust_list_hex": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&&good_bytes)),
+                "list_hex": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&list)), "expected": expected })
     };
-    let id_hex = |i: u8| hex::encode([i; 16]);
+    let id_hex = |i: u8| data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&[i; 16]));
     let (_, anchor_list) = revocations(1, None, &[1, 2, 3], ANCHOR);
     vectors.push((
         "revocation-anchor",
@@ -314,12 +314,12 @@ fn main() {
         if !revoked.is_empty() {
             let (_, bytes) = revocations(1, None, revoked, ANCHOR);
             cp.add_revocation_list(&bytes).unwrap();
-            lists.push(hex::encode(bytes));
+            lists.push(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&bytes)));
         }
         let verdict = cp.check(&text, now);
         assert_eq!(verdict.refusal_codes(), expected, "{description}");
         json!({ "kind": "checkpoint", "description": description, "anchor": key_json(ANCHOR),
-                "signer": key_json(signer), "trust_list_hex": hex::encode(&good_bytes),
+                "signer": key_json(signer), "trust_list_hex": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&&good_bytes)),
                 "revocation_lists_hex": lists, "policy": policy, "skew_seconds": 300, "now": now,
                 "text": text, "claims": claims,
                 "expected": { "accepted": expected.is_empty(), "colour": claims.colour, "refusals": expected } })

@@ -81,26 +81,27 @@ impl Case {
         let trusted: Vec<Value> = self
             .trusted
             .iter()
-            .map(|t| json!({ "public_key": hex::encode(t.public), "kid": healthpass::Kid::of_ed25519(&t.public).to_string(), "issuer": t.issuer }))
+            .map(|t| json!({ "public_key": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&t.public)), "kid": healthpass::Kid::of_ed25519(&t.public).to_string(), "issuer": t.issuer }))
             .collect();
         let body = self.text.strip_prefix("HP1:").and_then(|b| decode_base45(b).ok());
         // The signed COSE bytes a conforming issuer must produce for these claims (zlib output
         // may differ between implementations; these bytes may not).
         let cose = match (&self.claims, self.reference) {
-            (Some(claims), true) => {
-                Some(hex::encode(Issuer::new(SigningKey::from_seed(&self.seed)).issue_cose(claims)?))
-            }
+            (Some(claims), true) => Some(
+                data_encoding::HEXLOWER
+                    .encode(AsRef::<[u8]>::as_ref(&Issuer::new(SigningKey::from_seed(&self.seed)).issue_cose(claims)?)),
+            ),
             _ => None,
         };
         Ok(json!({
             "description": self.description,
-            "signing_key": { "seed": hex::encode(self.seed), "public_key": hex::encode(key.public_key().to_bytes()), "kid": key.kid().to_string() },
+            "signing_key": { "seed": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&self.seed)), "public_key": data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&key.public_key().to_bytes())), "kid": key.kid().to_string() },
             "trusted_keys": trusted,
             "now": self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "skew_seconds": Verifier::DEFAULT_SKEW.num_seconds(),
             "claims": self.claims,
             "text": self.text,
-            "body_hex": body.map(hex::encode),
+            "body_hex": body.map(|b| data_encoding::HEXLOWER.encode(&b)),
             "issuer_cose_hex": cose,
             "expected": match self.error {
                 None => json!({ "valid": true }),
@@ -427,7 +428,7 @@ fn cases() -> Vec<Case> {
     // The header parameters of the typical code, for headers written by hand.
     let alg: (Cbor, Cbor) = (1.into(), (-8).into());
     let kid_bytes: (Cbor, Cbor) = (4.into(), Cbor::Bytes(kid.clone()));
-    let kid_hex = Cbor::Text(hex::encode(&kid));
+    let kid_hex = Cbor::Text(data_encoding::HEXLOWER.encode(AsRef::<[u8]>::as_ref(&&kid)));
     let three_items = {
         // The array of four without its signature (58 40 and 64 bytes): a well-formed array of 3.
         let mut bytes = cose[..cose.len() - 66].to_vec();

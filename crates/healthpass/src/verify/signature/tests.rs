@@ -31,9 +31,13 @@ fn cases() -> Vec<Case> {
         serde_json::from_str(include_str!("../../../../../test-vectors/ed25519-speccheck/cases.json")).unwrap();
     json.iter()
         .map(|c| Case {
-            message: hex::decode(c["message"].as_str().unwrap()).unwrap(),
-            key: hex::decode(c["pub_key"].as_str().unwrap()).unwrap().try_into().unwrap(),
-            signature: hex::decode(c["signature"].as_str().unwrap()).unwrap(),
+            message: data_encoding::HEXLOWER_PERMISSIVE.decode(c["message"].as_str().unwrap().as_bytes()).unwrap(),
+            key: data_encoding::HEXLOWER_PERMISSIVE
+                .decode(c["pub_key"].as_str().unwrap().as_bytes())
+                .unwrap()
+                .try_into()
+                .unwrap(),
+            signature: data_encoding::HEXLOWER_PERMISSIVE.decode(c["signature"].as_str().unwrap().as_bytes()).unwrap(),
         })
         .collect()
 }

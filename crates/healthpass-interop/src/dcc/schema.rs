@@ -4,14 +4,14 @@ use std::sync::OnceLock;
 
 use jsonschema::Validator;
 
-use super::foreign;
+use crate::foreign;
 use healthpass::Result;
 
 macro_rules! schemas {
     ($($version:literal => $file:literal,)+) => {
         /// Every schema release held, oldest first.
         pub const VERSIONS: &[&str] = &[$($version),+];
-        const SOURCES: &[&str] = &[$(include_str!(concat!("../../../test-vectors/dcc-schema/", $version, "/", $file))),+];
+        const SOURCES: &[&str] = &[$(include_str!(concat!("../../../../test-vectors/dcc-schema/", $version, "/", $file))),+];
     };
 }
 
@@ -61,18 +61,18 @@ pub fn validate(version: &str, hcert: &serde_json::Value) -> Result<()> {
 
 /// The value sets a DCC's coded fields draw from: `(field of an entry, value-set file)`.
 const VALUE_SETS: &[(&str, &str, &str)] = &[
-    ("v", "tg", include_str!("../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
-    ("v", "vp", include_str!("../../../test-vectors/dcc-valuesets/vaccine-prophylaxis.json")),
-    ("v", "mp", include_str!("../../../test-vectors/dcc-valuesets/vaccine-medicinal-product.json")),
-    ("v", "ma", include_str!("../../../test-vectors/dcc-valuesets/vaccine-mah-manf.json")),
-    ("v", "co", include_str!("../../../test-vectors/dcc-valuesets/country-2-codes.json")),
-    ("t", "tg", include_str!("../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
-    ("t", "tt", include_str!("../../../test-vectors/dcc-valuesets/test-type.json")),
-    ("t", "ma", include_str!("../../../test-vectors/dcc-valuesets/test-manf-example.json")),
-    ("t", "tr", include_str!("../../../test-vectors/dcc-valuesets/test-result.json")),
-    ("t", "co", include_str!("../../../test-vectors/dcc-valuesets/country-2-codes.json")),
-    ("r", "tg", include_str!("../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
-    ("r", "co", include_str!("../../../test-vectors/dcc-valuesets/country-2-codes.json")),
+    ("v", "tg", include_str!("../../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
+    ("v", "vp", include_str!("../../../../test-vectors/dcc-valuesets/vaccine-prophylaxis.json")),
+    ("v", "mp", include_str!("../../../../test-vectors/dcc-valuesets/vaccine-medicinal-product.json")),
+    ("v", "ma", include_str!("../../../../test-vectors/dcc-valuesets/vaccine-mah-manf.json")),
+    ("v", "co", include_str!("../../../../test-vectors/dcc-valuesets/country-2-codes.json")),
+    ("t", "tg", include_str!("../../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
+    ("t", "tt", include_str!("../../../../test-vectors/dcc-valuesets/test-type.json")),
+    ("t", "ma", include_str!("../../../../test-vectors/dcc-valuesets/test-manf-example.json")),
+    ("t", "tr", include_str!("../../../../test-vectors/dcc-valuesets/test-result.json")),
+    ("t", "co", include_str!("../../../../test-vectors/dcc-valuesets/country-2-codes.json")),
+    ("r", "tg", include_str!("../../../../test-vectors/dcc-valuesets/disease-agent-targeted.json")),
+    ("r", "co", include_str!("../../../../test-vectors/dcc-valuesets/country-2-codes.json")),
 ];
 
 static CODES: OnceLock<Vec<std::collections::HashSet<String>>> = OnceLock::new();
