@@ -82,3 +82,67 @@ fn restoring_a_state_refuses_a_held_revocation_list_older_than_recorded() {
         }
     }
 }
+
+fn logged_policy() -> Policy {
+    Policy::from_json(r#"{ "accept_colours": ["green", "yellow", "orange", "red"], "require_logged": true }"#).unwrap()
+}
+
+/// docs/POLICY.md `require_logged` and docs/LOG.md: a checkpoint that requires logged codes
+/// refuses every code until a log state is synced, then accepts exactly the codes whose
+/// credential-id hash the state holds.
+#[test]
+fn require_logged_accepts_only_codes_in_the_synced_log_state() {
+    let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), logged_policy()).unwrap();
+    let logged = claims(1);
+    let unlogged = claims(2);
+    assert_eq!(cp.check(&issue(office(), &logged), t0()).refusal_codes(), vec!["not_logged"]);
+    assert_eq!(cp.logged_size(), None);
+
+    assert!(cp.set_logged([logged_credential_hash(&logged.credential_id)], 10));
+    assert_eq!(cp.logged_size(), Some(10));
+    let verdict = cp.check(&issue(office(), &logged), t0());
+    assert!(verdict.accepted(), "{verdict}");
+    assert_eq!(cp.check(&issue(office(), &unlogged), t0()).refusal_codes(), vec!["not_logged"]);
+
+    // Without the policy rule the log state is not consulted.
+    let mut open = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive()).unwrap();
+    assert!(open.check(&issue(office(), &unlogged), t0()).accepted());
+}
+
+/// A log state smaller than the one held (a rolled-back log, an older sync) is not taken; one
+/// of the same size or larger is.
+#[test]
+fn a_smaller_log_state_is_not_taken() {
+    let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), logged_policy()).unwrap();
+    let code = claims(3);
+    let hash = logged_credential_hash(&code.credential_id);
+    assert!(cp.set_logged([hash], 10));
+    assert!(!cp.set_logged([], 9), "a smaller state was taken");
+    assert_eq!(cp.logged_size(), Some(10));
+    assert!(cp.check(&issue(office(), &code), t0()).accepted(), "the held state was replaced");
+    assert!(cp.set_logged([], 10), "a state of the same size is taken");
+    assert_eq!(cp.check(&issue(office(), &code), t0()).refusal_codes(), vec!["not_logged"]);
+    assert!(cp.set_logged([hash], 11));
+    assert_eq!(cp.logged_size(), Some(11));
+}
+
+#[test]
+fn a_checkpoint_reports_the_limits_it_was_given() {
+    let limits = Limits { max_text_len: 777, ..Limits::DEFAULT };
+    let cp = Checkpoint::with_limits(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive(), limits)
+        .unwrap();
+    assert_eq!(cp.limits(), &limits);
+}
+
+/// docs/TRUST.md: a code is valid up to and including its expiry plus the skew.
+#[test]
+fn a_checkpoint_accepts_a_code_up_to_its_expiry_plus_the_skew() {
+    let code = claims(4);
+    let text = issue(office(), &code);
+    let last = code.expires_at + Verifier::DEFAULT_SKEW;
+    let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive()).unwrap();
+    let verdict = cp.check(&text, last);
+    assert!(verdict.accepted(), "{verdict}");
+    let verdict = cp.check(&text, last + TimeDelta::seconds(1));
+    assert!(verdict.refusal_codes().contains(&"expired"), "{verdict}");
+}
