@@ -21,7 +21,7 @@ pub(crate) enum LogStore {
     Sqlite(SqliteStore),
     /// Two PostgreSQL tables.
     #[cfg(feature = "postgres")]
-    Postgres(healthpass_log::store::postgres::PostgresStore),
+    Postgres(Box<healthpass_log::store::postgres::PostgresStore>),
 }
 
 /// Whether `--log` names a PostgreSQL database rather than a file.
@@ -66,7 +66,7 @@ impl LogStore {
                 return Err(Failure::Usage(format!("{}: no such log (run healthpass log init)", shown(spec))));
             }
         }
-        Ok(LogStore::Postgres(store))
+        Ok(LogStore::Postgres(Box::new(store)))
     }
 
     #[cfg(not(feature = "postgres"))]

@@ -77,13 +77,13 @@ fn main() {
     };
     let (mut best_plain, mut best_logged) = (0f64, 0f64);
     for round in 1..=3 {
-        let p = throughput(threads, secs, &plain);
-        let l = throughput(threads, secs, &logged);
+        let p = throughput(threads, secs, plain);
+        let l = throughput(threads, secs, logged);
         println!("round {round}: without the log {p:.0} codes/s, through the log {l:.0} codes/s");
         best_plain = best_plain.max(p);
         best_logged = best_logged.max(l);
     }
-    let one = throughput(1, secs, &logged);
+    let one = throughput(1, secs, logged);
     let entries = group.checkpoint().unwrap().size();
     println!("issuance without the log, {threads} threads: {best_plain:.0} codes/s");
     println!("issuance through the log (GroupLog, SQLite, durable), {threads} threads: {best_logged:.0} codes/s");
