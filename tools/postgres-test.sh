@@ -16,3 +16,5 @@ su postgres -c "psql -lqt" | cut -d'|' -f1 | grep -qw healthpass || su postgres 
 export HEALTHPASS_TEST_POSTGRES="host=127.0.0.1 port=5432 user=postgres password=postgres dbname=healthpass"
 cargo test -p healthpass-log --features postgres
 cargo clippy -p healthpass-log --all-targets --features postgres -- -D warnings
+# The CLI on PostgreSQL: issue --log, log init|checkpoint|hashes|serve, history, audit.
+cargo test -p healthpass-cli --test cli_log_postgres

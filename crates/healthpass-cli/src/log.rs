@@ -18,20 +18,20 @@ use healthpass_log::hash::leaf_hash;
 use healthpass_log::issuer::{AddRequest, LoggedIssuer, MAX_ADD_BODY, StoreSink};
 use healthpass_log::note::{NoteSigner, VerifierKey};
 use healthpass_log::store::Store;
-use healthpass_log::store::sqlite::SqliteStore;
 use healthpass_log::tiles::{TileFetcher, TileId, TileKind, encode_bundle, tile_data, tiles_for_size};
 use healthpass_log::tree::MerkleTree;
 use serde_json::json;
 
 use crate::common::{Failure, KeyArg, load_signing_key, read_file, read_public_keys};
+use crate::log_store::{LogStore, shown};
 
 /// The log options of `issue`.
 #[derive(clap::Args)]
 pub(crate) struct IssueLogArgs {
-    /// Append the decision entry to this log database (SQLite) before printing the code; no
-    /// code is printed if the append fails.
+    /// Append the decision entry to this log (a SQLite file, or a `postgres://...#name` URL)
+    /// before printing the code; no code is printed if the append fails.
     #[arg(long)]
-    pub(crate) log: Option<PathBuf>,
+    pub(crate) log: Option<String>,
     /// The automated rule id logged for codes without an officer decision.
     #[arg(long, default_value = "automated", requires = "log")]
     pub(crate) rule: String,
@@ -53,24 +53,25 @@ pub(crate) enum LogCommand {
         /// Where to write the log's secret key.
         #[arg(long)]
         key_out: PathBuf,
-        /// The log database (SQLite), created if absent.
+        /// The log database: a SQLite file, created if absent, or a PostgreSQL URL
+        /// `postgres://user:password@host:port/database#name` (tables created if absent).
         #[arg(long)]
-        log: PathBuf,
+        log: String,
     },
     /// Sign a checkpoint over every entry in the store and print it.
     Checkpoint {
-        /// The log database.
+        /// The log database (a SQLite file or a `postgres://...#name` URL).
         #[arg(long)]
-        log: PathBuf,
+        log: String,
         /// The log's secret key.
         #[arg(long)]
         key: PathBuf,
     },
     /// Serve the log over HTTP: GET /checkpoint, GET /tile/..., POST /add for issuers.
     Serve {
-        /// The log database.
+        /// The log database (a SQLite file or a `postgres://...#name` URL).
         #[arg(long)]
-        log: PathBuf,
+        log: String,
         /// The log's secret key.
         #[arg(long)]
         key: PathBuf,
@@ -80,6 +81,10 @@ pub(crate) enum LogCommand {
         /// Public key files (PEM) of the issuers allowed to POST /add (repeatable).
         #[arg(long)]
         issuers: Vec<PathBuf>,
+        /// A witness's cosignature verifier key (text or file) whose cosignatures POST /cosign
+        /// accepts and GET /checkpoint then serves (repeatable).
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
     },
     /// Follow a log and write the credential id hashes it holds (for `verify --logged`).
     Hashes {
@@ -94,12 +99,20 @@ pub(crate) enum LogCommand {
 /// Where a log is read from: a database file or a server's URL.
 #[derive(clap::Args)]
 pub(crate) struct LogSource {
-    /// The log: a database file, or the URL of `healthpass log serve` (http://...).
+    /// The log: a database file, a PostgreSQL URL (`postgres://...#name`), or the URL of
+    /// `healthpass log serve` (http://...).
     #[arg(long)]
     log: String,
     /// The log's public verifier key: the text `name+id+key`, or a file holding it.
     #[arg(long)]
     log_key: String,
+    /// A witness's cosignature verifier key (text or file), repeatable: the checkpoint must be
+    /// cosigned by `--quorum` of them.
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+    /// How many of the `--witness` keys must have cosigned (default: all of them).
+    #[arg(long, requires = "witnesses")]
+    quorum: Option<usize>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -115,7 +128,10 @@ pub(crate) fn run(command: LogCommand) -> Result<(), Failure> {
             print!("{}", checkpoint.to_note_text());
             Ok(())
         }
-        LogCommand::Serve { log, key, listen, issuers } => serve(&log, &key, &listen, &issuers),
+        LogCommand::Serve { log, key, listen, issuers, witnesses } => {
+            let witnesses = witnesses.iter().map(|w| verifier_key(w)).collect::<Result<Vec<_>, _>>()?;
+            serve(&log, &key, &listen, &issuers, witnesses)
+        }
         LogCommand::Hashes { source, out } => hashes(&source, &out),
     }
 }
@@ -124,7 +140,7 @@ fn failed(step: &'static str) -> impl Fn(healthpass_log::Error) -> Failure {
     move |e| Failure::Usage(format!("{step}: {e}"))
 }
 
-fn init(origin: &str, key_out: &Path, db: &Path) -> Result<(), Failure> {
+fn init(origin: &str, key_out: &Path, db: &str) -> Result<(), Failure> {
     let vkey_path = with_suffix(key_out, ".vkey");
     for path in [key_out, vkey_path.as_path()] {
         if path.exists() {
@@ -135,14 +151,14 @@ fn init(origin: &str, key_out: &Path, db: &Path) -> Result<(), Failure> {
     write_atomic(key_out, signer.to_secret_string().as_bytes(), Mode::Secret)?;
     let vkey = signer.verifier().to_string();
     write_atomic(&vkey_path, format!("{vkey}\n").as_bytes(), Mode::Public)?;
-    let store = SqliteStore::open(db).map_err(failed("creating the store"))?;
+    let store = LogStore::open(db, true)?;
     let mut log = Log::open(store, signer).map_err(failed("opening the log"))?;
     let checkpoint = log.checkpoint().map_err(failed("signing the first checkpoint"))?;
     println!(
         "log {origin}: key {} (mode 0600), verifier key {} ({vkey}), store {} holding {} entries",
         key_out.display(),
         vkey_path.display(),
-        db.display(),
+        shown(db),
         checkpoint.size()
     );
     Ok(())
@@ -163,29 +179,22 @@ fn load_log_key(path: &Path) -> Result<NoteSigner, Failure> {
     NoteSigner::parse_secret(text.trim()).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 
-fn open_log(db: &Path, key: &Path) -> Result<Log<SqliteStore>, Failure> {
+fn open_log(db: &str, key: &Path) -> Result<Log<LogStore>, Failure> {
     let signer = load_log_key(key)?;
-    let store = open_store(db)?;
+    let store = LogStore::open(db, false)?;
     Log::open(store, signer).map_err(failed("opening the log"))
-}
-
-fn open_store(db: &Path) -> Result<SqliteStore, Failure> {
-    if !db.exists() {
-        return Err(Failure::Usage(format!("{}: no such log (run healthpass log init)", db.display())));
-    }
-    SqliteStore::open(db).map_err(|e| Failure::Usage(format!("{}: {e}", db.display())))
 }
 
 /// `issue --log DB`: sign, append durably, then print.
 pub(crate) fn issue(claims: &healthpass::Claims, key: &KeyArg, args: &IssueLogArgs) -> Result<String, Failure> {
     let db = args.log.as_deref().ok_or_else(|| Failure::Usage("--log is required".into()))?;
-    let store = open_store(db)?;
+    let store = LogStore::open(db, false)?;
     let mut issuer = LoggedIssuer::new(load_signing_key(key)?, StoreSink(store)).with_rule(&args.rule);
     let code = issuer.issue(claims).map_err(|e| Failure::Usage(e.to_string()))?;
     if let Some(path) = &args.holder_secret {
         add_to_holder_secret(path, &claims.subject.id.0, &code.salt)?;
     }
-    eprintln!("logged as entry {} of {}", code.index, db.display());
+    eprintln!("logged as entry {} of {}", code.index, shown(db));
     Ok(code.text)
 }
 
@@ -235,8 +244,9 @@ fn holder_secret(path: &Path) -> Result<HolderSecret, Failure> {
 // ---------------------------------------------------------------- serving
 
 struct Served {
-    log: Mutex<Log<SqliteStore>>,
+    log: Mutex<Log<LogStore>>,
     issuers: Vec<PublicKey>,
+    cosignatures: crate::log_witness::Cosignatures,
 }
 
 /// An HTTP answer: status, content type, body.
@@ -251,16 +261,23 @@ const MAX_CONNECTIONS: usize = 64;
 /// The request line and headers together, at most.
 const MAX_HEAD: usize = 16 * 1024;
 
-fn serve(db: &Path, key: &Path, listen: &str, issuer_files: &[PathBuf]) -> Result<(), Failure> {
+fn serve(
+    db: &str,
+    key: &Path,
+    listen: &str,
+    issuer_files: &[PathBuf],
+    witnesses: Vec<VerifierKey>,
+) -> Result<(), Failure> {
     let mut log = open_log(db, key)?;
     log.resync().map_err(failed("reading the store"))?;
     log.checkpoint().map_err(failed("signing a checkpoint"))?;
     let issuers = read_public_keys(issuer_files)?;
-    let state = Arc::new(Served { log: Mutex::new(log), issuers });
+    let cosignatures = crate::log_witness::Cosignatures::new(witnesses);
+    let state = Arc::new(Served { log: Mutex::new(log), issuers, cosignatures });
     let listener =
         std::net::TcpListener::bind(listen).map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
     let address = listener.local_addr().map_err(|e| Failure::Usage(format!("listening on {listen}: {e}")))?;
-    println!("serving {} on http://{address}", db.display());
+    println!("serving {} on http://{address}", shown(db));
     let _ = std::io::stdout().flush();
     let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for stream in listener.incoming() {
@@ -356,12 +373,13 @@ fn route(state: &Served, method: &str, path: &str, body: &[u8]) -> Reply {
         ("GET", "/checkpoint") => get_checkpoint(state),
         ("GET", tile) if tile.starts_with("/tile/") => get_tile(state, tile.trim_start_matches('/')),
         ("POST", "/add") => post_add(state, body),
-        (_, "/checkpoint" | "/add") => text_reply(405, "method not allowed\n".into()),
+        ("POST", "/cosign") => post_cosign(state, body),
+        (_, "/checkpoint" | "/add" | "/cosign") => text_reply(405, "method not allowed\n".into()),
         _ => text_reply(404, "not found\n".into()),
     }
 }
 
-fn locked(state: &Served) -> Result<std::sync::MutexGuard<'_, Log<SqliteStore>>, Reply> {
+fn locked(state: &Served) -> Result<std::sync::MutexGuard<'_, Log<LogStore>>, Reply> {
     state.log.lock().map_err(|_| text_reply(500, "log unavailable\n".into()))
 }
 
@@ -371,7 +389,21 @@ fn get_checkpoint(state: &Served) -> Reply {
         Err(reply) => return reply,
     };
     match log.latest_checkpoint() {
-        Some(c) => text_reply(200, c.to_note_text()),
+        Some(c) => text_reply(200, state.cosignatures.served(c)),
+        None => text_reply(404, "no checkpoint\n".into()),
+    }
+}
+
+fn post_cosign(state: &Served, body: &[u8]) -> Reply {
+    let log = match locked(state) {
+        Ok(log) => log,
+        Err(reply) => return reply,
+    };
+    match log.latest_checkpoint() {
+        Some(current) => {
+            let (status, text) = state.cosignatures.add(current, body, now_secs());
+            text_reply(status, text)
+        }
         None => text_reply(404, "no checkpoint\n".into()),
     }
 }
@@ -437,7 +469,7 @@ fn post_add(state: &Served, body: &[u8]) -> Reply {
 
 /// A log read from a database file (the tree rebuilt from its entries) or over HTTP.
 enum Source {
-    Db { store: Mutex<SqliteStore>, tree: MerkleTree, checkpoint: String },
+    Db { store: Mutex<LogStore>, tree: MerkleTree, checkpoint: String },
     Http { base: String },
 }
 
@@ -446,11 +478,11 @@ impl Source {
         if let Some(rest) = log.strip_prefix("http://") {
             return Ok(Source::Http { base: format!("http://{}", rest.trim_end_matches('/')) });
         }
-        let mut store = open_store(Path::new(log))?;
+        let mut store = LogStore::open(log, false)?;
         let checkpoint = store
             .latest_checkpoint()
             .map_err(failed("reading the store"))?
-            .ok_or_else(|| Failure::Usage(format!("{log}: no checkpoint signed yet")))?;
+            .ok_or_else(|| Failure::Usage(format!("{}: no checkpoint signed yet", shown(log))))?;
         let size = store.size().map_err(failed("reading the store"))?;
         let mut tree = MerkleTree::new();
         let mut start = 0;
@@ -537,7 +569,7 @@ fn verifier_key(arg: &str) -> Result<VerifierKey, Failure> {
     } else {
         arg.to_owned()
     };
-    VerifierKey::parse(text.trim()).map_err(|e| Failure::Usage(format!("--log-key: {e}")))
+    VerifierKey::parse(text.trim()).map_err(|e| Failure::Usage(format!("verifier key {arg:.80}: {e}")))
 }
 
 /// Every entry of the log, each proven included in its verified checkpoint, with the monitor.
@@ -547,7 +579,14 @@ fn follow(
     now: u64,
 ) -> Result<(healthpass_log::monitor::Monitor, u64, Vec<Vec<u8>>), Failure> {
     let key = verifier_key(&source.log_key)?;
-    let verifier = CheckpointVerifier::new(key.name(), key.clone(), WitnessPolicy::none());
+    let witnesses = source.witnesses.iter().map(|w| verifier_key(w)).collect::<Result<Vec<_>, _>>()?;
+    let policy = if witnesses.is_empty() {
+        WitnessPolicy::none()
+    } else {
+        let k = source.quorum.unwrap_or(witnesses.len());
+        WitnessPolicy::new(witnesses, k, 300).map_err(|e| Failure::Usage(format!("--witness/--quorum: {e}")))?
+    };
+    let verifier = CheckpointVerifier::new(key.name(), key.clone(), policy);
     let trusted = match trusted {
         Some(note) => {
             Some(verifier.verify(&note, now).map_err(|e| Failure::Refused(format!("saved checkpoint: {e}")))?)
@@ -643,6 +682,16 @@ pub(crate) struct AuditArgs {
     /// are reported.
     #[arg(long)]
     seen: Option<PathBuf>,
+    /// A signed trust list: the region of each signing key's authority, for `--officers`.
+    #[arg(long, requires_all = ["anchor", "officers"])]
+    trust: Option<PathBuf>,
+    /// The trust anchor's public key (PEM) that signed `--trust` (repeatable).
+    #[arg(long, requires = "trust")]
+    anchor: Vec<PathBuf>,
+    /// The officers' register, `OFFICER-ID REGION` a line: officers deciding under a key of
+    /// an authority of another region are reported (needs `--trust`).
+    #[arg(long, requires = "trust")]
+    officers: Option<PathBuf>,
 }
 
 /// `healthpass audit`: follow the log, check consistency, report findings. Exit 1 on findings.
@@ -654,6 +703,10 @@ pub(crate) fn audit(source: &LogSource, args: &AuditArgs) -> Result<(), Failure>
         None => None,
     };
     let scopes = args.scopes.iter().map(|s| parse_scope(s)).collect::<Result<Vec<_>, _>>()?;
+    let authorities = match (&args.trust, &args.officers) {
+        (Some(trust), Some(officers)) => Some(crate::log_regions::Authorities::load(trust, &args.anchor, officers)?),
+        _ => None,
+    };
     let (monitor, from, entries) = follow(source, trusted, now_secs())?;
     let checkpoint = monitor.latest().ok_or_else(|| Failure::Usage("no checkpoint".into()))?;
     let mut findings = Vec::new();
@@ -668,6 +721,9 @@ pub(crate) fn audit(source: &LogSource, args: &AuditArgs) -> Result<(), Failure>
             if !colours.contains(&entry.colour) {
                 findings.push(json!({ "finding": "colour_outside_scope", "entry": entry_json(index, &entry) }));
             }
+        }
+        if let Some((finding, detail)) = authorities.as_ref().and_then(|a| a.check(&entry)) {
+            findings.push(json!({ "finding": finding, "entry": entry_json(index, &entry), "detail": detail }));
         }
     }
     if let Some(path) = &args.seen {
@@ -703,12 +759,13 @@ pub(crate) fn audit(source: &LogSource, args: &AuditArgs) -> Result<(), Failure>
             let what = f.get("finding").and_then(serde_json::Value::as_str).unwrap_or_default();
             match f.get("entry") {
                 Some(e) => println!(
-                    "{what}: entry {} {} {} by {} ({})",
+                    "{what}: entry {} {} {} by {} ({}){}",
                     e.get("index").unwrap_or(&json!(null)),
                     e.get("colour").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     e.get("time").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     e.get("issuer").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     e.get("actor").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    f.get("detail").and_then(serde_json::Value::as_str).map(|d| format!(": {d}")).unwrap_or_default(),
                 ),
                 None => println!(
                     "{what}: {}",

@@ -217,10 +217,15 @@ impl Drop for Server {
 }
 
 fn serve(dir: &Dir) -> Server {
+    serve_with(dir, &[])
+}
+
+fn serve_with(dir: &Dir, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_healthpass"))
         .current_dir(&dir.0)
         .args(["log", "serve", "--log", "log.db", "--key", "log.key", "--listen", "127.0.0.1:0"])
         .args(["--issuers", "office.key.pub"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -394,4 +399,141 @@ fn verify_with_require_logged_refuses_codes_not_in_the_log() {
     let out = verify(&logged, &["--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["refusals"][0]["code"], "not_logged");
+}
+
+#[test]
+fn audit_reports_officers_outside_their_authoritys_region() {
+    let dir = setup("regions");
+    ok(&dir, &["keygen", "--out", "anchor.key"]);
+    ok(&dir, &["trust-list", "new", "--out", "draft.json", "--sequence", "1"]);
+    let add = ["trust-list", "add", "draft.json", "--key", "office.key.pub", "--issuer", "CN-GD"];
+    ok(&dir, &[&add[..], &["--region", "CN-GD", "--valid-from", "2026-01-01T00:00:00Z"]].concat());
+    let sign = ["trust-list", "sign", "draft.json", "--out", "list.cose", "--at", "2026-11-23T08:00:00Z"];
+    ok(&dir, &[&sign[..], &["--anchor-key", "anchor.key"]].concat());
+
+    // Decisions by officers of Guangdong (and a city in it), of Henan, an unregistered officer,
+    // a key the trust list does not hold, and an automated rule.
+    let office = SigningKey::read_file(&dir.path("office.key")).unwrap();
+    let stranger = SigningKey::from_seed(&[5; 32]);
+    let decided = |key: &SigningKey, actor: Actor, id: u8| {
+        let mut e = entry(key, Colour::Red, &["positive_test"], id);
+        e.actor = actor;
+        e
+    };
+    let officer = |id: &str| Actor::Officer(id.into());
+    let entries = [
+        decided(&office, officer("officer-0042"), 1),
+        decided(&office, officer("officer-0043"), 2),
+        decided(&office, officer("officer-0077"), 3),
+        decided(&office, officer("officer-0099"), 4),
+        decided(&stranger, officer("officer-0042"), 5),
+        decided(&office, Actor::Rule("contact_rule".into()), 6),
+    ];
+    let key = std::fs::read_to_string(dir.path("log.key")).unwrap();
+    let signer = healthpass_log::note::NoteSigner::parse_secret(key.trim()).unwrap();
+    let store = healthpass_log::store::sqlite::SqliteStore::open(&dir.path("log.db")).unwrap();
+    let mut log = healthpass_log::Log::open(store, signer).unwrap();
+    log.append(&entries).unwrap();
+    log.checkpoint().unwrap();
+    drop(log);
+    std::fs::write(
+        dir.path("officers.txt"),
+        "# register\nofficer-0042 CN-GD\nofficer-0043 CN-GD-SZ\nofficer-0077 CN-HA\n",
+    )
+    .unwrap();
+
+    let audit = ["audit", "--log", "log.db", "--log-key", "log.key.vkey", "--trust", "list.cose"];
+    let text = fails(&dir, 1, &[&audit[..], &["--anchor", "anchor.key.pub", "--officers", "officers.txt"]].concat());
+    assert!(text.contains(", 3 findings"), "{text}");
+    assert!(
+        text.contains("officer_outside_region: entry 2 red")
+            && text.contains("officer officer-0077 of CN-HA decided under a key of CN-GD"),
+        "{text}"
+    );
+    assert!(text.contains("officer_not_registered: entry 3 red"), "{text}");
+    assert!(text.contains("signer_not_in_trust_list: entry 4 red"), "{text}");
+    for quiet in ["entry 0 ", "entry 1 ", "entry 5 "] {
+        assert!(!text.contains(quiet), "{quiet}: {text}");
+    }
+    let json =
+        run(&dir, &[&audit[..], &["--anchor", "anchor.key.pub", "--officers", "officers.txt", "--json"]].concat());
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings: Vec<_> = json["findings"].as_array().unwrap().iter().map(|f| f["finding"].clone()).collect();
+    assert_eq!(findings, ["officer_outside_region", "officer_not_registered", "signer_not_in_trust_list"]);
+
+    // A trust list the anchor did not sign, and a malformed register, are refused (exit 2).
+    let text = fails(&dir, 2, &[&audit[..], &["--anchor", "office.key.pub", "--officers", "officers.txt"]].concat());
+    assert!(text.contains("list.cose"), "{text}");
+    std::fs::write(dir.path("bad.txt"), "officer-0042\n").unwrap();
+    let text = fails(&dir, 2, &[&audit[..], &["--anchor", "anchor.key.pub", "--officers", "bad.txt"]].concat());
+    assert!(text.contains("bad.txt: line 1"), "{text}");
+    // --officers without a trust list is a usage error.
+    fails(&dir, 2, &["audit", "--log", "log.db", "--log-key", "log.key.vkey", "--officers", "officers.txt"]);
+}
+
+#[test]
+fn log_serve_collects_witness_cosignatures_and_history_requires_k_of_n() {
+    use healthpass_log::cosignature::Cosigner;
+    use healthpass_log::note::Note;
+    let dir = setup("witness");
+    issue_logged(&dir, "green", "negative_test", 1, 1, "h.json");
+    let (w1, w2) = (Cosigner::new("w1.example/w", &[7; 32]).unwrap(), Cosigner::new("w2.example/w", &[8; 32]).unwrap());
+    let stranger = Cosigner::new("w3.example/w", &[9; 32]).unwrap();
+    std::fs::write(dir.path("w1.vkey"), format!("{}\n", w1.verifier())).unwrap();
+    std::fs::write(dir.path("w2.vkey"), format!("{}\n", w2.verifier())).unwrap();
+    let server = serve_with(&dir, &["--witness", "w1.vkey", "--witness", "w2.vkey"]);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let cosigned = |witness: &Cosigner| {
+        let (status, note) = http(&format!("{}/checkpoint", server.base), None);
+        assert_eq!(status, 200);
+        let mut note = Note::parse(std::str::from_utf8(&note).unwrap()).unwrap();
+        let line = witness.cosign(note.text_unverified(), now).unwrap();
+        note.push_signature(line);
+        note.to_text()
+    };
+    let history = |quorum: &str| {
+        let source = ["--log", &server.base, "--log-key", "log.key.vkey", "--pseudonym-secret", "h.json"];
+        run(
+            &dir,
+            &[&["history"][..], &source, &["--witness", "w1.vkey", "--witness", "w2.vkey", "--quorum", quorum]]
+                .concat(),
+        )
+    };
+    // No cosignature yet: a holder asking for one witness refuses the checkpoint.
+    let out = history("1");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("log refused"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A stranger's cosignature, a damaged one and one over another checkpoint are refused.
+    assert_eq!(http(&format!("{}/cosign", server.base), Some(cosigned(&stranger).as_bytes())).0, 401);
+    let good = cosigned(&w1);
+    let (head, line) = good.trim_end().rsplit_once('\n').unwrap();
+    let mut sig = line.as_bytes().to_vec();
+    let at = sig.len() - 10;
+    sig[at] = if sig[at] == b'A' { b'B' } else { b'A' };
+    let damaged = format!("{head}\n{}\n", String::from_utf8(sig).unwrap());
+    assert_eq!(http(&format!("{}/cosign", server.base), Some(damaged.as_bytes())).0, 401);
+    let other = good.replacen("\n1\n", "\n2\n", 1);
+    assert_eq!(http(&format!("{}/cosign", server.base), Some(other.as_bytes())).0, 409);
+    assert_eq!(http(&format!("{}/cosign", server.base), Some(b"garbage")).0, 400);
+
+    // One witness cosigns: 1 of 2 is enough, 2 of 2 is not; then the second cosigns.
+    let (status, reply) = http(&format!("{}/cosign", server.base), Some(good.as_bytes()));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&reply));
+    let out = history("1");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 decisions about you in 1 entries"));
+    assert_eq!(history("2").status.code(), Some(1));
+    assert_eq!(http(&format!("{}/cosign", server.base), Some(cosigned(&w2).as_bytes())).0, 200);
+    assert!(history("2").status.success());
+
+    // An append signs a new checkpoint: its cosignatures start again from none.
+    let office = SigningKey::read_file(&dir.path("office.key")).unwrap();
+    let body = AddRequest::sign(&office, &[entry(&office, Colour::Green, &["negative_test"], 9)]).unwrap();
+    assert_eq!(http(&format!("{}/add", server.base), Some(&body)).0, 200);
+    assert_eq!(history("1").status.code(), Some(1));
+    // A server without --witness takes no cosignatures.
+    drop(server);
+    let plain = serve(&dir);
+    assert_eq!(http(&format!("{}/cosign", plain.base), Some(b"x")).0, 404);
 }
