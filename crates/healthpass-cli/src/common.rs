@@ -3,7 +3,6 @@
 
 use std::io::Read;
 
-use base64::Engine;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -158,7 +157,7 @@ pub(crate) fn certificate_der(path: &Path) -> Result<Vec<u8>, Failure> {
         return Ok(der);
     }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact)
+    data_encoding::BASE64
+        .decode(compact.as_bytes())
         .map_err(|_| Failure::Usage(format!("{}: not a certificate (PEM, DER or base64)", path.display())))
 }

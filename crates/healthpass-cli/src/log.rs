@@ -206,7 +206,7 @@ struct HolderFile {
 }
 
 fn add_to_holder_secret(path: &Path, pseudonym: &[u8], salt: &Salt) -> Result<(), Failure> {
-    let pseudonym = hex::encode(pseudonym);
+    let pseudonym = HEX.encode(pseudonym);
     let mut file = if path.exists() {
         let file = read_holder_file(path)?;
         if file.pseudonym != pseudonym {
@@ -216,7 +216,7 @@ fn add_to_holder_secret(path: &Path, pseudonym: &[u8], salt: &Salt) -> Result<()
     } else {
         HolderFile { pseudonym, salts: Vec::new() }
     };
-    file.salts.push(hex::encode(salt.as_bytes()));
+    file.salts.push(HEX.encode(salt.as_bytes()));
     let text = serde_json::to_string_pretty(&file).map_err(|e| Failure::Usage(e.to_string()))?;
     Ok(write_atomic(path, format!("{text}\n").as_bytes(), Mode::Secret)?)
 }
@@ -228,13 +228,12 @@ fn read_holder_file(path: &Path) -> Result<HolderFile, Failure> {
 fn holder_secret(path: &Path) -> Result<HolderSecret, Failure> {
     let file = read_holder_file(path)?;
     let bad = |what: &str| Failure::Usage(format!("{}: {what} is not hex", path.display()));
-    let pseudonym = hex::decode(&file.pseudonym).map_err(|_| bad("pseudonym"))?;
+    let pseudonym = HEX.decode(file.pseudonym.as_bytes()).map_err(|_| bad("pseudonym"))?;
     let salts = file
         .salts
         .iter()
         .map(|s| {
-            let mut bytes = [0u8; 32];
-            hex::decode_to_slice(s, &mut bytes).map_err(|_| bad("a salt"))?;
+            let bytes = hex32(s).ok_or_else(|| bad("a salt"))?;
             Ok(Salt::from_bytes(bytes))
         })
         .collect::<Result<Vec<_>, Failure>>()?;
@@ -628,8 +627,8 @@ fn entry_json(index: u64, entry: &DecisionEntry) -> serde_json::Value {
         "reasons": entry.reasons,
         "issuer": entry.issuer,
         "actor": actor_text(&entry.actor),
-        "key_fingerprint": hex::encode(entry.key_fingerprint),
-        "credential_id_hash": hex::encode(entry.credential_id_hash),
+        "key_fingerprint": HEX.encode(&entry.key_fingerprint),
+        "credential_id_hash": HEX.encode(&entry.credential_id_hash),
     })
 }
 
@@ -729,9 +728,8 @@ pub(crate) fn audit(source: &LogSource, args: &AuditArgs) -> Result<(), Failure>
     if let Some(path) = &args.seen {
         let text = String::from_utf8_lossy(&read_file(path)?).into_owned();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(line, &mut hash)
-                .map_err(|_| Failure::Usage(format!("{}: {line:.20}: not a 64-digit hex hash", path.display())))?;
+            let hash = hex32(line)
+                .ok_or_else(|| Failure::Usage(format!("{}: {line:.20}: not a 64-digit hex hash", path.display())))?;
             if !logged.contains(&hash) {
                 findings.push(json!({ "finding": "seen_not_logged", "credential_id_hash": line }));
             }
@@ -808,9 +806,8 @@ pub(crate) fn read_hashes(path: &Path) -> Result<(Vec<[u8; 32]>, u64), Failure> 
             }
             continue;
         }
-        let mut hash = [0u8; 32];
-        hex::decode_to_slice(line, &mut hash)
-            .map_err(|_| Failure::Usage(format!("{}: {line:.20}: not a 64-digit hex hash", path.display())))?;
+        let hash = hex32(line)
+            .ok_or_else(|| Failure::Usage(format!("{}: {line:.20}: not a 64-digit hex hash", path.display())))?;
         hashes.push(hash);
     }
     let size = size.unwrap_or(hashes.len() as u64);
@@ -825,10 +822,18 @@ pub(crate) fn hashes(source: &LogSource, out: &Path) -> Result<(), Failure> {
     let mut text = format!("# size {size}\n");
     for (index, bytes) in (0u64..).zip(&entries) {
         let entry = DecisionEntry::decode(bytes).map_err(|e| Failure::Refused(format!("entry {index}: {e}")))?;
-        text.push_str(&hex::encode(entry.credential_id_hash));
+        text.push_str(&HEX.encode(&entry.credential_id_hash));
         text.push('\n');
     }
     write_atomic(out, text.as_bytes(), Mode::Public)?;
     println!("{} credential id hashes at log size {size} written to {}", entries.len(), out.display());
     Ok(())
+}
+
+/// Hex as the log's files and reports write it: lower case, read in either case.
+const HEX: data_encoding::Encoding = data_encoding::HEXLOWER_PERMISSIVE;
+
+/// 64 hex digits as 32 bytes; `None` for anything else.
+fn hex32(text: &str) -> Option<[u8; 32]> {
+    HEX.decode(text.as_bytes()).ok()?.try_into().ok()
 }

@@ -42,12 +42,11 @@ pub(crate) fn dcc(
     check: &PolicyRuleCheck,
     now: DateTime<Utc>,
 ) -> Result<Option<Finding>, Failure> {
-    use base64::Engine;
     let limits = Limits::DEFAULT;
     let code = UnverifiedDcc::parse(text, &limits)?;
     let cwt = code.cwt_unverified(&limits)?;
     let payload = cwt.hcert_json()?;
-    let kid = code.kid().ok().map(|k| base64::engine::general_purpose::STANDARD.encode(k.as_bytes()));
+    let kid = code.kid().ok().map(|k| data_encoding::BASE64.encode(k.as_bytes()));
     let verdicts = check.judge_dcc(&payload, issuer, (cwt.issued_at, cwt.expires_at), kid, now);
     Ok(check.refusal(&verdicts))
 }

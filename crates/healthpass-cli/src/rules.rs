@@ -170,8 +170,7 @@ pub(crate) fn apply_rules(
 }
 
 fn base64_of(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    data_encoding::BASE64.encode(bytes)
 }
 
 #[cfg(test)]

@@ -195,7 +195,9 @@ fn parse_colour(text: &str) -> Result<Colour, String> {
 }
 
 pub(crate) fn parse_kid(text: &str) -> Result<Kid, Failure> {
-    let bytes = hex::decode(text).map_err(|_| Failure::Usage(format!("kid {text}: expected hex digits")))?;
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.as_bytes())
+        .map_err(|_| Failure::Usage(format!("kid {text}: expected hex digits")))?;
     Kid::new(bytes).ok_or_else(|| Failure::Usage("an empty kid: give its hex digits".into()))
 }
 

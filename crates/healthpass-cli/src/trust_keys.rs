@@ -24,7 +24,9 @@ fn algorithm(alg: ForeignAlg) -> KeyAlgorithm {
 }
 
 fn parse_kid(path: &Path, text: &str) -> Result<Kid, Failure> {
-    let bytes = hex::decode(text).map_err(|_| Failure::Usage(format!("--kid {text}: expected hex digits")))?;
+    let bytes = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.as_bytes())
+        .map_err(|_| Failure::Usage(format!("--kid {text}: expected hex digits")))?;
     Kid::new(bytes).ok_or_else(|| Failure::Usage(format!("{}: --kid is empty", path.display())))
 }
 

@@ -166,7 +166,8 @@ fn audit_reports_scope_and_unlogged_codes_and_catches_a_forked_log() {
     let mut id = [0u8; 16];
     id[15] = 1;
     let logged = healthpass::decide::logged_credential_hash(&healthpass::CredentialId(id));
-    std::fs::write(dir.path("seen.txt"), format!("{}\n{}\n", hex::encode(logged), "ab".repeat(32))).unwrap();
+    std::fs::write(dir.path("seen.txt"), format!("{}\n{}\n", data_encoding::HEXLOWER.encode(&logged), "ab".repeat(32)))
+        .unwrap();
     let text = fails(
         &dir,
         1,
@@ -179,7 +180,7 @@ fn audit_reports_scope_and_unlogged_codes_and_catches_a_forked_log() {
     );
     assert!(text.contains("colour_outside_scope: entry 1 red"), "{text}");
     assert!(text.contains(&format!("seen_not_logged: {}", "ab".repeat(32))), "{text}");
-    assert!(!text.contains(&hex::encode(logged)), "{text}");
+    assert!(!text.contains(&data_encoding::HEXLOWER.encode(&logged)), "{text}");
     let json = run(&dir, &[&["audit"][..], &source, &["--seen", "seen.txt", "--json"]].concat());
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(json["findings"][0]["finding"], "seen_not_logged");

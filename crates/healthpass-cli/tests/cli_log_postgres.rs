@@ -226,7 +226,7 @@ fn issue_history_audit_and_serve_on_postgresql() {
     let out = ok(&dir, &[&["log", "hashes"][..], &source, &["--out", "logged.txt"]].concat());
     assert!(out.starts_with("4 credential id hashes at log size 4"), "{out}");
     let hashes = std::fs::read_to_string(dir.0.join("logged.txt")).unwrap();
-    let added = hex::encode(healthpass_log::commitment::credential_id_hash(&[9; 16]));
+    let added = data_encoding::HEXLOWER.encode(&healthpass_log::commitment::credential_id_hash(&[9; 16]));
     assert!(hashes.lines().any(|l| l == added), "{hashes}");
 }
 

@@ -128,7 +128,7 @@ fn trust_lists_take_x509_certificates_and_es256_keys() {
 
     // The certificate's SPKI as PEM: an ES256 key needs the kid its codes name.
     let spki = draft["entries"][0]["public_key"].as_str().unwrap();
-    let body = base64_encode(&hex::decode(spki).unwrap());
+    let body = base64_encode(&data_encoding::HEXLOWER_PERMISSIVE.decode(spki.as_bytes()).unwrap());
     let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
     let pem = format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n"));
     std::fs::write(dir.join("es.pub"), pem).unwrap();
@@ -160,13 +160,11 @@ fn trust_lists_take_x509_certificates_and_es256_keys() {
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text.trim()).unwrap()
+    data_encoding::BASE64.decode(text.trim().as_bytes()).unwrap()
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    data_encoding::BASE64.encode(bytes)
 }
 
 #[test]

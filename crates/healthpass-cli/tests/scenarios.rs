@@ -544,11 +544,10 @@ fn the_border_conversion_example_converts_then_refuses() {
 /// A DCC test file: its `HC1:` text, its signer certificate (DER), its validation clock and
 /// its JSON (the DCC as the test file describes it).
 fn dcc_vector(file: &str) -> (String, Vec<u8>, DateTime<Utc>, serde_json::Value) {
-    use base64::Engine;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join("test-vectors/dcc").join(file);
     let vector: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let certificate =
-        base64::engine::general_purpose::STANDARD.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap()).unwrap();
+        data_encoding::BASE64.decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap().as_bytes()).unwrap();
     let clock = DateTime::parse_from_rfc3339(vector["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap()).unwrap();
     (vector["PREFIX"].as_str().unwrap().to_string(), certificate, clock.to_utc(), vector["JSON"].clone())
 }
