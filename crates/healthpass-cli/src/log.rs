@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use healthpass::PublicKey;
 use healthpass::fs::{Mode, write_atomic};
+use healthpass_i18n::{Arg, text};
 use healthpass_log::Log;
 use healthpass_log::checkpoint::CheckpointVerifier;
 use healthpass_log::commitment::{HolderSecret, Salt};
@@ -650,17 +651,30 @@ pub(crate) fn history(source: &LogSource, secret: &Path) -> Result<(), Failure> 
         let out = json!({ "checkpoint_size": size, "decisions": items });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        println!("{} decisions about you in {} entries (each proven included in the checkpoint)", mine.len(), size);
+        // In the holder's language, times in the reader's zone; reasons stay their stable codes.
+        let lang = crate::locale::lang();
+        let size = Arg::from(usize::try_from(size).unwrap_or(usize::MAX));
+        println!("{}", text(lang, "history-header", &[("count", Arg::from(mine.len())), ("size", size)]));
         for (index, e) in &mine {
-            let reasons = if e.reasons.is_empty() { "no reason given".to_owned() } else { e.reasons.join(", ") };
-            println!(
-                "{}  {}  {}  by {} ({})  entry {index}",
-                time_text(e.time),
-                e.colour.name(),
-                reasons,
-                e.issuer,
-                actor_text(&e.actor)
-            );
+            let reasons =
+                if e.reasons.is_empty() { text(lang, "history-no-reason", &[]) } else { e.reasons.join(", ") };
+            let actor = match &e.actor {
+                Actor::Officer(id) => text(lang, "history-officer", &[("id", Arg::from(id.as_str()))]),
+                Actor::Rule(id) => text(lang, "history-rule", &[("id", Arg::from(id.as_str()))]),
+            };
+            let time = i64::try_from(e.time)
+                .ok()
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .map_or_else(|| e.time.to_string(), crate::locale::time);
+            let args = [
+                ("time", Arg::from(time)),
+                ("colour", Arg::from(text(lang, &format!("colour-{}", e.colour.name()), &[]))),
+                ("reasons", Arg::from(reasons)),
+                ("issuer", Arg::from(e.issuer.as_str())),
+                ("actor", Arg::from(actor)),
+                ("index", Arg::from(index.to_string())),
+            ];
+            println!("{}", text(lang, "history-line", &args));
         }
     }
     Ok(())

@@ -117,6 +117,17 @@ fn issuing_through_the_log_then_history_and_checkpoints() {
     assert!(out.starts_with("2 decisions about you in 3 entries"), "{out}");
     assert!(out.contains("green  negative_test  by CN-GD (rule automated)  entry 0"), "{out}");
     assert!(out.contains("yellow  risk_area_visit  by CN-GD (rule automated)  entry 1"), "{out}");
+    // The holder reads it in their own language, times in their own zone.
+    let zh = ok(
+        &dir,
+        &["history", "--log", "log.db", "--log-key", "log.key.vkey", "--pseudonym-secret", "alice.json"]
+            .into_iter()
+            .chain(["--lang", "zh-Hans", "--tz", "Asia/Hong_Kong"])
+            .collect::<Vec<_>>(),
+    );
+    assert!(zh.starts_with("日志 3 条记录中有 2 条关于你的决定"), "{zh}");
+    assert!(zh.contains("绿码  negative_test  由 CN-GD（规则 automated）作出  记录 0"), "{zh}");
+    assert!(zh.contains("+08:00"), "{zh}");
     let json = ok(
         &dir,
         &["history", "--log", "log.db", "--log-key", "log.key.vkey", "--pseudonym-secret", "bob.json", "--json"],
@@ -331,7 +342,7 @@ fn log_serve_over_http_on_localhost() {
     // History and audit over HTTP see the appended entry; the audit reports it.
     let source = ["--log", &server.base, "--log-key", "log.key.vkey"];
     let out = ok(&dir, &[&["history"][..], &source, &["--pseudonym-secret", "h.json"]].concat());
-    assert!(out.starts_with("1 decisions about you in 2 entries"), "{out}");
+    assert!(out.starts_with("1 decision about you in 2 entries"), "{out}");
     let text = fails(&dir, 1, &[&["audit"][..], &source].concat());
     assert!(text.contains("red_without_reason: entry 1 red"), "{text}");
     assert_eq!(http(&format!("{}/checkpoint", server.base), None).0, 200);
@@ -523,7 +534,7 @@ fn log_serve_collects_witness_cosignatures_and_history_requires_k_of_n() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&reply));
     let out = history("1");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 decisions about you in 1 entries"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 decision about you in 1 entries"));
     assert_eq!(history("2").status.code(), Some(1));
     assert_eq!(http(&format!("{}/cosign", server.base), Some(cosigned(&w2).as_bytes())).0, 200);
     assert!(history("2").status.success());

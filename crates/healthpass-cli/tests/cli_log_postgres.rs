@@ -216,7 +216,7 @@ fn issue_history_audit_and_serve_on_postgresql() {
 
     let http_source = ["--log", server.base.as_str(), "--log-key", "log.key.vkey"];
     let out = ok(&dir, &[&["history"][..], &http_source, &["--pseudonym-secret", "bob.json"]].concat());
-    assert!(out.starts_with("1 decisions about you in 4 entries"), "{out}");
+    assert!(out.starts_with("1 decision about you in 4 entries"), "{out}");
     let text = fails(&dir, 1, &[&["audit"][..], &http_source, &["--state", "audit.note"]].concat());
     assert!(text.contains("red_without_reason: entry 3 red"), "{text}");
     assert!(text.contains("4 entries, consistent with the last trusted checkpoint (size 3)"), "{text}");

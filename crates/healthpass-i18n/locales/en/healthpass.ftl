@@ -272,3 +272,13 @@ school-problems = { $missing } missing, { $not_green } not green, { $count ->
         [one] 1 code
        *[other] { $count } codes
     } refused
+
+## healthpass history: the holder's own decisions in the log
+history-header = { $count ->
+        [one] 1 decision about you in { $size } entries (each proven included in the checkpoint)
+       *[other] { $count } decisions about you in { $size } entries (each proven included in the checkpoint)
+    }
+history-line = { $time }  { $colour }  { $reasons }  by { $issuer } ({ $actor })  entry { $index }
+history-no-reason = no reason given
+history-officer = officer { $id }
+history-rule = rule { $id }

@@ -272,3 +272,13 @@ school-problems = { $missing } em falta, { $not_green } não verdes, { $count ->
         [one] 1 código recusado
        *[other] { $count } códigos recusados
     }
+
+## healthpass history: the holder's own decisions in the log
+history-header = { $count ->
+        [one] 1 decisão sobre si em { $size } entradas (cada uma provada incluída no ponto de verificação)
+       *[other] { $count } decisões sobre si em { $size } entradas (cada uma provada incluída no ponto de verificação)
+    }
+history-line = { $time }  { $colour }  { $reasons }  por { $issuer } ({ $actor })  entrada { $index }
+history-no-reason = sem motivo indicado
+history-officer = agente { $id }
+history-rule = regra { $id }

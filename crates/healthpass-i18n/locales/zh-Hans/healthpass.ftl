@@ -260,3 +260,10 @@ wallet-removed = 已移除 { $label }
 wallet-empty = { $file } 中没有健康码
 wallet-failed = { $count } 个码未通过核验
 school-problems = 缺码 { $missing } 人，非绿码 { $not_green } 人，{ $count } 个码被拒绝
+
+## healthpass history: the holder's own decisions in the log
+history-header = 日志 { $size } 条记录中有 { $count } 条关于你的决定（每条都已证明收录在检查点中）
+history-line = { $time }  { $colour }  { $reasons }  由 { $issuer }（{ $actor }）作出  记录 { $index }
+history-no-reason = 未给出理由
+history-officer = 工作人员 { $id }
+history-rule = 规则 { $id }

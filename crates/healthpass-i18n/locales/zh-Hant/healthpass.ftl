@@ -260,3 +260,10 @@ wallet-removed = 已移除 { $label }
 wallet-empty = { $file } 中沒有健康碼
 wallet-failed = { $count } 個碼未通過核實
 school-problems = 欠碼 { $missing } 人，非綠碼 { $not_green } 人，{ $count } 個碼被拒絕
+
+## healthpass history: the holder's own decisions in the log
+history-header = 日誌 { $size } 條記錄中有 { $count } 條關於你的決定（每條都已證明收錄在檢查點中）
+history-line = { $time }  { $colour }  { $reasons }  由 { $issuer }（{ $actor }）作出  記錄 { $index }
+history-no-reason = 未給出理由
+history-officer = 工作人員 { $id }
+history-rule = 規則 { $id }
