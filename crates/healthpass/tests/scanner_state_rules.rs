@@ -80,3 +80,30 @@ fn one_signer_holds_one_sequence_per_scope() {
         assert_eq!(ScannerState::from_json(&json).unwrap_err().code(), "scanner_state", "{scope:?}");
     }
 }
+
+#[test]
+fn the_size_bound_of_a_state_file_is_inclusive() {
+    let mut json = br#"{ "version": 1, "trust_list_sequence": 3 }"#.to_vec();
+    json.resize(ScannerState::MAX_BYTES, b' ');
+    assert_eq!(ScannerState::from_json(&json).unwrap().trust_list_sequence, Some(3));
+    json.push(b' ');
+    assert_eq!(ScannerState::from_json(&json).unwrap_err().code(), "too_large");
+}
+
+#[test]
+fn a_signers_sequences_are_kept_per_scope() {
+    let mut state = ScannerState::default();
+    state.record_revocation(signer(1), None, 5);
+    state.record_revocation(signer(1), Some("School"), 2);
+    state.record_revocation(signer(2), Some("School"), 7);
+    assert_eq!(state.revocation_sequence(&signer(1), None), Some(5));
+    assert_eq!(state.revocation_sequence(&signer(1), Some("School")), Some(2));
+    assert_eq!(state.revocation_sequence(&signer(2), Some("School")), Some(7));
+    assert_eq!(state.revocation_sequence(&signer(2), None), None);
+    // A lower sequence never lowers the record; a higher one raises only its own scope's.
+    state.record_revocation(signer(1), Some("School"), 1);
+    state.record_revocation(signer(1), None, 6);
+    assert_eq!(state.revocation_sequence(&signer(1), Some("School")), Some(2));
+    assert_eq!(state.revocation_sequence(&signer(1), None), Some(6));
+    assert_eq!(state.revocation_lists.len(), 3);
+}
