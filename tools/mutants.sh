@@ -34,4 +34,11 @@ fi
 # copy's artifacts (with its paths, such as env!("CARGO_MANIFEST_DIR"), compiled in) look fresh
 # to cargo afterwards. Touching the crate root makes the next build here recompile them.
 trap 'rm -f "$diff"; touch crates/*/src/lib.rs' EXIT
-nice -n 15 cargo mutants --in-diff "$diff" -j "${MUTANTS_JOBS:-1}" "$@"
+jobs=${MUTANTS_JOBS:-1}
+# Two or more jobs must not share a target directory: each worker's copy would build into the
+# same artifacts, and a mutant would be tested against another worker's build (MUTANTS.md).
+if [ "$jobs" -gt 1 ] && [ -n "${CARGO_TARGET_DIR:-}" ]; then
+    echo "MUTANTS_JOBS=$jobs with CARGO_TARGET_DIR set: each job needs its own target; unsetting it" >&2
+    unset CARGO_TARGET_DIR
+fi
+nice -n 15 cargo mutants --in-diff "$diff" -j "$jobs" "$@"
