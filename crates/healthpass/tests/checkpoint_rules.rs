@@ -146,3 +146,15 @@ fn a_checkpoint_accepts_a_code_up_to_its_expiry_plus_the_skew() {
     let verdict = cp.check(&text, last + TimeDelta::seconds(1));
     assert!(verdict.refusal_codes().contains(&"expired"), "{verdict}");
 }
+
+/// docs/TRUST.md: a signed list may be as large as `max_list_bytes`, and no larger.
+#[test]
+fn the_list_size_bound_is_inclusive() {
+    let signed = signed_trust_list(1);
+    let anchors = [anchor().public_key()];
+    let exact = Limits { max_list_bytes: signed.len(), ..Limits::DEFAULT };
+    assert_eq!(healthpass::TrustList::decode_signed(&signed, &anchors, &exact).unwrap().sequence, 1);
+    let under = Limits { max_list_bytes: signed.len() - 1, ..Limits::DEFAULT };
+    let err = healthpass::TrustList::decode_signed(&signed, &anchors, &under).unwrap_err();
+    assert_eq!(err.code(), "too_large");
+}
