@@ -158,3 +158,21 @@ fn the_list_size_bound_is_inclusive() {
     let err = healthpass::TrustList::decode_signed(&signed, &anchors, &under).unwrap_err();
     assert_eq!(err.code(), "too_large");
 }
+
+/// A trust list of more entries than a code may hold CBOR items (`max_cbor_items`) is read
+/// under the list's own cap (`max_trust_entries`), not refused as too large.
+#[test]
+fn a_trust_list_is_read_under_its_own_item_cap() {
+    use healthpass::SigningKey;
+    use healthpass::trust::{Scope, TrustList};
+    let mut list = TrustList::new(1, t0() - TimeDelta::hours(1), t0() + TimeDelta::days(7));
+    let count = Limits::DEFAULT.max_cbor_items + 100;
+    for i in 0..count {
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&(i as u64 + 1000).to_be_bytes());
+        list.entries.push(entry(&SigningKey::from_seed(&seed), "CN-GD", Scope::default()));
+    }
+    let signed = list.sign(&anchor(), &Limits::DEFAULT).unwrap();
+    let read = TrustList::decode_signed(&signed, &[anchor().public_key()], &Limits::DEFAULT).unwrap();
+    assert_eq!(read.entries.len(), count);
+}
