@@ -72,6 +72,26 @@ fn card_error(detail: impl Into<String>) -> Error {
     Error::Scenario { step: "card", detail: detail.into() }
 }
 
+/// `image` as PNG bytes with a `pHYs` chunk of `pixels_per_metre`, so that it prints at its
+/// size (the card at 300 dpi, the venue poster at 150); a failure is [`Error::Scenario`] at
+/// `step`.
+pub(crate) fn png_at(image: &image::RgbImage, pixels_per_metre: u32, step: &'static str) -> Result<Vec<u8>> {
+    let failed = |e: png::EncodingError| Error::Scenario { step, detail: format!("PNG: {e}") };
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: pixels_per_metre,
+        yppu: pixels_per_metre,
+        unit: png::Unit::Meter,
+    }));
+    let mut writer = encoder.write_header().map_err(failed)?;
+    writer.write_image_data(image.as_raw()).map_err(failed)?;
+    writer.finish().map_err(failed)?;
+    Ok(out)
+}
+
 /// The band's fill colour and the colour of the word on it.
 fn palette(colour: Colour) -> ([u8; 3], [u8; 3]) {
     const WHITE: [u8; 3] = [255, 255, 255];
@@ -235,20 +255,7 @@ impl Card {
     /// # Errors
     /// [`Error::Scenario`] (step `card`) if PNG encoding fails.
     pub fn to_png(&self) -> Result<Vec<u8>> {
-        let image = self.to_image();
-        let mut out = Vec::new();
-        let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: PIXELS_PER_METRE,
-            yppu: PIXELS_PER_METRE,
-            unit: png::Unit::Meter,
-        }));
-        let mut writer = encoder.write_header().map_err(|e| card_error(format!("PNG: {e}")))?;
-        writer.write_image_data(image.as_raw()).map_err(|e| card_error(format!("PNG: {e}")))?;
-        writer.finish().map_err(|e| card_error(format!("PNG: {e}")))?;
-        Ok(out)
+        png_at(&self.to_image(), PIXELS_PER_METRE, "card")
     }
 
     /// The card as an SVG document of 105 × 148 mm (viewBox in 300-dpi pixels): the band, the

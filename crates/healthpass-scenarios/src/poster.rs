@@ -165,20 +165,7 @@ impl Poster {
     /// # Errors
     /// [`Error::Scenario`] (step `poster`) if PNG encoding fails.
     pub fn to_png(&self) -> Result<Vec<u8>> {
-        let image = self.to_image();
-        let mut out = Vec::new();
-        let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: PIXELS_PER_METRE,
-            yppu: PIXELS_PER_METRE,
-            unit: png::Unit::Meter,
-        }));
-        let mut writer = encoder.write_header().map_err(|e| poster_error(format!("PNG: {e}")))?;
-        writer.write_image_data(image.as_raw()).map_err(|e| poster_error(format!("PNG: {e}")))?;
-        writer.finish().map_err(|e| poster_error(format!("PNG: {e}")))?;
-        Ok(out)
+        crate::card::png_at(&self.to_image(), PIXELS_PER_METRE, "poster")
     }
 
     /// The poster for a terminal: the heading, the code drawn with half blocks (`qr_art`, as
