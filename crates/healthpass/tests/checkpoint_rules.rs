@@ -176,3 +176,18 @@ fn a_trust_list_is_read_under_its_own_item_cap() {
     let read = TrustList::decode_signed(&signed, &[anchor().public_key()], &Limits::DEFAULT).unwrap();
     assert_eq!(read.entries.len(), count);
 }
+
+/// A list's text (here an issuer name) may be as long as `max_text_string_len`, and no longer.
+#[test]
+fn a_list_text_may_be_as_long_as_the_text_limit() {
+    use healthpass::trust::{Scope, TrustList};
+    let issuer = "I".repeat(200);
+    let mut list = TrustList::new(1, t0() - TimeDelta::hours(1), t0() + TimeDelta::days(7));
+    list.entries.push(entry(&office(), &issuer, Scope::default()));
+    let signed = list.sign(&anchor(), &Limits::DEFAULT).unwrap();
+    let anchors = [anchor().public_key()];
+    let exact = Limits { max_text_string_len: 200, ..Limits::DEFAULT };
+    assert_eq!(TrustList::decode_signed(&signed, &anchors, &exact).unwrap().entries[0].issuer, issuer);
+    let under = Limits { max_text_string_len: 199, ..Limits::DEFAULT };
+    assert_eq!(TrustList::decode_signed(&signed, &anchors, &under).unwrap_err().code(), "too_large");
+}
