@@ -191,3 +191,24 @@ fn a_list_text_may_be_as_long_as_the_text_limit() {
     let under = Limits { max_text_string_len: 199, ..Limits::DEFAULT };
     assert_eq!(TrustList::decode_signed(&signed, &anchors, &under).unwrap_err().code(), "too_large");
 }
+
+fn anchor_revocations_for(sequence: u64, issuer: Option<&str>) -> Vec<u8> {
+    let mut list = RevocationList::new(sequence, t0() - TimeDelta::minutes(30), t0() + TimeDelta::days(1));
+    list.issuer = issuer.map(Into::into);
+    list.sign(&anchor(), &Limits::DEFAULT).unwrap()
+}
+
+/// docs/TRUST.md: a signer's revocation lists are held one per scope; a newer list replaces
+/// only the list of its own scope, and is checked as an update of that list only.
+#[test]
+fn a_signers_revocation_lists_are_held_one_per_scope() {
+    const SCHOOL: &str = "CN-GD-SCHOOL-7";
+    let mut cp = Checkpoint::new(vec![anchor().public_key()], &signed_trust_list(1), Policy::permissive()).unwrap();
+    cp.add_revocation_list_at(&anchor_revocations_for(1, None), t0()).unwrap();
+    cp.add_revocation_list_at(&anchor_revocations_for(1, Some(SCHOOL)), t0()).unwrap();
+    cp.add_revocation_list_at(&anchor_revocations_for(2, None), t0()).unwrap();
+    let mut held: Vec<(Option<String>, u64)> =
+        cp.revocation_lists().iter().map(|l| (l.issuer.clone(), l.sequence)).collect();
+    held.sort();
+    assert_eq!(held, vec![(None, 2), (Some(SCHOOL.to_owned()), 1)]);
+}
