@@ -7,7 +7,7 @@
 //! The published test data carries DSCs but no CSCAs, so on it every such file is refused
 //! `csca_untrusted`; the stage is for test data that ships its CSCAs (and for generated chains).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use data_encoding::BASE64;
 use serde::Serialize;
@@ -67,7 +67,7 @@ impl CscaReport {
 /// [`Error::Io`] if `dir` cannot be listed; [`Error::NoTests`] if no file expects to verify.
 pub fn run_dcc_csca(dir: &Path, store: &CscaStore) -> Result<CscaReport> {
     let mut files = Vec::new();
-    walk(dir, &mut files)?;
+    crate::dcc_run::walk(dir, &mut files)?;
     files.sort();
     let mut report = CscaReport::default();
     for path in files {
@@ -103,17 +103,4 @@ fn check_file(test: &serde_json::Value, store: &CscaStore) -> std::result::Resul
     let usage = cwt.usage().map_err(step)?;
     let signed_at = cwt.issued_at.ok_or(input("the DCC has no iat"))?;
     store.verify_dsc(&der, Some(usage), signed_at).map(|_| ()).map_err(|e| (e.code().to_owned(), e.to_string()))
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, out)?,
-            Ok(t) if t.is_file() => out.push(path),
-            _ => {}
-        }
-    }
-    Ok(())
 }

@@ -169,7 +169,8 @@ fn country_of(path: &Path, relative: &str) -> String {
     country.unwrap_or_else(|| relative.split('/').next().unwrap_or_default().to_owned())
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Every file under `dir`, recursively (symbolic links are not followed).
+pub(crate) fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
     for entry in entries.flatten() {
         let path = entry.path();
